@@ -1,0 +1,1 @@
+"""Bordereau core: everything that runs without Qt (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""The Chorus Pro API through the PISTE gateway: OAuth, client, schemas, errors."""

@@ -1,0 +1,293 @@
+"""The ``bordereau`` command line. With no command, opens the window."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.domain.environments import Environment
+from app.version import __version__
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+SECRET_ENV = "BORDEREAU_CLIENT_SECRET"
+PASSWORD_ENV = "BORDEREAU_TECHNICAL_PASSWORD"
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNUSABLE = 2
+
+
+class CliError(Exception):
+    """A French message for stderr, and the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_UNUSABLE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bordereau",
+        description="Bordereau : déposer et suivre vos factures Chorus Pro.",
+    )
+    parser.add_argument("--version", action="version", version=f"Bordereau {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="dossier de toutes les données (sinon $BORDEREAU_DATA_DIR ou les dossiers du système)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="base de données (sinon $BORDEREAU_DATABASE_URL ou SQLite dans le dossier de "
+        "données) ; accepte postgresql+psycopg://…",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="journal détaillé sur la console"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
+
+    gui = commands.add_parser("gui", help="ouvrir la fenêtre (par défaut)")
+    gui.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="afficher « ready <ms> » après le premier affichage puis quitter (tests de démarrage)",
+    )
+    gui.add_argument("files", nargs="*", type=Path, help="factures PDF à ouvrir dans Déposer")
+
+    account = commands.add_parser("account", help="compte Chorus Pro").add_subparsers(
+        dest="account_command", metavar="ACTION", required=True
+    )
+    show = account.add_parser("show", help="afficher le compte configuré (sans les secrets)")
+    show.add_argument("--json", action="store_true")
+    set_ = account.add_parser(
+        "set",
+        help="configurer le compte",
+        description=f"Les secrets viennent d'une saisie masquée, ou de ${SECRET_ENV} et "
+        f"${PASSWORD_ENV}, et vont dans le trousseau du système.",
+    )
+    set_.add_argument("--environment", required=True, choices=[e.value for e in Environment])
+    set_.add_argument("--api-url")
+    set_.add_argument("--token-url")
+    set_.add_argument("--client-id")
+    set_.add_argument("--login")
+    set_.add_argument("--supplier-siret")
+    test = account.add_parser("test", help="tester la connexion (jeton, disponibilité, structure)")
+    test.add_argument("--json", action="store_true")
+
+    sim = commands.add_parser(
+        "simulator",
+        help="lancer un Chorus Pro simulé sur 127.0.0.1",
+        description="Sert l'API Chorus Pro simulée jusqu'à l'arrêt (Ctrl+C). Par défaut : "
+        "client PISTE « bordereau-demo » / « demo-secret », compte technique "
+        "« TECH_1_DEMO@cpro.fr » / « demo-password ».",
+    )
+    sim.add_argument("--port", type=int, default=0, help="port (0 : un port libre)")
+    sim.add_argument("--seed", type=int, default=0, help="graine du comportement des acheteurs")
+    sim.add_argument("--state", type=Path, default=None, help="fichier où garder l'état")
+    sim.add_argument("--client-id")
+    sim.add_argument("--client-secret")
+    sim.add_argument("--login")
+    sim.add_argument("--password")
+    sim.add_argument("--supplier-siret")
+    return parser
+
+
+def _services(args: argparse.Namespace) -> Services:
+    from app.paths import resolve_paths
+    from app.services import Services
+
+    paths = resolve_paths(args.data_dir)
+    paths.ensure()
+    from app.logging_setup import setup_logging
+
+    setup_logging(paths.log_dir, stderr=args.verbose)
+    return Services(paths, database_url=args.database_url)
+
+
+def _ask(prompt: str, *, secret: bool) -> str:
+    if not sys.stdin.isatty():
+        return ""
+    return getpass.getpass(prompt) if secret else input(prompt)
+
+
+def cmd_account_show(args: argparse.Namespace) -> int:
+    services = _services(args)
+    status = services.account_status()
+    data = {
+        "environment": status.environment.value,
+        "mode": status.effective.value,
+        "mode_label": status.mode_label,
+        "supplier_siret": status.supplier_siret,
+        "client_id": status.client_id,
+        "login": status.login,
+        "secrets_stored": status.has_secrets,
+        "keyring": status.keyring_description,
+        "keyring_problem": status.keyring_problem,
+        "api_url": status.api_url,
+        "token_url": status.token_url,
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"Environnement : {status.environment.label}")
+    print(f"Mode utilisé  : {status.mode_label}")
+    print(f"SIRET         : {status.supplier_siret or '—'}")
+    print(f"Client PISTE  : {status.client_id or '—'}")
+    print(f"Compte tech.  : {status.login or '—'}")
+    stored = "enregistrés" if status.has_secrets else "absents"
+    print(f"Secrets       : {stored} ({status.keyring_description})")
+    if status.environment is Environment.CUSTOM:
+        print(f"API           : {status.api_url or '—'}")
+        print(f"Jeton         : {status.token_url or '—'}")
+    if status.keyring_problem:
+        print(f"\n{status.keyring_problem}")
+    return EXIT_OK
+
+
+def cmd_account_set(args: argparse.Namespace) -> int:
+    from app.errors import BordereauError
+    from app.services import AccountInput
+
+    services = _services(args)
+    environment = Environment(args.environment)
+    if environment is Environment.DEMO:
+        services.save_account(AccountInput(environment=environment, supplier_siret=""))
+        print("Mode démonstration : rien n'est envoyé à Chorus Pro.")
+        return EXIT_OK
+    problem = services.credentials.backend_problem()
+    if problem:
+        raise CliError(problem)
+    existing = services.credentials.load(environment)
+    client_id = (
+        args.client_id
+        or (existing.client_id if existing else "")
+        or _ask("Identifiant client PISTE (client_id) : ", secret=False)
+    )
+    login = (
+        args.login
+        or (existing.login if existing else "")
+        or _ask("Login du compte technique : ", secret=False)
+    )
+    secret = (
+        os.environ.get(SECRET_ENV)
+        or _ask("Secret client PISTE (masqué) : ", secret=True)
+        or (existing.client_secret if existing else "")
+    )
+    password = (
+        os.environ.get(PASSWORD_ENV)
+        or _ask("Mot de passe du compte technique (masqué) : ", secret=True)
+        or (existing.password if existing else "")
+    )
+    account = AccountInput(
+        environment=environment,
+        supplier_siret=args.supplier_siret or services.settings.supplier_siret or "",
+        client_id=client_id,
+        client_secret=secret,
+        login=login,
+        password=password,
+        api_url=args.api_url or services.settings.api_url,
+        token_url=args.token_url or services.settings.token_url,
+    )
+    try:
+        services.save_account(account)
+    except BordereauError as exc:
+        raise CliError(exc.message) from exc
+    where = services.credentials.backend_description()
+    print(f"Compte enregistré ({environment.label}) ; secrets dans le {where}.")
+    return EXIT_OK
+
+
+def cmd_account_test(args: argparse.Namespace) -> int:
+    services = _services(args)
+    try:
+        report = services.test_connection(
+            progress=None if args.json else (lambda m: print(m, file=sys.stderr))
+        )
+    finally:
+        services.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "checks": [
+                        {"name": c.name, "ok": c.ok, "message": c.message} for c in report.checks
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for check in report.checks:
+            print(f"{'✔' if check.ok else '✘'} {check.name} : {check.message}")
+        print("Connexion réussie." if report.ok else "La connexion a échoué.")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_simulator(args: argparse.Namespace) -> int:
+    from app.simulator.server import Simulator, SimulatorConfig
+
+    config = SimulatorConfig(seed=args.seed)
+    for name in ("client_id", "client_secret", "login", "password", "supplier_siret"):
+        value = getattr(args, name)
+        if value:
+            setattr(config, name, value)
+    simulator = Simulator(config, port=args.port)
+    print(simulator.base_url, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        simulator.serve_forever()
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.application import run_gui
+
+    return run_gui(
+        data_dir=args.data_dir,
+        database_url=args.database_url,
+        exit_when_ready=getattr(args, "exit_when_ready", False),
+        files=getattr(args, "files", []) or [],
+        verbose=args.verbose,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {
+        None: cmd_gui,
+        "gui": cmd_gui,
+        "simulator": cmd_simulator,
+    }
+    try:
+        if args.command == "account":
+            return {
+                "show": cmd_account_show,
+                "set": cmd_account_set,
+                "test": cmd_account_test,
+            }[args.account_command](args)
+        return handlers[args.command](args)
+    except CliError as exc:
+        print(f"bordereau : {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Schema upgrades at start-up: backup first, refuse databases from a newer Bordereau."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db.engine import Database
+from app.errors import DatabaseMigrationError, DatabaseTooNewError
+
+log = logging.getLogger(__name__)
+
+# The newest revision under migrations/versions; a test checks it against Alembic's head.
+SCHEMA_HEAD = "0001"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+KEEP_BACKUPS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
+
+
+def _alembic_config(connection: object) -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def known_revisions() -> set[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def backup_sqlite(source: Path, backups_dir: Path, revision: str | None) -> Path:
+    """A consistent copy through SQLite's backup API (safe with WAL), keeping the last few."""
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = backups_dir / f"bordereau-{revision or 'vide'}-{stamp}.sqlite3"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    target.chmod(0o600)
+    backups = sorted(backups_dir.glob("bordereau-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    for old in backups[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def upgrade_database(database: Database, backups_dir: Path) -> MigrationResult:
+    try:
+        revision = current_revision(database)
+    except SQLAlchemyError as exc:
+        raise DatabaseMigrationError(
+            "La base de données ne peut pas être lue. Elle est peut-être endommagée ou "
+            "utilisée par une autre application.",
+            details=str(exc),
+        ) from exc
+    if revision == SCHEMA_HEAD:
+        return MigrationResult(revision, SCHEMA_HEAD, None)
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseTooNewError(
+            "Cette base de données a été créée par une version plus récente de Bordereau "
+            f"(schéma {revision}). Installez la dernière version de Bordereau pour l'ouvrir ; "
+            "vos données n'ont pas été modifiées."
+        )
+    backup = None
+    file = database.file
+    if revision is not None and file is not None and file.exists():
+        backup = backup_sqlite(file, backups_dir, revision)
+        log.info("Sauvegarde avant mise à jour du schéma : %s", backup)
+    try:
+        from alembic import command
+
+        with database.engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")  # type: ignore[arg-type]
+    except Exception as exc:
+        hint = f" Une copie de la base est dans {backup}." if backup else ""
+        raise DatabaseMigrationError(
+            "La mise à jour de la base de données a échoué ; rien n'a été perdu." + hint,
+            details=repr(exc),
+        ) from exc
+    log.info("Schéma mis à jour : %s → %s", revision, SCHEMA_HEAD)
+    return MigrationResult(revision, SCHEMA_HEAD, backup)

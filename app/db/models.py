@@ -1,0 +1,197 @@
+"""The database schema. Changing it means writing an Alembic migration under migrations/."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.db.types import Money, UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SupplierStructure(Base):
+    """One of the user's own structures on Chorus Pro (the ``fournisseur``)."""
+
+    __tablename__ = "supplier_structures"
+    __table_args__ = (UniqueConstraint("environment", "siret"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    environment: Mapped[str] = mapped_column(String(20))
+    siret: Mapped[str] = mapped_column(String(14))
+    name: Mapped[str | None] = mapped_column(String(200))
+    id_structure_cpp: Mapped[int | None] = mapped_column(BigInteger)
+    id_service: Mapped[int | None] = mapped_column(BigInteger)
+    bank_account_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("environment", "chorus_invoice_id"),
+        Index("ix_invoices_supplier_number", "supplier_structure_id", "number"),
+        Index("ix_invoices_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_uid: Mapped[str] = mapped_column(String(36), unique=True)
+    environment: Mapped[str] = mapped_column(String(20))
+    supplier_structure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supplier_structures.id", ondelete="SET NULL")
+    )
+    number: Mapped[str] = mapped_column(String(20))
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    invoice_type: Mapped[str] = mapped_column(String(10), default="FACTURE")
+    deposit_mode: Mapped[str] = mapped_column(String(30), default="DEPOT_PDF_API")
+    cadre: Mapped[str] = mapped_column(String(60), default="A1_FACTURE_FOURNISSEUR")
+    validator_siret: Mapped[str | None] = mapped_column(String(14))
+    validator_service: Mapped[str | None] = mapped_column(String(100))
+    recipient_siret: Mapped[str] = mapped_column(String(14), default="")
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    code_service: Mapped[str | None] = mapped_column(String(100))
+    engagement_number: Mapped[str | None] = mapped_column(String(50))
+    contract_number: Mapped[str | None] = mapped_column(String(50))
+    original_invoice_number: Mapped[str | None] = mapped_column(String(20))
+    vat_type: Mapped[str] = mapped_column(String(30), default="SANS_TVA")
+    vat_exemption_reason: Mapped[str | None] = mapped_column(String(100))
+    payment_mode: Mapped[str] = mapped_column(String(20), default="VIREMENT")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    total_ht: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    total_tva: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    total_ttc: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    global_discount_ttc: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    global_discount_reason: Mapped[str | None] = mapped_column(String(200))
+    amount_due: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(40), default="BROUILLON")
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_comment: Mapped[str | None] = mapped_column(Text)
+    rejection_acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
+    chorus_invoice_id: Mapped[int | None] = mapped_column(BigInteger)
+    chorus_number: Mapped[str | None] = mapped_column(String(40))
+    deposit_date: Mapped[date | None] = mapped_column(Date)
+    deposit_fingerprint: Mapped[str | None] = mapped_column(Text)
+    payment_deadline_days: Mapped[int | None] = mapped_column(Integer)
+    source_file_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.number"
+    )
+    vat_lines: Mapped[list[InvoiceVatLine]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan"
+    )
+    history: Mapped[list[StatusHistory]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="StatusHistory.occurred_at"
+    )
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(String(500))
+    quantity: Mapped[str] = mapped_column(String(30))  # Decimal as text: quantities may be 1.5
+    unit: Mapped[str | None] = mapped_column(String(30))
+    unit_price_ht: Mapped[Decimal] = mapped_column(Money)
+    discount_ht: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    vat_rate: Mapped[str] = mapped_column(String(10), default="0")
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class InvoiceVatLine(Base):
+    __tablename__ = "invoice_vat_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    rate: Mapped[str] = mapped_column(String(10))
+    base_ht: Mapped[Decimal] = mapped_column(Money)
+    vat_amount: Mapped[Decimal] = mapped_column(Money)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="vat_lines")
+
+
+class Attachment(Base):
+    """A file of an invoice; the bytes live in the data dir under their sha256."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))  # "principale" | "complementaire"
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
+    designation: Mapped[str | None] = mapped_column(String(100))
+    type_code: Mapped[str | None] = mapped_column(String(30))
+    chorus_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="attachments")
+
+
+class StatusHistory(Base):
+    __tablename__ = "status_history"
+    __table_args__ = (UniqueConstraint("invoice_id", "status", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    chorus_history_id: Mapped[int | None] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(10), default="chorus")  # "chorus" | "local"
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="history")
+
+
+class OutboxEntry(Base):
+    """One operation to send to Chorus Pro exactly once, with the step it reached."""
+
+    __tablename__ = "outbox_entries"
+    __table_args__ = (Index("ix_outbox_state", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    operation: Mapped[str] = mapped_column(String(30))  # deposit, recycle, complete, ...
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    chorus_attachment_id: Mapped[int | None] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

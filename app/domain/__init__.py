@@ -1,0 +1,1 @@
+"""Plain domain types: statuses, cadres, enums, money, invoices. No I/O, no project imports."""

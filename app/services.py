@@ -1,0 +1,391 @@
+"""The application facade: what the UI and the command line call.
+
+Widgets never open a database session or an HTTP connection themselves; they ask this object.
+Long operations take an optional ``progress`` callback so that the UI can adapt them to signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from app.credentials import Credentials, CredentialStore
+from app.domain.environments import PISTE_ENDPOINTS, Endpoints, Environment
+from app.domain.identifiers import siret_problem
+from app.errors import BordereauError, ValidationProblem
+from app.paths import AppPaths, resolve_database_url
+from app.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from app.chorus.client import ChorusClient
+    from app.db.engine import Database
+    from app.db.migrate import MigrationResult
+    from app.simulator.server import Simulator
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatus:
+    environment: Environment  # what the settings ask for
+    effective: Environment  # what is used: demo when the account is incomplete
+    supplier_siret: str | None
+    client_id: str | None
+    login: str | None
+    has_secrets: bool
+    keyring_problem: str | None
+    keyring_description: str
+    api_url: str | None = None
+    token_url: str | None = None
+
+    @property
+    def mode_label(self) -> str:
+        return self.effective.label
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    name: str
+    ok: bool
+    message: str
+
+
+@dataclass(slots=True)
+class ConnectionReport:
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(check.ok for check in self.checks)
+
+    def add(self, name: str, ok: bool, message: str) -> None:
+        self.checks.append(CheckResult(name, ok, message))
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInput:
+    environment: Environment
+    supplier_siret: str
+    client_id: str = ""
+    client_secret: str = ""
+    login: str = ""
+    password: str = ""
+    api_url: str | None = None
+    token_url: str | None = None
+
+
+class Services:
+    def __init__(
+        self,
+        paths: AppPaths,
+        *,
+        database_url: str | None = None,
+        credential_store: CredentialStore | None = None,
+    ) -> None:
+        self.paths = paths
+        self.database_url = resolve_database_url(database_url, paths)
+        self.credentials = credential_store or CredentialStore()
+        self.settings: Settings = load_settings(paths.settings_file)
+        self._database: Database | None = None
+        self._demo: Simulator | None = None
+        self._demo_lock = threading.Lock()
+
+    # --- settings and storage ------------------------------------------------------------------
+
+    def save_settings(self) -> None:
+        save_settings(self.settings, self.paths.settings_file)
+
+    def open_database(self) -> MigrationResult:
+        """Create or upgrade the database (a backup is taken before any upgrade)."""
+        from app.db.engine import Database
+        from app.db.migrate import upgrade_database
+
+        self.paths.ensure()
+        if self._database is None:
+            self._database = Database(self.database_url)
+        return upgrade_database(self._database, self.paths.backups_dir)
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            self.open_database()
+        assert self._database is not None
+        return self._database
+
+    def close(self) -> None:
+        if self._demo is not None:
+            self._demo.stop()
+            self._demo = None
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
+
+    # --- account -------------------------------------------------------------------------------
+
+    def account_status(self) -> AccountStatus:
+        problem = self.credentials.backend_problem()
+        environment = self.settings.environment
+        client_id = login = None
+        has_secrets = False
+        if problem is None and environment is not Environment.DEMO:
+            try:
+                client_id, login = self.credentials.load_identifiers(environment)
+                has_secrets = self.credentials.has_credentials(environment)
+            except BordereauError as exc:
+                problem = exc.message
+        complete = has_secrets and bool(self.settings.supplier_siret)
+        effective = environment if complete else Environment.DEMO
+        return AccountStatus(
+            environment=environment,
+            effective=effective,
+            supplier_siret=self.settings.supplier_siret,
+            client_id=client_id,
+            login=login,
+            has_secrets=has_secrets,
+            keyring_problem=problem,
+            keyring_description=self.credentials.backend_description(),
+            api_url=self.settings.api_url,
+            token_url=self.settings.token_url,
+        )
+
+    def validate_account(self, account: AccountInput) -> list[str]:
+        problems: list[str] = []
+        if account.environment is Environment.DEMO:
+            return problems
+        siret_issue = siret_problem(account.supplier_siret)
+        if siret_issue:
+            problems.append(f"SIRET de votre structure : {siret_issue}")
+        for value, label in (
+            (account.client_id, "l'identifiant client PISTE (client_id)"),
+            (account.client_secret, "le secret client PISTE"),
+            (account.login, "le login du compte technique"),
+            (account.password, "le mot de passe du compte technique"),
+        ):
+            if not value.strip():
+                problems.append(f"Renseignez {label}.")
+        if account.environment is Environment.CUSTOM:
+            for url, label in (
+                (account.api_url, "l'URL de l'API"),
+                (account.token_url, "l'URL du jeton"),
+            ):
+                if not url or not url.startswith(("http://", "https://")):
+                    problems.append(f"Renseignez {label} (elle commence par https://).")
+        return problems
+
+    def _with_stored_secrets(self, account: AccountInput) -> AccountInput:
+        """Empty secret fields mean "keep what the keyring holds"."""
+        if account.environment is Environment.DEMO or (account.client_secret and account.password):
+            return account
+        stored = None
+        if self.credentials.backend_problem() is None:
+            stored = self.credentials.load(account.environment)
+        if stored is None:
+            return account
+        return replace(
+            account,
+            client_secret=account.client_secret or stored.client_secret,
+            password=account.password or stored.password,
+        )
+
+    def save_account(self, account: AccountInput) -> None:
+        """Secrets to the keyring, everything else to the settings file."""
+        account = self._with_stored_secrets(account)
+        problems = self.validate_account(account)
+        if problems:
+            raise ValidationProblem("\n".join(problems))
+        if account.environment is not Environment.DEMO:
+            self.credentials.save(
+                account.environment,
+                Credentials(
+                    client_id=account.client_id.strip(),
+                    client_secret=account.client_secret,
+                    login=account.login.strip(),
+                    password=account.password,
+                ),
+            )
+            self.settings.supplier_siret = account.supplier_siret
+        self.settings.environment = account.environment
+        if account.environment is Environment.CUSTOM:
+            self.settings.api_url = account.api_url
+            self.settings.token_url = account.token_url
+        self.save_settings()
+        log.info("Compte enregistré pour l'environnement %s", account.environment.value)
+
+    # --- platform ------------------------------------------------------------------------------
+
+    def demo_platform(self) -> Simulator:
+        """The embedded simulator, started on first use, on a free loopback port."""
+        with self._demo_lock:
+            if self._demo is None:
+                from app.simulator.server import Simulator
+
+                self._demo = Simulator().start()
+                log.info("Simulateur de démonstration démarré sur %s", self._demo.base_url)
+            return self._demo
+
+    def endpoints(self, environment: Environment) -> Endpoints:
+        if environment is Environment.DEMO:
+            demo = self.demo_platform()
+            return Endpoints(api_url=demo.base_url, token_url=demo.token_url)
+        if environment is Environment.CUSTOM:
+            if not self.settings.api_url or not self.settings.token_url:
+                raise ValidationProblem(
+                    "Renseignez les URL de l'API et du jeton (Compte › Compte Chorus Pro)."
+                )
+            return Endpoints(api_url=self.settings.api_url, token_url=self.settings.token_url)
+        return PISTE_ENDPOINTS[environment]
+
+    def _credentials_for(self, environment: Environment) -> Credentials:
+        if environment is Environment.DEMO:
+            config = self.demo_platform().state.config
+            return Credentials(
+                config.client_id, config.client_secret, config.login, config.password
+            )
+        credentials = self.credentials.load(environment)
+        if credentials is None:
+            raise ValidationProblem(
+                "Aucun identifiant Chorus Pro n'est enregistré pour cet environnement. "
+                "Ouvrez Compte › Compte Chorus Pro."
+            )
+        return credentials
+
+    def supplier_siret(self, environment: Environment) -> str:
+        if environment is Environment.DEMO:
+            return self.demo_platform().state.config.supplier_siret
+        if not self.settings.supplier_siret:
+            raise ValidationProblem(
+                "Renseignez le SIRET de votre structure (Compte › Compte Chorus Pro)."
+            )
+        return self.settings.supplier_siret
+
+    def chorus_client(
+        self, environment: Environment | None = None, account: AccountInput | None = None
+    ) -> ChorusClient:
+        """A client for the configured account, or for ``account`` as typed (not yet saved)."""
+        from app.chorus.client import ChorusClient, ChorusConfig
+
+        env = account.environment if account else (environment or self.account_status().effective)
+        if account is not None and env is not Environment.DEMO:
+            stored = (
+                self.credentials.load(env) if self.credentials.backend_problem() is None else None
+            )
+            credentials = Credentials(
+                client_id=account.client_id or (stored.client_id if stored else ""),
+                client_secret=account.client_secret or (stored.client_secret if stored else ""),
+                login=account.login or (stored.login if stored else ""),
+                password=account.password or (stored.password if stored else ""),
+            )
+            endpoints = (
+                Endpoints(api_url=account.api_url or "", token_url=account.token_url or "")
+                if env is Environment.CUSTOM
+                else PISTE_ENDPOINTS[env]
+            )
+        else:
+            endpoints = self.endpoints(env)
+            credentials = self._credentials_for(env)
+        return ChorusClient(
+            ChorusConfig(
+                api_url=endpoints.api_url,
+                token_url=endpoints.token_url,
+                client_id=credentials.client_id,
+                client_secret=credentials.client_secret,
+                login=credentials.login,
+                password=credentials.password,
+            )
+        )
+
+    def test_connection(
+        self,
+        environment: Environment | None = None,
+        progress: Progress | None = None,
+        *,
+        account: AccountInput | None = None,
+    ) -> ConnectionReport:
+        """Token, health check, then the supplier structure; each step said in French."""
+        report = ConnectionReport()
+        say = progress or (lambda _message: None)
+        env = account.environment if account else (environment or self.account_status().effective)
+        try:
+            if account is not None and env is not Environment.DEMO:
+                siret = account.supplier_siret
+                problems = self.validate_account(self._with_stored_secrets(account))
+                if problems:
+                    raise ValidationProblem("\n".join(problems))
+            else:
+                siret = self.supplier_siret(env)
+            client = self.chorus_client(env, account)
+        except BordereauError as exc:
+            report.add("Configuration", False, exc.message)
+            return report
+        with client:
+            say("Demande d'un jeton PISTE…")
+            if not _step(report, "Jeton PISTE", client.fetch_token, "Jeton obtenu."):
+                return report
+            say("Vérification de la disponibilité de Chorus Pro…")
+            if not _step(report, "Disponibilité", client.healthcheck, "Chorus Pro répond."):
+                return report
+            say("Recherche de votre structure…")
+            _check_supplier_structure(client, siret, report)
+        return report
+
+
+def _step(report: ConnectionReport, name: str, action: Callable[[], object], success: str) -> bool:
+    try:
+        action()
+    except BordereauError as exc:
+        report.add(name, False, exc.message)
+        return False
+    report.add(name, True, success)
+    return True
+
+
+def _check_supplier_structure(client: ChorusClient, siret: str, report: ConnectionReport) -> None:
+    try:
+        found = client.find_structure_by_siret(siret)
+        if found is None:
+            report.add(
+                "Structure",
+                False,
+                f"Aucune structure Chorus Pro n'a le SIRET {siret}. Vérifiez le SIRET saisi.",
+            )
+            return
+        details = client.consulter_structure(found.idStructureCPP)
+        mine = client.structures_actives_fournisseur().listeStructures
+    except BordereauError as exc:
+        report.add("Structure", False, exc.message)
+        return
+    name = (
+        details.informationGenerales and details.informationGenerales.raisonSocialeStructure
+    ) or siret
+    if not any(item.idStructureCPP == found.idStructureCPP for item in mine):
+        report.add(
+            "Structure",
+            False,
+            f"Le compte technique n'est pas rattaché à « {name} ». Rattachez-le à la structure "
+            "dans Chorus Pro (Raccordements).",
+        )
+        return
+    report.add("Structure", True, f"Structure trouvée : {name} (SIRET {siret}).")
+    expiry_text = (
+        details.informationGenerales
+        and details.informationGenerales.dateExpirationMotPasseCompteTech
+    )
+    if expiry_text:
+        from app.chorus.dates import parse_chorus_datetime
+
+        expiry = parse_chorus_datetime(expiry_text)
+        days = (expiry - datetime.now(UTC)).days if expiry else None
+        if days is not None and days < 30:
+            report.add(
+                "Mot de passe du compte technique",
+                days >= 0,
+                f"Il expire dans {max(days, 0)} jour(s) : pensez à le renouveler dans Chorus Pro."
+                if days >= 0
+                else "Il a expiré : renouvelez-le dans Chorus Pro.",
+            )

@@ -1,0 +1,85 @@
+"""User settings, declared once with typed defaults, stored as JSON in the config dir.
+
+An unreadable file, or an invalid value, falls back to the default with a log line: a broken
+settings file must never stop the app from starting.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from app.domain.environments import Environment
+
+log = logging.getLogger(__name__)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    environment: Environment = Field(Environment.DEMO, description="Plateforme utilisée")
+    api_url: str | None = Field(None, description="URL de l'API (environnement personnalisé)")
+    token_url: str | None = Field(None, description="URL du jeton OAuth (personnalisé)")
+    supplier_siret: str | None = Field(None, description="SIRET de votre structure")
+    sync_interval_minutes: int = Field(15, ge=1, le=24 * 60, description="Synchronisation (min)")
+    hide_rejected_after_days: int = Field(10, ge=0, le=365)
+    window_geometry: str | None = None
+    last_open_dir: str | None = None
+
+    @field_validator("supplier_siret")
+    @classmethod
+    def _strip_siret(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        digits = "".join(ch for ch in value if ch.isdigit())
+        return digits or None
+
+
+def load_settings(path: Path) -> Settings:
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        log.warning("Réglages illisibles (%s) : valeurs par défaut utilisées (%s)", path, exc)
+        return Settings()
+    if not isinstance(raw, dict):
+        log.warning("Réglages illisibles (%s) : valeurs par défaut utilisées", path)
+        return Settings()
+    return _settings_keeping_valid_fields(raw)
+
+
+def _settings_keeping_valid_fields(raw: dict[str, Any]) -> Settings:
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        for name in sorted(bad):
+            log.warning("Réglage « %s » invalide : valeur par défaut utilisée", name)
+        kept = {key: value for key, value in raw.items() if key not in bad}
+        try:
+            return Settings.model_validate(kept)
+        except ValidationError:
+            return Settings()
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Atomic write: a crash mid-save leaves the previous file intact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = settings.model_dump(mode="json")
+    fd, tmp_name = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,131 @@
+"""Start the window: paths, logging, crash handling, database, then the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def process_start_time() -> float:
+    """Wall-clock time the process started (Linux /proc), else the import time of this module."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])
+        with open("/proc/uptime", encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        return time.time() - uptime + start_ticks / ticks
+    except (OSError, ValueError, IndexError):
+        return _IMPORTED_AT
+
+
+_IMPORTED_AT = time.time()
+
+
+def _display_problem() -> str | None:
+    if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM"):
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            return (
+                "Aucun écran graphique n'est disponible (ni DISPLAY ni WAYLAND_DISPLAY). "
+                "Lancez Bordereau depuis votre bureau, ou sans écran avec "
+                "QT_QPA_PLATFORM=offscreen."
+            )
+    return None
+
+
+def run_gui(
+    *,
+    data_dir: Path | None = None,
+    database_url: str | None = None,
+    exit_when_ready: bool = False,
+    files: Sequence[Path] = (),
+    verbose: bool = False,
+) -> int:
+    started = process_start_time()
+    problem = _display_problem()
+    if problem:
+        print(f"bordereau : {problem}", file=sys.stderr)
+        return 2
+
+    from app.crash import enable_faulthandler, install_excepthook
+    from app.errors import BordereauError
+    from app.logging_setup import setup_logging
+    from app.paths import resolve_paths
+    from app.services import Services
+
+    paths = resolve_paths(data_dir)
+    paths.ensure()
+    setup_logging(paths.log_dir, stderr=verbose)
+    previous_crash = enable_faulthandler(paths.crash_dir)
+    if previous_crash:
+        log.warning("La session précédente s'est arrêtée brutalement :\n%s", previous_crash)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui.resources import resource_path
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Bordereau")
+    app.setOrganizationName("Bordereau")
+    app.setApplicationDisplayName("Bordereau")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "bordereau.svg"))))
+    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+
+    services = Services(paths, database_url=database_url)
+    try:
+        services.open_database()
+    except BordereauError as exc:
+        log.error("Base de données inutilisable : %s", exc.message)
+        if exit_when_ready:
+            print(f"bordereau : {exc.message}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, exc.title, exc.message)
+        return 2
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(services)
+    install_excepthook(
+        paths.crash_dir, on_crash=lambda report, path: show_crash(window, report, path)
+    )
+    window.show()
+    if files:
+        window.show_deposer()
+
+    if exit_when_ready:
+
+        def report_ready() -> None:
+            elapsed_ms = (time.time() - started) * 1000
+            print(f"ready {elapsed_ms:.0f}", flush=True)
+            window.close()
+            app.quit()
+
+        # Fires once the event loop has painted the first frame.
+        QTimer.singleShot(0, report_ready)
+
+    code = app.exec()
+    services.close()
+    return int(code)
+
+
+def show_crash(parent: object, report: str, path: Path | None) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.dialogs.crash_dialog import CrashDialog
+
+    dialog = CrashDialog(report, path, parent if isinstance(parent, QWidget) else None)
+    dialog.open()
+
+
+def main() -> int:
+    return run_gui()

@@ -1,0 +1,155 @@
+"""The main window: four tabs, menus, the demo banner and the status bar."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.environments import Environment
+from app.services import Services
+from app.version import __version__
+from ui.dialogs.account_dialog import AccountDialog
+from ui.tabs.deposer import DeposerTab
+from ui.tabs.rechercher import RechercherTab
+from ui.tabs.synthese import SyntheseTab
+from ui.tabs.tableau_de_bord import TableauDeBordTab
+from ui.widgets.demo_banner import DemoBanner
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setObjectName("main_window")
+        self.setWindowTitle("Bordereau")
+        self.setMinimumSize(960, 600)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.demo_banner = DemoBanner()
+        self.demo_banner.configure_requested.connect(self.open_account_dialog)
+        layout.addWidget(self.demo_banner)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setDocumentMode(True)
+        self.synthese = SyntheseTab(services)
+        self.rechercher = RechercherTab(services)
+        self.tableau_de_bord = TableauDeBordTab(services)
+        self.deposer = DeposerTab(services)
+        self.tabs.addTab(self.synthese, "&Synthèse")
+        self.tabs.addTab(self.rechercher, "&Rechercher")
+        self.tabs.addTab(self.tableau_de_bord, "&Tableau de bord")
+        self.tabs.addTab(self.deposer, "&Déposer")
+        self.synthese.deposit_requested.connect(self.show_deposer)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("status_mode")
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("status_sync")
+        self.sync_label.setContentsMargins(0, 0, 12, 0)
+        self.mode_label.setContentsMargins(0, 0, 8, 0)
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.statusBar().addPermanentWidget(self.mode_label)
+        self.refresh_account_state()
+        self._restore_geometry()
+
+    def _build_menus(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu("&Fichier")
+        deposit = QAction("&Déposer une facture…", self)
+        deposit.setObjectName("action_deposer")
+        deposit.setShortcut(QKeySequence.StandardKey.Open)
+        deposit.triggered.connect(self.show_deposer)
+        file_menu.addAction(deposit)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quitter", self)
+        quit_action.setObjectName("action_quitter")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        account_menu = menu_bar.addMenu("&Compte")
+        account = QAction("&Compte Chorus Pro…", self)
+        account.setObjectName("action_compte")
+        account.triggered.connect(self.open_account_dialog)
+        account_menu.addAction(account)
+
+        help_menu = menu_bar.addMenu("&Aide")
+        logs = QAction("Ouvrir le dossier des &journaux", self)
+        logs.setObjectName("action_journaux")
+        logs.triggered.connect(self.open_logs_folder)
+        help_menu.addAction(logs)
+        about = QAction("À &propos de Bordereau", self)
+        about.setObjectName("action_a_propos")
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    # --- state ----------------------------------------------------------------------------
+
+    def refresh_account_state(self) -> None:
+        status = self.services.account_status()
+        demo = status.effective is Environment.DEMO
+        self.demo_banner.setVisible(demo)
+        self.mode_label.setText(f"Mode : {status.mode_label}")
+        self.sync_label.setText(
+            "Synchronisation : Chorus Pro simulé" if demo else "Synchronisation : pas encore faite"
+        )
+
+    def _restore_geometry(self) -> None:
+        saved = self.services.settings.window_geometry
+        if saved:
+            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+        else:
+            self.resize(1200, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.services.settings.window_geometry = bytes(
+            self.saveGeometry().toBase64().data()
+        ).decode("ascii")
+        try:
+            self.services.save_settings()
+        except OSError:
+            log.warning("Réglages non enregistrés à la fermeture", exc_info=True)
+        super().closeEvent(event)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def show_deposer(self) -> None:
+        self.tabs.setCurrentWidget(self.deposer)
+
+    def open_account_dialog(self) -> AccountDialog:
+        dialog = AccountDialog(self.services, self)
+        dialog.saved.connect(self.refresh_account_state)
+        dialog.open()
+        return dialog
+
+    def open_logs_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.paths.log_dir)))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "À propos de Bordereau",
+            f"<h3>Bordereau {__version__}</h3>"
+            "<p>Déposer et suivre vos factures Chorus Pro, depuis votre ordinateur.</p>"
+            "<p>Vos identifiants restent dans le trousseau de votre système ; vos factures, "
+            f"dans votre dossier de données :<br><code>{self.services.paths.data_dir}</code></p>",
+        )

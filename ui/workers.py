@@ -1,0 +1,62 @@
+"""QRunnable adapters: run a core function on the thread pool, report through signals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str], None]
+
+
+class WorkerSignals(QObject):
+    progress = Signal(str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    done = Signal()
+
+
+class Worker(QRunnable):
+    """Runs ``func(progress)``; the core sees a plain callback, the UI gets signals."""
+
+    def __init__(self, func: Callable[[ProgressCallback], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.func = func
+        self.signals = WorkerSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.func(self.signals.progress.emit)
+        except Exception as exc:  # reported to the UI, which shows the French message
+            log.warning("Tâche en arrière-plan en échec : %s", type(exc).__name__, exc_info=True)
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        finally:
+            self.signals.done.emit()
+
+
+class WorkerPool:
+    """Keeps each running worker alive until it is done (Qt would otherwise collect it)."""
+
+    def __init__(self, pool: QThreadPool | None = None) -> None:
+        self._pool = pool or QThreadPool.globalInstance()
+        self._running: set[Worker] = set()
+
+    def start(self, worker: Worker) -> Worker:
+        self._running.add(worker)
+        worker.signals.done.connect(lambda: self._running.discard(worker))
+        self._pool.start(worker)
+        return worker
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self._pool.waitForDone(msecs)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
