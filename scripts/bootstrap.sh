@@ -90,9 +90,12 @@ ensure_venv() {
   local extras="" stamp_value
   [ "$WANT_TEST_TOOLS" = test ] && extras="[test]"
   stamp_value="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)$extras"
-  if [ -x "$VENV/bin/python" ] && [ -f "$VENV/.bordereau-stamp" ] \
-     && grep -qxF "$stamp_value" "$VENV/.bordereau-stamp"; then
-    return
+  if [ -x "$VENV/bin/python" ] && [ -f "$VENV/.bordereau-stamp" ]; then
+    # An install with the test tools also serves the app.
+    if grep -qxF "$stamp_value" "$VENV/.bordereau-stamp" \
+       || { [ -z "$extras" ] && grep -qxF "${stamp_value}[test]" "$VENV/.bordereau-stamp"; }; then
+      return
+    fi
   fi
   if [ ! -x "$VENV/bin/python" ]; then
     say "Bordereau: création de l'environnement Python dans .venv…"
@@ -100,7 +103,11 @@ ensure_venv() {
   fi
   say "Bordereau: installation des dépendances Python…"
   "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null
-  "$VENV/bin/python" -m pip install --quiet -e "$ROOT$extras"
+  if ! "$VENV/bin/python" -m pip install --quiet -e "$ROOT$extras" >"$VENV/pip-install.log" 2>&1; then
+    tail -n 30 "$VENV/pip-install.log" >&2
+    say "Bordereau: l'installation des dépendances Python a échoué (détails : $VENV/pip-install.log)."
+    exit 1
+  fi
   printf '%s\n' "$stamp_value" >>"$VENV/.bordereau-stamp"
 }
 
