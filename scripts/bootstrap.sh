@@ -108,7 +108,7 @@ ensure_venv() {
     say "Bordereau: l'installation des dépendances Python a échoué (détails : $VENV/pip-install.log)."
     exit 1
   fi
-  printf '%s\n' "$stamp_value" >>"$VENV/.bordereau-stamp"
+  printf '%s\n' "$stamp_value" >"$VENV/.bordereau-stamp"
 }
 
 ensure_python

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +17,14 @@ from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def restore_hooks() -> object:
+def restore_hooks() -> Iterator[None]:
     saved = (sys.excepthook, threading.excepthook)
     yield
     sys.excepthook, threading.excepthook = saved
 
 
 def test_uncaught_error_opens_a_french_dialog_and_writes_a_report(
-    window: MainWindow, qtbot: QtBot, tmp_path: Path, restore_hooks: object
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, restore_hooks: None
 ) -> None:
     register_account_secret("TECH_1@cpro.fr", "mot-de-passe-tres-secret")
     crash_dir = tmp_path / "plantages"
