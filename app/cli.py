@@ -88,9 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim = commands.add_parser(
         "simulator",
         help="lancer un Chorus Pro simulé sur 127.0.0.1",
-        description="Sert l'API Chorus Pro simulée jusqu'à l'arrêt (Ctrl+C). Par défaut : "
-        "client PISTE « bordereau-demo » / « demo-secret », compte technique "
-        "« TECH_1_DEMO@cpro.fr » / « demo-password ».",
+        description="Sert l'API Chorus Pro simulée jusqu'à l'arrêt (Ctrl+C) et affiche son "
+        "adresse de base (le jeton est à <base>/api/oauth/token, l'administration à "
+        "<base>/_simulateur/). Par défaut : client PISTE « bordereau-demo » / « demo-secret », "
+        "compte technique « TECH_1_DEMO@cpro.fr » / « demo-password », structure fournisseur "
+        "SIRET 81234567600017 ; état en mémoire.",
     )
     sim.add_argument("--port", type=int, default=0, help="port (0 : un port libre)")
     sim.add_argument("--seed", type=int, default=0, help="graine du comportement des acheteurs")
@@ -239,7 +241,7 @@ def cmd_account_test(args: argparse.Namespace) -> int:
 def cmd_simulator(args: argparse.Namespace) -> int:
     from app.simulator.server import Simulator, SimulatorConfig
 
-    config = SimulatorConfig(seed=args.seed)
+    config = SimulatorConfig(seed=args.seed, state_file=args.state)
     for name in ("client_id", "client_secret", "login", "password", "supplier_siret"):
         value = getattr(args, name)
         if value:

@@ -223,9 +223,10 @@ class Services:
         """The embedded simulator, started on first use, on a free loopback port."""
         with self._demo_lock:
             if self._demo is None:
-                from app.simulator.server import Simulator
+                from app.simulator.server import Simulator, SimulatorConfig
 
-                self._demo = Simulator().start()
+                config = SimulatorConfig(state_file=self.paths.simulator_state_file)
+                self._demo = Simulator(config).start()
                 log.info("Simulateur de démonstration démarré sur %s", self._demo.base_url)
             return self._demo
 

@@ -11,22 +11,35 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from app.chorus import schemas as s
+from app.chorus import schemas_factures as f
+from app.chorus import schemas_transverses as t
 from app.chorus.auth import TokenCache, cpro_account_header
 from app.chorus.errors import (
+    AmountsIncoherentError,
+    AttachmentMissingError,
     BusinessError,
     ChorusError,
+    DuplicateInvoiceError,
+    EngagementRequiredError,
+    FileTooLargeError,
     InvalidClientError,
     NotFoundError,
     PlatformUnavailableError,
     ProtocolError,
     RateLimitedError,
+    RecipientUnknownError,
+    ServiceOrEngagementRequiredError,
+    ServiceRequiredError,
+    ServiceUnknownError,
+    StatusNotAllowedError,
     SubscriptionMissingError,
     TechnicalAccountError,
 )
@@ -171,11 +184,7 @@ class ChorusClient:
             if status == 403:
                 raise SubscriptionMissingError(details=f"HTTP 403 {path}")
             if status == 413:
-                raise BusinessError(
-                    413,
-                    "HTTP 413",
-                    "Le fichier est trop volumineux pour Chorus Pro (10 Mo au plus par fichier).",
-                )
+                raise FileTooLargeError(413, "HTTP 413")
             if status == 429:
                 raise _Retryable(RateLimitedError(details=path))
             if status >= 500:
@@ -186,7 +195,7 @@ class ChorusClient:
                     details=f"HTTP 404 {url}",
                 )
             try:
-                return response.json()
+                return json.loads(response.content, parse_float=Decimal)
             except ValueError as exc:
                 raise ProtocolError(details=f"HTTP {status}, corps non JSON") from exc
         raise AssertionError("unreachable")
@@ -277,10 +286,235 @@ class ChorusClient:
             s.StructuresActivesFournisseurResponse,
         )
 
+    def rechercher_services(
+        self, id_structure_cpp: int, *, page: int = 1, per_page: int = 100
+    ) -> s.RechercherServicesResponse:
+        request = s.RechercherServicesRequest(
+            idStructure=id_structure_cpp,
+            parametresRechercherServicesStructure=s.ParametresRechercherServices(
+                nbResultatsParPage=per_page, pageResultatDemandee=page
+            ),
+        )
+        return self.read(
+            "/cpro/structures/v1/rechercher/services", request, s.RechercherServicesResponse
+        )
+
+    def all_services(self, id_structure_cpp: int) -> list[s.ServiceExpose]:
+        """Every service of a structure, all pages; none when it manages no services."""
+        services: list[s.ServiceExpose] = []
+        page = 1
+        while True:
+            try:
+                answer = self.rechercher_services(id_structure_cpp, page=page)
+            except NotFoundError:
+                return services
+            services.extend(answer.listeServices)
+            pages = answer.parametresRetour.pages if answer.parametresRetour else 1
+            if page >= pages or not answer.listeServices:
+                return services
+            page += 1
+
+    def consulter_service(
+        self, id_structure_cpp: int, id_service: int
+    ) -> s.ConsulterServiceResponse:
+        request = s.ConsulterServiceRequest(
+            idStructure=id_structure_cpp, idService=id_service, codeLangue="FR"
+        )
+        return self.read(
+            "/cpro/structures/v1/consulter/service", request, s.ConsulterServiceResponse
+        )
+
+    # --- transverses ----------------------------------------------------------------------
+
+    def ajouter_fichier(self, request: t.AjouterFichierRequest) -> t.AjouterFichierResponse:
+        # A lost answer only leaves an unused file on the platform: safe to retry.
+        return self.read("/cpro/transverses/v1/ajouter/fichier", request, t.AjouterFichierResponse)
+
+    def rechercher_destinataire(
+        self, request: t.RechercherDestinataireRequest
+    ) -> t.RechercherDestinataireResponse:
+        return self.read(
+            "/cpro/transverses/v1/rechercher/destinataire",
+            request,
+            t.RechercherDestinataireResponse,
+        )
+
+    def taux_tva(self) -> t.TauxTvaResponse:
+        return self.read(
+            "/cpro/transverses/v1/recuperer/tauxtva", t.CodeLangueRequest(), t.TauxTvaResponse
+        )
+
+    def motifs_exoneration_tva(self) -> t.MotifsExonerationTvaResponse:
+        return self.read(
+            "/cpro/transverses/v1/recuperer/motifs/exonerationtva",
+            t.CodeLangueRequest(),
+            t.MotifsExonerationTvaResponse,
+        )
+
+    def types_piece_jointe(self) -> t.TypesPieceJointeResponse:
+        return self.read(
+            "/cpro/transverses/v1/recuperer/typespj",
+            t.TypesPieceJointeRequest(),
+            t.TypesPieceJointeResponse,
+        )
+
+    def devises(self) -> t.DevisesResponse:
+        return self.read(
+            "/cpro/transverses/v1/recuperer/devises", t.CodeLangueRequest(), t.DevisesResponse
+        )
+
+    def modes_paiement(self) -> t.ModesPaiementResponse:
+        return self.read(
+            "/cpro/transverses/v1/recuperer/modereglements", None, t.ModesPaiementResponse
+        )
+
+    def cadres_facturation(self) -> t.CadresFacturationResponse:
+        return self.read(
+            "/cpro/transverses/v1/recuperer/cadrefacturation",
+            t.CadresFacturationRequest(),
+            t.CadresFacturationResponse,
+        )
+
+    def coordonnees_bancaires(self, id_structure_cpp: int) -> t.CoordonneesBancairesResponse:
+        return self.read(
+            "/cpro/transverses/v1/recuperer/coordbanc/valides",
+            t.CoordonneesBancairesRequest(idStructure=id_structure_cpp),
+            t.CoordonneesBancairesResponse,
+        )
+
+    def consulter_cr_detaille(
+        self, numero_flux_depot: str, syntaxe_flux: str | None = None
+    ) -> t.ConsulterCRDetailleResponse:
+        request = t.ConsulterCRDetailleRequest(
+            numeroFluxDepot=numero_flux_depot, syntaxeFlux=syntaxe_flux
+        )
+        return self.read(
+            "/cpro/transverses/v1/consulterCRDetaille", request, t.ConsulterCRDetailleResponse
+        )
+
+    # --- factures -------------------------------------------------------------------------
+
+    def deposer_pdf(self, request: f.DeposerPdfRequest) -> f.DeposerPdfResponse:
+        return self.write("/cpro/factures/v1/deposer/pdf", request, f.DeposerPdfResponse)
+
+    def soumettre(self, request: f.SoumettreRequest) -> f.SoumettreResponse:
+        """Sent exactly once. On :class:`PlatformUnavailableError` the outcome is unknown:
+        reconcile with :func:`app.chorus.submission.submit_once` rather than resending."""
+        return self.write("/cpro/factures/v1/soumettre", request, f.SoumettreResponse)
+
+    def deposer_flux(self, request: f.DeposerFluxRequest) -> f.DeposerFluxResponse:
+        return self.write("/cpro/factures/v1/deposer/flux", request, f.DeposerFluxResponse)
+
+    def rechercher_factures(
+        self, request: f.RechercherFournisseurRequest
+    ) -> f.RechercherFournisseurResponse:
+        return self.read(
+            "/cpro/factures/v1/rechercher/fournisseur", request, f.RechercherFournisseurResponse
+        )
+
+    def iter_factures(
+        self, criteria: f.RechercherFournisseurRequest | None = None, *, per_page: int = 100
+    ) -> Iterator[f.FactureTrouvee]:
+        """Every invoice matching ``criteria``, page after page (an empty search is not an
+        error: it yields nothing)."""
+        base = criteria or f.RechercherFournisseurRequest()
+        page = 1
+        while True:
+            request = base.model_copy(
+                update={
+                    "rechercheFactureParFournisseur": f.ParametresRechercheFournisseur(
+                        pageResultatDemandee=page,
+                        nbResultatsParPage=per_page,
+                        triColonne="DateDepot",
+                        triSens="Ascendant",
+                    )
+                }
+            )
+            try:
+                answer = self.rechercher_factures(request)
+            except NotFoundError:
+                return
+            yield from answer.listeFactures
+            pages = answer.parametresRetour.pages if answer.parametresRetour else 1
+            if page >= pages or not answer.listeFactures:
+                return
+            page += 1
+
+    def consulter_facture(self, identifiant_facture_cpp: int) -> f.ConsulterFournisseurResponse:
+        request = f.ConsulterFournisseurRequest(
+            identifiantFactureCPP=identifiant_facture_cpp, codeLangue="FR"
+        )
+        return self.read(
+            "/cpro/factures/v1/consulter/fournisseur", request, f.ConsulterFournisseurResponse
+        )
+
+    def historique(self, identifiant_facture_cpp: int) -> f.ConsulterHistoriqueResponse:
+        request = f.ConsulterHistoriqueRequest(
+            idFacture=identifiant_facture_cpp,
+            paramRechercheHistoStatuts=f.ParamRechercheHistoStatuts(),
+        )
+        return self.read(
+            "/cpro/factures/v1/consulter/historique", request, f.ConsulterHistoriqueResponse
+        )
+
+    def telecharger(
+        self, identifiants: list[int], *, with_attachments: bool = False
+    ) -> f.TelechargerGroupeResponse:
+        request = f.TelechargerGroupeRequest(
+            listeFacture=[f.IdFacture(idFacture=value) for value in identifiants],
+            format="PDF",
+            avecPiecesJointesComplementaires="OUI" if with_attachments else "NON",
+        )
+        return self.read(
+            "/cpro/factures/v1/telecharger/groupe", request, f.TelechargerGroupeResponse
+        )
+
+    def completer(self, request: f.CompleterRequest) -> f.CompleterResponse:
+        return self.write("/cpro/factures/v1/completer", request, f.CompleterResponse)
+
+    def recycler(self, request: f.RecyclerRequest) -> f.RecyclerResponse:
+        return self.write("/cpro/factures/v1/recycler", request, f.RecyclerResponse)
+
+    def traiter_rejet(self, identifiants: list[int]) -> f.TraiterRejetResponse:
+        # Acknowledging twice is harmless: a read-like retry policy is safe here.
+        request = f.TraiterRejetRequest(
+            listeDemandePaiement=[f.DemandePaiementRef(idDemandePaiement=v) for v in identifiants]
+        )
+        return self.read("/cpro/factures/v1/traiterRejet", request, f.TraiterRejetResponse)
+
+
+_KEYWORD_ERRORS: tuple[tuple[tuple[str, ...], type[BusinessError]], ...] = (
+    (("existe déjà",), DuplicateInvoiceError),
+    (("déjà été déposée",), DuplicateInvoiceError),
+    (("factures_publiques",), ServiceUnknownError),
+    (("service ou", "engagement"), ServiceOrEngagementRequiredError),
+    (("engagement", "obligatoire"), EngagementRequiredError),
+    (("volumineux",), FileTooLargeError),
+    (("taille maximale",), FileTooLargeError),
+    (("service", "obligatoire"), ServiceRequiredError),
+    (("service", "inconnu"), ServiceUnknownError),
+    (("service", "inactif"), ServiceUnknownError),
+    (("destinataire", "inconnu"), RecipientUnknownError),
+    (("destinataire", "inactif"), RecipientUnknownError),
+    (("pièce jointe principale",), AttachmentMissingError),
+    (("montant",), AmountsIncoherentError),
+    (("statut",), StatusNotAllowedError),
+)
+
 
 def business_error(code: int, libelle: str) -> BusinessError:
-    """Map ``codeRetour``/``libelle`` to a typed error with a French message."""
+    """Map ``codeRetour``/``libelle`` to a typed error with a French message.
+
+    The official message appendix is not public, so the few attested keys come first, then
+    the wording of the message itself."""
     text = libelle.lower()
+    if "gdp_msg_11.033" in text or "gdp_msg_11.001" in text:
+        return StatusNotAllowedError(code, libelle)
+    if "gdp_msg_11.022" in text:
+        return FileTooLargeError(code, libelle)
     if code in NO_RESULT_CODES and ("aucun" in text or "n'existe pas" in text):
         return NotFoundError(code, libelle, f"Chorus Pro ne trouve rien : {libelle}")
+    for words, error_type in _KEYWORD_ERRORS:
+        if all(word in text for word in words):
+            return error_type(code, libelle)
     return BusinessError(code, libelle)

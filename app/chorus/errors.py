@@ -92,3 +92,123 @@ class BusinessError(ChorusError):
 
 class NotFoundError(BusinessError):
     title = "Introuvable"
+
+
+class RecipientUnknownError(BusinessError):
+    title = "Destinataire inconnu"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Chorus Pro ne connaît pas ce destinataire, ou il n'est plus actif. Vérifiez le "
+            "SIRET de l'acheteur public (sur sa commande ou dans l'annuaire), puis renvoyez.",
+        )
+
+
+class ServiceUnknownError(BusinessError):
+    title = "Service inconnu"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Le code service indiqué n'est pas utilisable chez ce destinataire : inconnu, fermé, "
+            "ou réservé aux échanges entre entités publiques (FACTURES_PUBLIQUES). Choisissez "
+            "un service actif dans la liste du destinataire.",
+        )
+
+
+class ServiceRequiredError(BusinessError):
+    title = "Code service obligatoire"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Ce destinataire exige un code service. Il figure en général sur le bon de "
+            "commande ; sinon, demandez-le à votre interlocuteur chez l'acheteur.",
+        )
+
+
+class EngagementRequiredError(BusinessError):
+    title = "Numéro d'engagement obligatoire"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Ce destinataire exige un numéro d'engagement juridique (ou de bon de commande). "
+            "Il figure sur la commande reçue ; sinon, demandez-le à l'acheteur.",
+        )
+
+
+class ServiceOrEngagementRequiredError(BusinessError):
+    title = "Code service ou engagement obligatoire"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Ce destinataire exige au moins un code service ou un numéro d'engagement "
+            "juridique. L'un des deux figure en général sur le bon de commande.",
+        )
+
+
+class DuplicateInvoiceError(BusinessError):
+    title = "Numéro déjà utilisé"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Une facture portant ce numéro a déjà été déposée sur Chorus Pro. Chaque facture "
+            "doit avoir un numéro unique : vérifiez qu'elle n'est pas déjà envoyée.",
+        )
+
+
+class FileTooLargeError(BusinessError):
+    title = "Fichier trop volumineux"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Le fichier dépasse la taille acceptée par Chorus Pro (10 Mo par fichier). "
+            "Réduisez-le (export PDF « taille minimale », images moins lourdes) et réessayez.",
+        )
+
+
+class AmountsIncoherentError(BusinessError):
+    title = "Montants incohérents"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Les montants ne sont pas cohérents (HT + TVA doit égaler le TTC, et le détail "
+            f"de TVA doit égaler les totaux). Détail de Chorus Pro : {libelle}",
+        )
+
+
+class AttachmentMissingError(BusinessError):
+    title = "Pièce jointe manquante"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Chorus Pro n'a pas reçu le PDF de la facture. Bordereau le renverra avec la facture.",
+        )
+
+
+class StatusNotAllowedError(BusinessError):
+    title = "Action impossible"
+
+    def __init__(self, code: int, libelle: str) -> None:
+        super().__init__(
+            code,
+            libelle,
+            "Cette action n'est plus possible pour la facture dans son état actuel sur "
+            "Chorus Pro (elle a peut-être changé entre-temps). Actualisez le suivi.",
+        )

@@ -7,9 +7,22 @@ are accepted either way.
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, PlainSerializer, field_validator
+
+
+def _decimal_to_wire(value: Decimal) -> float | int:
+    """JSON has one number type: amounts of at most a few decimals survive ``float`` exactly
+    (its shortest repr is the same decimal string), and responses are parsed back into
+    ``Decimal`` with ``parse_float``."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+Amount = Annotated[Decimal, PlainSerializer(_decimal_to_wire, when_used="json")]
 
 
 class Request(BaseModel):
@@ -33,6 +46,12 @@ def as_list(value: Any) -> Any:
     if isinstance(value, dict):
         return [value]
     return value
+
+
+class Reply(BaseModel):
+    """A nested response object: unknown fields ignored."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 class ParametresRetour(BaseModel):
@@ -173,3 +192,58 @@ class StructuresActivesFournisseurResponse(Response):
     listeStructures: list[StructureActiveFournisseur] = []
 
     _as_list = field_validator("listeStructures", mode="before")(as_list)
+
+
+# --- structures/v1/rechercher/services and consulter/service -----------------------------
+
+
+class ParametresRechercherServices(Request):
+    nbResultatsParPage: int | None = None
+    pageResultatDemandee: int | None = None
+    triColonne: str | None = None
+    triSens: str | None = None
+
+
+class RechercherServicesRequest(Request):
+    idStructure: int
+    parametresRechercherServicesStructure: ParametresRechercherServices | None = None
+
+
+class ServiceExpose(Reply):
+    idService: int
+    codeService: str | None = None
+    libelleService: str | None = None
+    estActif: bool = True
+    statutService: str | None = None
+
+
+class RechercherServicesResponse(Response):
+    listeServices: list[ServiceExpose] = []
+    parametresRetour: ParametresRetour | None = None
+
+    _as_list = field_validator("listeServices", mode="before")(as_list)
+
+
+class ConsulterServiceRequest(Request):
+    idStructure: int
+    idService: int
+    codeLangue: str | None = None
+
+
+class ServiceInformations(Reply):
+    codeService: str | None = None
+    nomService: str | None = None
+    descriptionService: str | None = None
+
+
+class ServiceParametres(Reply):
+    numeroEngagement: bool = False
+    miseEnPaiement: bool = True
+    dateDebutValidite: str | None = None
+    dateFinValidite: str | None = None
+
+
+class ConsulterServiceResponse(Response):
+    informationsGenerales: ServiceInformations | None = None
+    adressePostale: AdressePostale | None = None
+    parametres: ServiceParametres | None = None

@@ -1,222 +1,51 @@
-"""The simulator's HTTP server: PISTE token endpoint and the ``/cpro/...`` API on loopback."""
+"""The simulator's HTTP server: PISTE token endpoint, the ``/cpro/...`` API and the admin
+interface, on loopback."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import secrets
+import socket
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import timedelta
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from app.simulator.seed import DEMO_SUPPLIER_NAME, DEMO_SUPPLIER_SIRET, SimStructure, seed_directory
+from app.simulator import handlers_factures, handlers_structures, handlers_transverses
+from app.simulator.admin import ADMIN_PREFIX, handle_admin
+from app.simulator.checks import Refusal
+from app.simulator.routes import MUTATING, ROUTES, ApiError, refuse
+from app.simulator.state import SimulatorConfig, SimulatorState, load_state
+
+__all__ = ["Simulator", "SimulatorConfig", "SimulatorState"]
 
 log = logging.getLogger(__name__)
 
+HANDLER_MODULES = (handlers_factures, handlers_structures, handlers_transverses)
 TOKEN_PATH = "/api/oauth/token"
+HEALTH_PATH = "/cpro/transverses/v1/health-check"
 TOKEN_LIFETIME = 3600
-OK_FACTURES = "GCU_MSG_01_000"
-OK_TRANSVERSES = "TRA_MSG_00.000"
-NO_RESULT = "TRA_MSG_00.015 La recherche n'a retourné aucun résultat"
-
-DEFAULT_CLIENT_ID = "bordereau-demo"
-DEFAULT_CLIENT_SECRET = "demo-secret"
-DEFAULT_LOGIN = "TECH_1_DEMO@cpro.fr"
-DEFAULT_PASSWORD = "demo-password"
+MAX_BODY_BYTES = 200 * 1024 * 1024
 
 
-class SimClock:
-    """Real time plus an offset that the admin interface can advance."""
-
-    def __init__(self) -> None:
-        self._offset = timedelta()
-        self._lock = threading.Lock()
-
-    def now(self) -> datetime:
-        with self._lock:
-            return datetime.now(UTC) + self._offset
-
-    def advance(self, delta: timedelta) -> None:
-        with self._lock:
-            self._offset += delta
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(type(value).__name__)
 
 
-@dataclass(slots=True)
-class SimulatorConfig:
-    client_id: str = DEFAULT_CLIENT_ID
-    client_secret: str = DEFAULT_CLIENT_SECRET
-    login: str = DEFAULT_LOGIN
-    password: str = DEFAULT_PASSWORD
-    supplier_siret: str = DEMO_SUPPLIER_SIRET
-    supplier_name: str = DEMO_SUPPLIER_NAME
-    seed: int = 0
+def encode_json(body: object) -> bytes:
+    return json.dumps(body, ensure_ascii=False, default=_json_default).encode("utf-8")
 
 
-@dataclass(slots=True)
-class SimulatorState:
-    config: SimulatorConfig
-    clock: SimClock = field(default_factory=SimClock)
-    tokens: dict[str, datetime] = field(default_factory=dict)
-    directory: list[SimStructure] = field(default_factory=seed_directory)
-    supplier: SimStructure | None = None
-    lock: threading.RLock = field(default_factory=threading.RLock)
-
-    def __post_init__(self) -> None:
-        self.supplier = SimStructure(
-            9001,
-            self.config.supplier_siret,
-            self.config.supplier_name.upper(),
-            "69007",
-            "LYON",
-            public=False,
-        )
-
-    def structure_by_id(self, id_structure: int) -> SimStructure | None:
-        if self.supplier is not None and self.supplier.id == id_structure:
-            return self.supplier
-        return next((item for item in self.directory if item.id == id_structure), None)
-
-    def all_structures(self) -> list[SimStructure]:
-        return [*self.directory, *([self.supplier] if self.supplier else [])]
-
-
-class ApiError(Exception):
-    def __init__(
-        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(str(body))
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-
-
-Handler = Callable[[SimulatorState, dict[str, Any]], dict[str, Any]]
-ROUTES: dict[str, Handler] = {}
-
-
-def route(path: str) -> Callable[[Handler], Handler]:
-    def register(func: Handler) -> Handler:
-        ROUTES[path] = func
-        return func
-
-    return register
-
-
-def ok(libelle: str = OK_TRANSVERSES, **fields: Any) -> dict[str, Any]:
-    return {"codeRetour": 0, "libelle": libelle, **fields}
-
-
-def refuse(code: int, libelle: str) -> dict[str, Any]:
-    return {"codeRetour": code, "libelle": libelle}
-
-
-# --- structures --------------------------------------------------------------------------
-
-
-@route("/cpro/structures/v1/rechercher")
-def rechercher_structure(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
-    criteria = body.get("structure") or {}
-    params = body.get("parametres") or {}
-    wanted_id = (criteria.get("identifiantStructure") or "").strip()
-    name = (criteria.get("raisonSocialeStructure") or "").strip().lower()
-    postal = (criteria.get("adresseCodePostal") or "").strip()
-    found = [
-        item
-        for item in state.all_structures()
-        if (not wanted_id or item.siret == wanted_id)
-        and (not name or name in item.name.lower())
-        and (not postal or item.postal_code.startswith(postal))
-        and (
-            body.get("restreindreStructuresPrivees") is False
-            or item.public
-            or item is state.supplier
-        )
-    ]
-    if not found:
-        return refuse(20000, NO_RESULT)
-    per_page = int(params.get("nbResultatsParPage") or 10)
-    page = int(params.get("pageResultatDemandee") or 1)
-    pages = max(1, -(-len(found) // per_page))
-    chunk = found[(page - 1) * per_page : page * per_page]
-    return ok(
-        parametresRetour={
-            "pageCourante": page,
-            "pages": pages,
-            "nbResultatsParPage": per_page,
-            "total": len(found),
-        },
-        listeStructures=[
-            {
-                "idStructureCPP": item.id,
-                "identifiantStructure": item.siret,
-                "designationStructure": item.name,
-                "typeIdentifiantStructure": "SIRET",
-                "statut": "ACTIVE" if item.active else "INACTIVE",
-            }
-            for item in chunk
-        ],
-    )
-
-
-@route("/cpro/structures/v1/consulter")
-def consulter_structure(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
-    structure = state.structure_by_id(int(body.get("idStructureCPP") or 0))
-    if structure is None:
-        return refuse(20000, "TRA_MSG_00.015 La structure n'existe pas")
-    info: dict[str, Any] = {
-        "idStructureCPP": structure.id,
-        "identifiantStructure": structure.siret,
-        "typeIdentifiantStructure": "SIRET",
-        "raisonSocialeStructure": structure.name,
-        "libelleStructure": structure.name,
-        "structurePriveePublique": "PUBLIQUE" if structure.public else "PRIVEE",
-        "numeroTVA": structure.vat_number,
-    }
-    if structure is state.supplier:
-        expiry = state.clock.now() + timedelta(days=180)
-        info["dateExpirationMotPasseCompteTech"] = expiry.isoformat(timespec="milliseconds")
-    return ok(
-        informationGenerales=info,
-        adressePostaleDuSiege={
-            "adresse": structure.address,
-            "codePostal": structure.postal_code,
-            "ville": structure.city,
-            "pays": "FR",
-        },
-        parametres={
-            "codeServiceDoitEtreRenseigne": structure.service_required,
-            "numeroEJDoitEtreRenseigne": structure.engagement_required,
-            "gestionNumeroEJOuCodeService": structure.service_or_engagement,
-            "statutMiseEnPaiementNestPasRemonte": structure.payment_status_not_reported,
-            "connexionEDI": False,
-            "estMoaUniquement": False,
-            "recevoirDonneesViaEDI": False,
-        },
-    )
-
-
-@route("/cpro/transverses/v1/recuperer/structures/actives/fournisseur")
-def structures_actives_fournisseur(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
-    supplier = state.supplier
-    assert supplier is not None
-    return ok(
-        listeStructures=[
-            {
-                "idStructureCPP": supplier.id,
-                "identifiant": supplier.siret,
-                "designationStructure": supplier.name,
-            }
-        ],
-        parametresRetour={"pageCourante": 1, "pages": 1, "nbResultatsParPage": 10, "total": 1},
-    )
-
-
-# --- HTTP plumbing -------------------------------------------------------------------------
+class _Dropped(Exception):
+    """Close the connection without answering."""
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -226,20 +55,35 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("simulateur: " + format, *args)
 
+    # --- plumbing ------------------------------------------------------------------------
+
     def _send(
-        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+        self, status: int, body: dict[str, Any] | str, headers: dict[str, str] | None = None
     ) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+        if isinstance(body, str):
+            data, content_type = body.encode("utf-8"), "text/html;charset=utf-8"
+        else:
+            data, content_type = encode_json(body), "application/json;charset=utf-8"
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            raise ApiError(413, {"codeRetour": 413, "libelle": "Requête trop volumineuse"})
         return self.rfile.read(length) if length else b""
 
     def _check_bearer(self) -> None:
@@ -256,9 +100,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             )
 
     def _check_account(self) -> None:
-        config = self.server.state.config
+        state = self.server.state
+        config = state.config
         expected = base64.b64encode(f"{config.login}:{config.password}".encode()).decode("ascii")
-        if self.headers.get("cpro-account") != expected:
+        expired = state.password_expires_at <= state.clock.now()
+        if self.headers.get("cpro-account") != expected or expired:
             raise ApiError(
                 401,
                 {"error": "Unauthorized", "error_description": "login or password incorrects"},
@@ -268,9 +114,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 },
             )
 
+    # --- verbs ---------------------------------------------------------------------------
+
     def do_GET(self) -> None:
         try:
-            if self.path != "/cpro/transverses/v1/health-check":
+            if self.path.startswith(ADMIN_PREFIX):
+                self._admin("GET", {})
+                return
+            if self.path != HEALTH_PATH:
                 raise ApiError(404, {"error": "not_found"})
             self._check_bearer()
             self._send(
@@ -289,28 +140,69 @@ class _RequestHandler(BaseHTTPRequestHandler):
             raw = self._read_body()
             if self.path == TOKEN_PATH:
                 self._send(200, self._issue_token(raw))
-                return
-            handler = ROUTES.get(self.path)
-            if handler is None:
-                raise ApiError(404, {"error": "not_found", "path": self.path})
-            self._check_bearer()
-            self._check_account()
-            try:
-                body = json.loads(raw or b"{}")
-            except ValueError as exc:
-                raise ApiError(
-                    400, {"codeRetour": 400, "libelle": "Requête JSON malformée"}
-                ) from exc
-            if not isinstance(body, dict):
-                raise ApiError(400, {"codeRetour": 400, "libelle": "Requête JSON malformée"})
-            with self.server.state.lock:
-                result = handler(self.server.state, body)
-            self._send(200, result)
+            elif self.path.startswith(ADMIN_PREFIX):
+                self._admin("POST", self._parse(raw))
+            else:
+                self._api(raw)
+        except _Dropped:
+            self._drop()
         except ApiError as exc:
             self._send(exc.status, exc.body, exc.headers)
         except Exception:
             log.exception("simulateur : erreur interne sur %s", self.path)
             self._send(500, {"error": "internal"})
+
+    @staticmethod
+    def _parse(raw: bytes) -> dict[str, Any]:
+        try:
+            body = json.loads(raw or b"{}", parse_float=Decimal)
+        except ValueError as exc:
+            raise ApiError(400, {"codeRetour": 400, "libelle": "Requête JSON malformée"}) from exc
+        if not isinstance(body, dict):
+            raise ApiError(400, {"codeRetour": 400, "libelle": "Requête JSON malformée"})
+        return body
+
+    def _admin(self, method: str, body: dict[str, Any]) -> None:
+        state = self.server.state
+        with state.lock:
+            result = handle_admin(state, method, self.path, body)
+            state.save_if_dirty()
+        self._send(200, result)
+
+    def _api(self, raw: bytes) -> None:
+        state = self.server.state
+        handler = ROUTES.get(self.path)
+        if handler is None:
+            raise ApiError(404, {"error": "not_found", "path": self.path})
+        faults = state.faults
+        if faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000)
+        fault = faults.draw()
+        if fault == "drop":
+            raise _Dropped
+        if fault == "429":
+            raise ApiError(429, {"error": "too_many_requests"}, {"Retry-After": "1"})
+        if fault == "500":
+            raise ApiError(500, "<html><body><h1>500 Internal Server Error</h1></body></html>")
+        if fault == "401":
+            with state.lock:
+                state.tokens.clear()
+        self._check_bearer()
+        self._check_account()
+        body = self._parse(raw)
+        with state.lock:
+            state.catch_up()
+            try:
+                result = handler(state, body)
+            except Refusal as refusal:
+                result = refuse(refusal.code, refusal.libelle)
+            if self.path in MUTATING or state.dirty:
+                state.save_if_dirty()
+        if fault == "drop_after":
+            raise _Dropped
+        if fault == "timeout":
+            time.sleep(faults.timeout_s)
+        self._send(200, result)
 
     def _issue_token(self, raw: bytes) -> dict[str, Any]:
         form = {key: values[0] for key, values in parse_qs(raw.decode("utf-8")).items()}
@@ -339,6 +231,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 class SimulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 64
 
     def __init__(self, address: tuple[str, int], state: SimulatorState) -> None:
         super().__init__(address, _RequestHandler)
@@ -350,6 +243,8 @@ class Simulator:
 
     def __init__(self, config: SimulatorConfig | None = None, *, port: int = 0) -> None:
         self.state = SimulatorState(config or SimulatorConfig())
+        if self.state.config.state_file is not None:
+            load_state(self.state, self.state.config.state_file)
         self._server = SimulatorHTTPServer(("127.0.0.1", port), self.state)
         self._thread: threading.Thread | None = None
 
@@ -361,6 +256,10 @@ class Simulator:
     @property
     def token_url(self) -> str:
         return self.base_url + TOKEN_PATH
+
+    @property
+    def admin_url(self) -> str:
+        return self.base_url + ADMIN_PREFIX.rstrip("/")
 
     def start(self) -> Simulator:
         self._thread = threading.Thread(
@@ -377,6 +276,8 @@ class Simulator:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        with self.state.lock:
+            self.state.save_if_dirty()
 
     def __enter__(self) -> Simulator:
         return self.start()
