@@ -13,7 +13,6 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -157,7 +156,8 @@ class ChorusClient:
             "Accept": JSON_CONTENT_TYPE,
         }
 
-    def _send_once(self, method: str, path: str, body: dict[str, Any] | None) -> Any:
+    def _send_once(self, method: str, path: str, body: dict[str, Any] | None) -> bytes:
+        """The raw JSON answer (HTTP 200, or 400 which carries the same envelope)."""
         import httpx
 
         url = self.config.api_url.rstrip("/") + path
@@ -194,10 +194,7 @@ class ChorusClient:
                     "Cette fonction de Chorus Pro est introuvable à l'adresse configurée.",
                     details=f"HTTP 404 {url}",
                 )
-            try:
-                return json.loads(response.content, parse_float=Decimal)
-            except ValueError as exc:
-                raise ProtocolError(details=f"HTTP {status}, corps non JSON") from exc
+            return response.content
         raise AssertionError("unreachable")
 
     def _call(
@@ -223,8 +220,11 @@ class ChorusClient:
         else:  # pragma: no cover - the loop always breaks or raises
             raise AssertionError("unreachable")
         try:
-            parsed = response_model.model_validate(payload)
+            # pydantic reads JSON numbers into Decimal fields exactly (no float detour).
+            parsed = response_model.model_validate_json(payload)
         except ValidationError as exc:
+            if any(error["type"] == "json_invalid" for error in exc.errors()):
+                raise ProtocolError(details=f"{path}: corps non JSON") from exc
             raise ProtocolError(details=f"{path}: {exc.error_count()} champ(s) invalides") from exc
         code = getattr(parsed, "codeRetour", 0)
         if code:

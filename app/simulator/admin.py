@@ -32,6 +32,7 @@ def admin_state(state: SimulatorState) -> dict[str, Any]:
         "prochains_comportements": list(state.next_behaviours),
         "comportements": list(buyer.BEHAVIOUR_NAMES),
         "soumissions": dict(state.soumettre_calls),
+        "numeros_renvoyes_apres_enregistrement": list(state.resubmitted_numbers),
         "expiration_mot_de_passe": state.password_expires_at.isoformat(),
     }
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -175,6 +176,7 @@ def file_invoice(
     )
     state.invoices[invoice.id] = invoice
     state.numbers[(invoice.supplier_id, invoice.number)] = invoice.id
+    state.deposit_order.append(invoice.id)  # the clock never goes back: stays sorted
     buyer.start_buyer(state, invoice, behaviour)
     return invoice
 
@@ -184,6 +186,8 @@ def soumettre(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
     supplier = body.get("fournisseur") or {}
     number = str(body.get("numeroFactureSaisi") or "")
     state.soumettre_calls[number] = state.soumettre_calls.get(number, 0) + 1
+    if (state.supplier.id, number) in state.numbers:
+        state.resubmitted_numbers.append(number)
     if as_int(supplier.get("idFournisseur")) != state.supplier.id:
         return refuse(20001, NOT_AUTHORISED)
     draft_id = None
@@ -313,58 +317,62 @@ def _day_bound(value: Any) -> str | None:
     return str(value)[:10] if value else None
 
 
-def _matches(state: SimulatorState, body: dict[str, Any]) -> list[SimInvoice]:
-    number = body.get("numeroFacture")
-    statuses = set(body.get("statutCourant") or [])
-    supplier_id = body.get("idFournisseur")
+Predicate = Callable[[SimInvoice], bool]
+
+
+def _between(low: str | None, high: str | None, value: Callable[[SimInvoice], str]) -> Predicate:
+    return lambda inv: not ((low and value(inv) < low) or (high and value(inv) > high))
+
+
+def _predicates(body: dict[str, Any]) -> list[Predicate]:
+    """One test per criterion present in the search, so an open search costs nothing."""
+    tests: list[Predicate] = []
+    if number := body.get("numeroFacture"):
+        tests.append(lambda inv: inv.number == number)
+    if statuses := set(body.get("statutCourant") or []):
+        tests.append(lambda inv: inv.status in statuses)
+    if (supplier_id := body.get("idFournisseur")) is not None:
+        wanted_supplier = as_int(supplier_id)
+        tests.append(lambda inv: inv.supplier_id == wanted_supplier)
     recipients = {
         as_int(item.get("idDestinataire"))
         for item in body.get("listeDestinataire") or []
         if isinstance(item, dict) and item.get("idDestinataire") is not None
     }
-    invoice_type = body.get("typeFacture")
-    cadre = body.get("cadreFacturation")
-    deposited_from = _day_bound(body.get("periodeDateDepotDu"))
-    deposited_to = _day_bound(body.get("periodeDateDepotAu"))
-    changed_from = _day_bound(body.get("periodeDateHeureEtatCourantDu"))
-    changed_to = _day_bound(body.get("periodeDateHeureEtatCourantAu"))
-    engagement = body.get("numeroBonCommande")
-    flux = body.get("numeroFluxDepot")
-    rejet_traite = body.get("rejetTraite")
-    found = []
-    for invoice in state.invoices.values():
-        if invoice.status == "INTERPRETEE_OCR" or not invoice.number:
-            continue
-        if number and invoice.number != number:
-            continue
-        if statuses and invoice.status not in statuses:
-            continue
-        if supplier_id is not None and invoice.supplier_id != as_int(supplier_id):
-            continue
-        if recipients and invoice.recipient_id not in recipients:
-            continue
-        if invoice_type and invoice.type_facture != invoice_type:
-            continue
-        if cadre and invoice.cadre != cadre:
-            continue
-        if engagement and invoice.engagement != engagement:
-            continue
-        if flux and invoice.flux_number != flux:
-            continue
-        if rejet_traite is not None and invoice.rejet_traite != bool(rejet_traite):
-            continue
-        if deposited_from or deposited_to:
-            deposited = day(invoice.deposited_at)
-            if (deposited_from and deposited < deposited_from) or (
-                deposited_to and deposited > deposited_to
-            ):
-                continue
-        if changed_from or changed_to:
-            changed = day(invoice.status_at)
-            if (changed_from and changed < changed_from) or (changed_to and changed > changed_to):
-                continue
-        found.append(invoice)
-    return found
+    if recipients:
+        tests.append(lambda inv: inv.recipient_id in recipients)
+    if invoice_type := body.get("typeFacture"):
+        tests.append(lambda inv: inv.type_facture == invoice_type)
+    if cadre := body.get("cadreFacturation"):
+        tests.append(lambda inv: inv.cadre == cadre)
+    if engagement := body.get("numeroBonCommande"):
+        tests.append(lambda inv: inv.engagement == engagement)
+    if flux := body.get("numeroFluxDepot"):
+        tests.append(lambda inv: inv.flux_number == flux)
+    if (rejet_traite := body.get("rejetTraite")) is not None:
+        tests.append(lambda inv: inv.rejet_traite == bool(rejet_traite))
+    deposited = (
+        _day_bound(body.get("periodeDateDepotDu")),
+        _day_bound(body.get("periodeDateDepotAu")),
+    )
+    if any(deposited):
+        tests.append(_between(*deposited, lambda inv: day(inv.deposited_at)))
+    changed = (
+        _day_bound(body.get("periodeDateHeureEtatCourantDu")),
+        _day_bound(body.get("periodeDateHeureEtatCourantAu")),
+    )
+    if any(changed):
+        tests.append(_between(*changed, lambda inv: day(inv.status_at)))
+    return tests
+
+
+def _matching_ids(state: SimulatorState, body: dict[str, Any]) -> list[int]:
+    """Ids of the matching invoices, oldest deposit first."""
+    tests = _predicates(body)
+    if not tests:
+        return state.deposit_order
+    invoices = state.invoices
+    return [i for i in state.deposit_order if all(test(invoices[i]) for test in tests)]
 
 
 def search_row(state: SimulatorState, invoice: SimInvoice) -> dict[str, Any]:
@@ -413,19 +421,24 @@ def search_row(state: SimulatorState, invoice: SimInvoice) -> dict[str, Any]:
 @route("/cpro/factures/v1/rechercher/fournisseur")
 def rechercher_fournisseur(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
     params = body.get("rechercheFactureParFournisseur") or {}
-    found = _matches(state, body)
+    ids = _matching_ids(state, body)
     maximum = as_int(params.get("nbResultatsMaximum"), 0)
-    sort_key = SORT_KEYS.get(str(params.get("triColonne") or "DateDepot"), SORT_KEYS["DateDepot"])
-    found.sort(key=sort_key, reverse=params.get("triSens", "Descendant") != "Ascendant")
+    column = str(params.get("triColonne") or "DateDepot")
+    descending = params.get("triSens", "Descendant") != "Ascendant"
+    if column in SORT_KEYS and column != "DateDepot":
+        found = sorted((state.invoices[i] for i in ids), key=SORT_KEYS[column], reverse=descending)
+        ids = [invoice.id for invoice in found]
+    elif descending:
+        ids = ids[::-1]
     if maximum > 0:
-        found = found[:maximum]
-    if not found:
+        ids = ids[:maximum]
+    if not ids:
         return refuse(20000, NO_RESULT_FACTURES)
     page, per_page = page_request(params)
     return ok(
         OK_FACTURES,
-        parametresRetour=paging(page, per_page, len(found)),
-        listeFactures=[search_row(state, invoice) for invoice in page_of(found, page, per_page)],
+        parametresRetour=paging(page, per_page, len(ids)),
+        listeFactures=[search_row(state, state.invoices[i]) for i in page_of(ids, page, per_page)],
     )
 
 

@@ -51,6 +51,7 @@ class _Dropped(Exception):
 class _RequestHandler(BaseHTTPRequestHandler):
     server: SimulatorHTTPServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave in two writes
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("simulateur: " + format, *args)

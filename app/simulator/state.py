@@ -167,8 +167,10 @@ class SimulatorState:
     numbers: dict[tuple[int, str], int] = field(default_factory=dict)
     attachments: dict[int, SimAttachment] = field(default_factory=dict)
     drafts: dict[int, int] = field(default_factory=dict)  # deposer/pdf attachment → invoice
+    deposit_order: list[int] = field(default_factory=list)  # ids, oldest deposit first
     fluxes: dict[str, SimFlux] = field(default_factory=dict)
     soumettre_calls: dict[str, int] = field(default_factory=dict)
+    resubmitted_numbers: list[str] = field(default_factory=list)  # sent again once recorded
     faults: FaultPlan = field(default_factory=FaultPlan)
     next_behaviours: list[str] = field(default_factory=list)
     next_invoice_id: int = 8_400_001
@@ -176,6 +178,7 @@ class SimulatorState:
     next_history_id: int = 1
     lock: threading.RLock = field(default_factory=threading.RLock)
     rng: random.Random = field(init=False)
+    _by_id: dict[int, SimStructure] = field(default_factory=dict)
     _due: list[tuple[datetime, int, int, int]] = field(default_factory=list)
     _due_seq: int = 0
     dirty: bool = False
@@ -200,7 +203,9 @@ class SimulatorState:
         return [*self.directory, self.supplier]
 
     def structure_by_id(self, id_structure: int) -> SimStructure | None:
-        return next((item for item in self.all_structures() if item.id == id_structure), None)
+        if len(self._by_id) != len(self.directory) + 1:
+            self._by_id = {item.id: item for item in self.all_structures()}
+        return self._by_id.get(id_structure)
 
     def structure_by_siret(self, siret: str) -> SimStructure | None:
         return next((item for item in self.all_structures() if item.siret == siret), None)
@@ -387,6 +392,9 @@ def load_state(state: SimulatorState, path: Path) -> None:
     state.next_history_id = payload["next_history_id"]
     state.invoices = {item.id: item for item in invoices}
     state.numbers = {(i.supplier_id, i.number): i.id for i in invoices if i.number}
+    state.deposit_order = [
+        i.id for i in sorted(invoices, key=lambda i: (i.deposited_at, i.id)) if i.number
+    ]
     state.attachments = {item.id: item for item in attachments}
     state.drafts = {int(key): value for key, value in payload.get("drafts", {}).items()}
     state.fluxes = {item.number: item for item in fluxes}
