@@ -39,19 +39,27 @@ def find_submitted(
 
 
 def submit_once(
-    client: ChorusClient, request: f.SoumettreRequest, *, attempts: int = 3
+    client: ChorusClient,
+    request: f.SoumettreRequest,
+    *,
+    already_attempted: bool = False,
+    attempts: int = 3,
 ) -> SubmittedInvoice:
     """Send ``soumettre``; when the outcome is unknown, reconcile before any new attempt.
 
+    ``already_attempted``: an earlier call may have reached the platform (its answer was lost,
+    or the app stopped before recording it): look the number up before sending. On a first
+    attempt a number already on the platform is a real duplicate and is reported as such.
+
     Business refusals (:class:`BusinessError`) and authentication problems propagate at once.
     :class:`PlatformUnavailableError` propagates when the platform stays unreachable: the
-    caller keeps the invoice in its outbox and calls this again later, which reconciles first.
+    caller keeps the invoice in its outbox and calls again later with ``already_attempted``.
     """
     number = request.numeroFactureSaisi
     supplier_id = request.fournisseur.idFournisseur
     last_error: PlatformUnavailableError | None = None
     for attempt in range(attempts):
-        if attempt > 0 or last_error is not None:
+        if attempt > 0 or already_attempted:
             found = find_submitted(client, number, supplier_id)
             if found is not None:
                 log.info("Facture %s retrouvée sur Chorus Pro après une réponse perdue", number)
