@@ -7,7 +7,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-FAULT_KINDS = ("timeout", "429", "500", "drop", "drop_after", "401")
+FAULT_KINDS = ("timeout", "429", "500", "drop", "drop_after", "401", "403")
+TRANSIENT_KINDS = ("timeout", "429", "500", "drop", "drop_after", "401")
 
 
 @dataclass(slots=True)
@@ -17,7 +18,7 @@ class FaultPlan:
     before answering (after doing the work, so a write may be recorded)."""
 
     rate: float = 0.0
-    kinds: tuple[str, ...] = FAULT_KINDS
+    kinds: tuple[str, ...] = TRANSIENT_KINDS
     latency_ms: int = 0
     timeout_s: float = 2.0
     queued: list[str] = field(default_factory=list)
@@ -35,7 +36,7 @@ class FaultPlan:
                 unknown = [kind for kind in kinds if kind not in FAULT_KINDS]
                 if unknown:
                     raise ValueError(f"panne inconnue : {unknown[0]} (connues : {FAULT_KINDS})")
-                self.kinds = kinds or FAULT_KINDS
+                self.kinds = kinds or TRANSIENT_KINDS
             if "latence_ms" in options:
                 self.latency_ms = max(0, int(options["latence_ms"]))
             if "delai_expiration_s" in options:

@@ -185,6 +185,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             raise ApiError(429, {"error": "too_many_requests"}, {"Retry-After": "1"})
         if fault == "500":
             raise ApiError(500, "<html><body><h1>500 Internal Server Error</h1></body></html>")
+        if fault == "403":  # the PISTE application is not subscribed to this API
+            raise ApiError(403, {"error": "access_denied", "error_description": "Forbidden"})
         if fault == "401":
             with state.lock:
                 state.tokens.clear()

@@ -21,6 +21,7 @@ from app.chorus.errors import (
     FileTooLargeError,
     PlatformUnavailableError,
     RateLimitedError,
+    SubscriptionMissingError,
     TechnicalAccountError,
 )
 from app.chorus.submission import submit_once
@@ -73,6 +74,13 @@ def test_a_token_revoked_mid_session_is_renewed_once(
     client.fetch_token()
     admin(simulator, "pannes", {"prochaines": ["401"]})
     assert client.structures_actives_fournisseur().listeStructures
+
+
+def test_missing_subscription_is_explained(simulator: Simulator, client: ChorusClient) -> None:
+    admin(simulator, "pannes", {"prochaines": ["403"]})
+    with pytest.raises(SubscriptionMissingError) as caught:
+        client.taux_tva()
+    assert "piste.gouv.fr" in caught.value.message
 
 
 def test_reads_retry_429_and_500_then_give_a_typed_error(simulator: Simulator) -> None:
@@ -249,3 +257,14 @@ def test_state_file_survives_a_restart(
                 assert history_codes(chorus, invoice_id)[-1] == "DEPOSEE"
         finally:
             second.terminate()
+
+
+def test_an_unreadable_state_file_is_set_aside(tmp_path: Path) -> None:
+    state_file = tmp_path / "simulateur.json"
+    state_file.write_text("{ pas du json", encoding="utf-8")
+    with Simulator(SimulatorConfig(state_file=state_file)) as simulator:
+        assert simulator.state.invoices == {}
+        with make_client(simulator) as client:
+            _submit(client, "NEUF-1")
+    assert (tmp_path / "simulateur.json.illisible").read_text(encoding="utf-8") == "{ pas du json"
+    assert "NEUF-1" in state_file.read_text(encoding="utf-8")
