@@ -15,6 +15,7 @@ from tests.support.file_keyring import JsonFileKeyring
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
+SWAGGER_DIR = REPO_ROOT / "tests" / "fixtures" / "chorus-api"  # copies of the official files
 TEST_KEYRING = "tests.support.file_keyring.JsonFileKeyring"
 
 

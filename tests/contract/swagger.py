@@ -16,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft4Validator
 
-from tests.conftest import SHARED
+from tests.conftest import SWAGGER_DIR
 
 SWAGGERS = {"factures": "swagger-factures.json", "structures": "swagger-structures.json"}
 ENVELOPE = ("codeRetour", "libelle")
@@ -24,7 +24,7 @@ ENVELOPE = ("codeRetour", "libelle")
 
 @cache
 def load_swagger(name: str) -> dict[str, Any]:
-    return json.loads((SHARED / "chorus-api" / SWAGGERS[name]).read_text(encoding="utf-8"))
+    return json.loads((SWAGGER_DIR / SWAGGERS[name]).read_text(encoding="utf-8"))
 
 
 def _closed(schema: Any) -> Any:

@@ -11,9 +11,9 @@ from app.domain.enums import ModeDepot, ModePaiement, TypeIdentifiant, TypeTva
 from app.domain.identifiers import STATE_SIRET, is_valid_siret, normalize_siret, siret_problem
 from app.domain.money import MoneyError, format_eur, from_cents, to_cents, to_money
 from app.domain.statuses import InvoiceStatus, StatusGroup
-from tests.conftest import SHARED
+from tests.conftest import SWAGGER_DIR
 
-SWAGGER = SHARED / "chorus-api" / "swagger-factures.json"
+SWAGGER = SWAGGER_DIR / "swagger-factures.json"
 
 
 def swagger_enum(definition: str, prop: str) -> list[str]:
