@@ -614,15 +614,15 @@ def rendered_pdf(invoice: SimInvoice) -> bytes:
     """What the platform gives for an invoice entered without a PDF (SAISIE_API)."""
     import pymupdf
 
-    document = pymupdf.open()  # type: ignore[no-untyped-call]
+    document = pymupdf.open()
     page = document.new_page()
     page.insert_text(
         (72, 72),
         f"Facture {invoice.number}\nMontant TTC : {money(invoice.total_ttc)} {invoice.currency}",
         fontsize=14,
     )
-    data: bytes = document.tobytes()  # type: ignore[no-untyped-call]
-    document.close()  # type: ignore[no-untyped-call]
+    data: bytes = document.tobytes()
+    document.close()
     return data
 
 

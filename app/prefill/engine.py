@@ -1,0 +1,203 @@
+"""Prefill: Factur-X first, else the text layer of the first three pages, else OCR."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from datetime import date
+from multiprocessing.pool import Pool
+from pathlib import Path
+
+from app.errors import BordereauError
+from app.prefill import extract
+from app.prefill.facturx_reader import embedded_xml, read_facturx
+from app.prefill.intake import open_invoice
+from app.prefill.layout import rows_from_words
+from app.prefill.model import FIELD_NAMES, Field, PrefillResult, Row, Word
+from app.prefill.pages import has_usable_text, ocr_page, text_layer_words
+
+MAX_PAGES = 3  # what Chorus Pro's own recognition reads
+LABELS = {
+    "invoice_number": "le numéro de facture",
+    "issue_date": "la date de facture",
+    "seller_siret": "votre SIRET",
+    "buyer_siret": "le SIRET du destinataire",
+    "total_ht": "le total HT",
+    "total_tva": "le total de TVA",
+    "total_ttc": "le total TTC",
+    "amount_due": "le net à payer",
+}
+LOW_CONFIDENCE = 0.6
+
+Progress = Callable[[float, str], None]
+
+
+class PrefillCancelled(BordereauError):
+    title = "Lecture annulée"
+
+    def __init__(self) -> None:
+        super().__init__("La lecture de la facture a été annulée.")
+
+
+class OcrPool:
+    """Worker processes for Tesseract, started on first use and kept for the session.
+
+    ``spawn`` everywhere (the default on Windows and macOS, and safe with Qt's threads on
+    Linux); frozen builds need ``multiprocessing.freeze_support()``, called in ``app.cli``.
+    """
+
+    def __init__(self, processes: int | None = None) -> None:
+        self._processes = processes or max(1, min(2, multiprocessing.cpu_count()))
+        self._pool: Pool | None = None
+        self._lock = threading.Lock()
+
+    def pool(self) -> Pool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = multiprocessing.get_context("spawn").Pool(self._processes)
+            return self._pool
+
+    def terminate(self) -> None:
+        """Stop the workers at once (cancellation); the next use starts new ones."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool.join()
+                self._pool = None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool.join()
+                self._pool = None
+
+
+def _ocr_pages(
+    path: Path,
+    indexes: list[int],
+    ocr: OcrPool,
+    progress: Progress,
+    cancelled: Callable[[], bool],
+) -> list[Word]:
+    pool = ocr.pool()
+    pending = {index: pool.apply_async(ocr_page, (str(path), index)) for index in indexes}
+    words: list[Word] = []
+    done = 0
+    while pending:
+        if cancelled():
+            ocr.terminate()
+            raise PrefillCancelled
+        for index, job in list(pending.items()):
+            job.wait(0.1)
+            if job.ready():
+                words.extend(job.get())
+                del pending[index]
+                done += 1
+                progress(
+                    0.2 + 0.7 * done / len(indexes), f"Lecture optique : page {done}/{len(indexes)}"
+                )
+    return words
+
+
+def _warn_missing(result: PrefillResult) -> None:
+    for name, label in LABELS.items():
+        found = result.fields.get(name)
+        if found is None or found.value is None:
+            result.warnings.append(f"Bordereau n'a pas trouvé {label} : saisissez-le.")
+        elif found.confidence < LOW_CONFIDENCE:
+            result.warnings.append(f"Vérifiez {label} : la lecture est incertaine.")
+
+
+def prefill(
+    path: Path,
+    *,
+    own_siret: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    ocr: OcrPool | None = None,
+    today: date | None = None,
+) -> PrefillResult:
+    """Read ``path``. Raise :class:`UnreadableInvoiceError` when it cannot be read at all;
+    otherwise return what was found, with a warning for each gap."""
+    report = progress or (lambda _fraction, _message: None)
+    is_cancelled = cancelled or (lambda: False)
+    report(0.0, "Vérification du fichier")
+    intake = open_invoice(path)
+    try:
+        xml = embedded_xml(intake.content)
+        structured = read_facturx(xml) if xml else None
+        if structured is not None:
+            structured.warnings = intake.warnings + structured.warnings
+            structured.suggested_file_name = intake.suggested_file_name
+            structured.pages_read = intake.document.page_count
+            report(1.0, "Factur-X lu")
+            return structured
+        report(0.1, "Lecture du texte")
+        words: list[Word] = []
+        to_ocr: list[int] = []
+        for index in range(min(MAX_PAGES, intake.document.page_count)):
+            page_words = text_layer_words(intake.document[index], index)
+            if has_usable_text(page_words):
+                words.extend(page_words)
+            else:
+                to_ocr.append(index)
+        pages = min(MAX_PAGES, intake.document.page_count)
+    finally:
+        intake.document.close()
+    own_pool = ocr is None and bool(to_ocr)
+    pool = ocr or OcrPool()
+    try:
+        if to_ocr:
+            words.extend(_ocr_pages(path, to_ocr, pool, report, is_cancelled))
+    finally:
+        if own_pool:
+            pool.close()
+    result = PrefillResult(
+        warnings=list(intake.warnings),
+        pages_read=pages,
+        scanned=bool(to_ocr),
+        suggested_file_name=intake.suggested_file_name,
+    )
+    rows = rows_from_words(sorted(words, key=lambda w: w.page))
+    report(0.92, "Recherche des champs")
+    fill_from_rows(result, rows, own_siret=own_siret, today=today or date.today())
+    if to_ocr:
+        result.warnings.insert(
+            0,
+            "Cette facture est une image (numérisation) : Bordereau l'a lue par "
+            "reconnaissance de caractères. Vérifiez surtout les montants.",
+        )
+    _warn_missing(result)
+    report(1.0, "Lecture terminée")
+    return result
+
+
+def fill_from_rows(
+    result: PrefillResult, rows: list[Row], *, own_siret: str | None, today: date
+) -> None:
+    if not rows:
+        for name in FIELD_NAMES:
+            result.fields[name] = Field(None)
+        return
+    seller, buyer = extract.parties(rows, own_siret)
+    totals = extract.totals(rows)
+    fields = {
+        "invoice_number": extract.invoice_number(rows),
+        "issue_date": extract.issue_date(rows),
+        "invoice_type": extract.invoice_type(rows),
+        "seller_siret": seller,
+        "seller_vat": extract.seller_vat(rows, seller.value),
+        "buyer_siret": buyer,
+        "order_reference": extract.order_reference(rows),
+        "total_ht": totals.ht,
+        "total_tva": totals.tva,
+        "total_ttc": totals.ttc,
+        "amount_due": totals.due,
+        "currency": extract.currency(rows),
+    }
+    issued = fields["issue_date"]
+    if issued.value and not extract.plausible_date(issued.value, today):
+        issued.confidence = min(issued.confidence, 0.4)
+    result.fields.update(fields)

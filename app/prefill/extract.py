@@ -1,0 +1,418 @@
+"""Find the invoice fields in rows of positioned words: labels, layout, then validation.
+
+Each field is looked for beside its label (same row, to the right), then just below it.
+SIRETs and VAT numbers must pass their checksums; the seller is told from the buyer by
+labels ("SIRET client"), by the "Facturé à" block, and by the user's own SIRET; amounts are
+chosen so that HT + TVA = TTC and net à payer ≤ TTC.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
+
+from app.prefill.model import Field, Row
+from app.prefill.parsing import amounts_in, dates_in
+
+ZERO = Decimal("0.00")
+TOLERANCE = Decimal("0.02")
+
+
+def _label(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+NUMBER_LABELS = _label(
+    r"(?:facture|avoir|invoice|credit\s+note)\s*(?:n\s*[°ºo]\.?|num[ée]ro|no\.?|#)\s*:?",
+    r"n\s*[°ºo]\.?\s*(?:de\s+)?(?:la\s+)?(?:facture|l['’]avoir|avoir)\s*:?",
+    r"num[ée]ro\s+(?:de\s+)?(?:la\s+)?(?:facture|l['’]avoir|d['’]avoir)\s*:?",
+    r"invoice\s+number\s*:?",
+    r"^\s*(?:facture|avoir)\s*:?(?=\s+\S*\d)",
+)
+DATE_LABELS = _label(
+    r"date\s+d['’]\s*[ée]mission",
+    r"date\s+de\s+(?:la\s+)?factur(?:e|ation)",
+    r"date\s+(?:de\s+l['’])?avoir",
+    r"[ée]mise?\s+le",
+    r"invoice\s+date",
+    r"fait\s+(?:à\s+[\w\- ]+\s+)?le",
+    r"^\s*le\b",
+    r"^\s*date\s*:",
+    r"\bdate\b(?!\s+d['’]\s*[ée]ch)",
+)
+NOT_ISSUE_DATE = re.compile(r"[ée]ch[ée]ance|livraison|paiement|validit|due\s+date", re.I)
+ORDER_LABELS = _label(
+    r"(?:n\s*[°ºo]\.?\s*(?:d['’]\s*)?)?engagement(?:\s+juridique)?\s*(?:n\s*[°ºo]\.?)?\s*:?",
+    r"\bEJ\b\s*(?:n\s*[°ºo]\.?)?\s*:?",
+    r"bon\s+de\s+commande\s*(?:n\s*[°ºo]\.?)?\s*:?",
+    r"(?:n\s*[°ºo]\.?\s*(?:de\s+)?|r[ée]f(?:[ée]rence)?\.?\s+(?:de\s+)?(?:la\s+)?)?commande"
+    r"\s*(?:n\s*[°ºo]\.?)?\s*:?",
+    r"purchase\s+order\s*(?:no\.?|number)?\s*:?",
+    r"\bPO\b\s*(?:no\.?|#)?\s*:?",
+)
+BUYER_HEADER = re.compile(
+    r"factur[ée]\s+[àa]|^\s*client\b|destinataire|adresse\s+de\s+facturation|bill(?:ed)?\s+to"
+    r"|acheteur|^\s*[àa]\s+l['’]attention",
+    re.I,
+)
+BUYER_LABEL = re.compile(r"client|destinataire|acheteur|buyer|customer", re.I)
+SELLER_LABEL = re.compile(r"fournisseur|vendeur|[ée]metteur|prestataire|seller|supplier", re.I)
+CREDIT_NOTE = re.compile(r"\bavoir\b|credit\s+note|note\s+de\s+cr[ée]dit", re.I)
+FRANCHISE = re.compile(r"293\s*B|TVA\s+non\s+applicable|franchise\s+en\s+base", re.I)
+
+TOTAL_HT = _label(
+    r"total\s+h\.?\s*t\.?\b",
+    r"total\s+hors\s+taxes?",
+    r"montant\s+total\s+h\.?\s*t\.?\b",
+    r"sous[\s\-]total\s+h\.?\s*t\.?",
+    r"total\s+net\s+h\.?\s*t\.?",
+    r"total\s+\(?excl",
+)
+TOTAL_HT_WEAK = _label(r"montant\s+h\.?\s*t\.?\b", r"sous[\s\-]total\b", r"\bnet\s+h\.?\s*t\.?\b")
+TOTAL_TVA = _label(
+    r"total\s+(?:de\s+la\s+)?t\.?v\.?a\.?\b",
+    r"montant\s+(?:de\s+la\s+)?t\.?v\.?a\.?\b",
+    r"^\s*t\.?v\.?a\.?\b(?:\s*\(?\s*\d+(?:[.,]\d+)?\s*%\)?)?",
+    r"\bVAT\b",
+)
+NOT_VAT_TOTAL = re.compile(r"intra|n\s*[°ºo]|num[ée]ro|non\s+applicable|293|identif", re.I)
+TOTAL_TTC = _label(
+    r"total\s+t\.?\s*t\.?\s*c\.?\b",
+    r"montant\s+(?:total\s+)?t\.?\s*t\.?\s*c\.?\b",
+    r"total\s+toutes\s+taxes",
+    r"total\s+\(?incl",
+    r"\btotal\s+g[ée]n[ée]ral",
+)
+AMOUNT_DUE = _label(
+    r"net\s+[àa]\s+payer",
+    r"reste\s+[àa]\s+payer",
+    r"montant\s+(?:net\s+)?[àa]\s+payer",
+    r"total\s+[àa]\s+payer",
+    r"solde\s+(?:d[ûu]|[àa]\s+payer)",
+    r"montant\s+d[ûu]",
+    r"amount\s+due",
+    r"balance\s+due",
+)
+DEPOSIT = _label(
+    r"acomptes?\s+(?:d[ée]j[àa]\s+)?(?:vers[ée]s?|r[ée]gl[ée]s?|pay[ée]s?|per[çc]us?)",
+    r"d[ée]j[àa]\s+(?:r[ée]gl[ée]|pay[ée]|vers[ée])",
+    r"\bacompte\b",
+)
+SIRET_PATTERN = re.compile(r"(?<![\dA-Z])(\d(?:[ \u00a0.]?\d){13})(?![\d])")
+VAT_PATTERN = re.compile(r"\bFR((?:[ \u00a0]?[0-9A-Z]){2}(?:[ \u00a0]?\d){9})\b")
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/+.]*")
+CURRENCIES = {
+    "€": "EUR",
+    "EUR": "EUR",
+    "USD": "USD",
+    "$": "USD",
+    "GBP": "GBP",
+    "£": "GBP",
+    "CHF": "CHF",
+}
+
+
+@dataclass(slots=True)
+class Candidate:
+    value: str
+    confidence: float
+    row: Row
+    start: int
+    end: int
+
+    def to_field(self, *, boost: float = 0.0) -> Field:
+        scale = 0.92 if self.row.source == "ocr" else 1.0
+        return Field(
+            self.value,
+            min(1.0, (self.confidence + boost) * scale),
+            self.row.source,
+            self.row.page + 1,
+            self.row.bbox_of(self.start, self.end),
+        )
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _after_label(
+    rows: list[Row],
+    label: re.Pattern[str],
+    pick: Callable[[str], tuple[str, int, int] | None],
+    *,
+    exclude: re.Pattern[str] | None = None,
+    below: bool = True,
+) -> list[Candidate]:
+    """Values found after each occurrence of ``label``: on its row, else on the next row."""
+    found: list[Candidate] = []
+    for index, row in enumerate(rows):
+        text = row.text
+        if exclude is not None and exclude.search(text):
+            continue
+        for match in label.finditer(text):
+            rest = text[match.end() :]
+            picked = pick(rest)
+            if picked is not None:
+                value, start, end = picked
+                offset = match.end()
+                found.append(Candidate(value, 0.95, row, offset + start, offset + end))
+                break
+            if below and index + 1 < len(rows) and rows[index + 1].page == row.page:
+                following = rows[index + 1]
+                if following.top - row.bottom < 3 * max(1.0, row.bottom - row.top):
+                    picked = pick(following.text)
+                    if picked is not None:
+                        value, start, end = picked
+                        found.append(Candidate(value, 0.85, following, start, end))
+                        break
+    return found
+
+
+def _first_token_with_digit(text: str) -> tuple[str, int, int] | None:
+    for match in TOKEN.finditer(text):
+        token = match.group().rstrip(".")
+        lowered = token.lower()
+        if lowered in {"n", "no", "n°", "du", "le", "de", "ref", "réf"}:
+            continue
+        if any(ch.isdigit() for ch in token) and len(token) <= 30:
+            return token, match.start(), match.start() + len(token)
+        if len(token) > 2:  # a word that is not a number: the label has no value here
+            return None
+    return None
+
+
+def _amount_in(text: str) -> tuple[str, int, int] | None:
+    """The last amount of the text that is not a percentage."""
+    chosen = None
+    for value, start, end in amounts_in(text):
+        if text[end:].lstrip().startswith("%"):
+            continue
+        chosen = (str(value), start, end)
+    return chosen
+
+
+def _date_in(text: str) -> tuple[str, int, int] | None:
+    found = dates_in(text)
+    if not found:
+        return None
+    value, start, end = found[0]
+    return value.isoformat(), start, end
+
+
+def _sirets(row: Row) -> Iterable[tuple[str, int, int, bool]]:
+    for match in SIRET_PATTERN.finditer(row.text):
+        digits = re.sub(r"\D", "", match.group(1))
+        if len(digits) == 14:
+            yield digits, match.start(1), match.end(1), stdnum_siret.is_valid(digits)
+
+
+# --- fields -----------------------------------------------------------------------------------
+
+
+def invoice_number(rows: list[Row]) -> Field:
+    found = _after_label(rows, NUMBER_LABELS, _first_token_with_digit)
+    if not found:
+        return Field(None)
+    best = max(found, key=lambda c: (c.confidence, -c.row.page, -c.row.top))
+    return best.to_field()
+
+
+def invoice_type(rows: list[Row]) -> Field:
+    first_page = [row for row in rows if row.page == rows[0].page] if rows else []
+    for row in first_page[:25]:
+        match = CREDIT_NOTE.search(row.text)
+        if match:
+            return Candidate("avoir", 0.95, row, match.start(), match.end()).to_field()
+    return Field("facture", 0.9, rows[0].source if rows else None, 1 if rows else None)
+
+
+def issue_date(rows: list[Row]) -> Field:
+    found = _after_label(rows, DATE_LABELS, _date_in, exclude=NOT_ISSUE_DATE)
+    if found:
+        return found[0].to_field()
+    for row in rows[:40]:
+        if NOT_ISSUE_DATE.search(row.text):
+            continue
+        picked = _date_in(row.text)
+        if picked:
+            return Candidate(picked[0], 0.6, row, picked[1], picked[2]).to_field()
+    return Field(None)
+
+
+def order_reference(rows: list[Row]) -> Field:
+    found = _after_label(rows, ORDER_LABELS, _first_token_with_digit)
+    if not found:
+        return Field(None)
+    return found[0].to_field()
+
+
+def _buyer_zone(rows: list[Row]) -> tuple[int, float, float] | None:
+    """(row index, left, right) of the "Facturé à" / "Client" heading near the top."""
+    for index, row in enumerate(rows[:40]):
+        if "siret" in row.text.lower():
+            continue  # "SIRET client : …" is a label, not the heading of the block
+        match = BUYER_HEADER.search(row.text)
+        if match:
+            box = row.bbox_of(match.start(), match.end())
+            return index, box[0] - 20, box[0] + 260
+    return None
+
+
+def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
+    """(seller SIRET, buyer SIRET)."""
+    zone = _buyer_zone(rows)
+    seller: list[Candidate] = []
+    buyer: list[Candidate] = []
+    for index, row in enumerate(rows):
+        for digits, start, end, valid in _sirets(row):
+            base = 0.9 if valid else 0.3
+            before = row.text[max(0, start - 40) : start]
+            candidate = Candidate(digits, base, row, start, end)
+            if own_siret and digits == own_siret:
+                candidate.confidence = 0.99
+                seller.append(candidate)
+            elif BUYER_LABEL.search(before):
+                candidate.confidence = base + 0.07
+                buyer.append(candidate)
+            elif SELLER_LABEL.search(before):
+                candidate.confidence = base + 0.07
+                seller.append(candidate)
+            elif (
+                zone is not None
+                and index > zone[0]
+                and row.page == rows[zone[0]].page
+                and index - zone[0] <= 8
+                and zone[1] <= row.bbox_of(start, end)[0] <= zone[2]
+            ):
+                buyer.append(candidate)
+            else:
+                seller.append(candidate)
+    seller_choice = max(seller, key=lambda c: (c.confidence, -c.row.page, -c.row.top), default=None)
+    buyer_pool = [c for c in buyer if seller_choice is None or c.value != seller_choice.value]
+    if not buyer_pool:
+        # Two unlabelled SIRETs: the second one met is the buyer.
+        buyer_pool = [c for c in seller if seller_choice is None or c.value != seller_choice.value]
+        for candidate in buyer_pool:
+            candidate.confidence -= 0.2
+    buyer_choice = max(
+        buyer_pool, key=lambda c: (c.confidence, -c.row.page, -c.row.top), default=None
+    )
+    return (
+        seller_choice.to_field() if seller_choice else Field(None),
+        buyer_choice.to_field() if buyer_choice else Field(None),
+    )
+
+
+def seller_vat(rows: list[Row], seller_siret: str | None) -> Field:
+    candidates: list[Candidate] = []
+    for row in rows:
+        for match in VAT_PATTERN.finditer(row.text):
+            number = "FR" + re.sub(r"\s", "", match.group(1))
+            valid = stdnum_tva.is_valid(number)
+            confidence = 0.9 if valid else 0.3
+            if seller_siret and number[4:] == seller_siret[:9]:
+                confidence += 0.09
+            candidates.append(Candidate(number, confidence, row, match.start(), match.end()))
+    if not candidates:
+        return Field(None, 0.8 if any(FRANCHISE.search(r.text) for r in rows) else 0.6)
+    return max(candidates, key=lambda c: c.confidence).to_field()
+
+
+def currency(rows: list[Row]) -> Field:
+    for row in rows:
+        for symbol, code in CURRENCIES.items():
+            position = row.text.find(symbol)
+            if position >= 0 and (len(symbol) == 1 or re.search(rf"\b{symbol}\b", row.text)):
+                return Candidate(code, 0.95, row, position, position + len(symbol)).to_field()
+    return Field("EUR", 0.6)
+
+
+@dataclass(slots=True)
+class Totals:
+    ht: Field
+    tva: Field
+    ttc: Field
+    due: Field
+
+
+def _last(found: list[Candidate]) -> Candidate | None:
+    """Totals sit at the end: the last occurrence, in reading order, wins."""
+    return max(found, key=lambda c: (c.row.page, c.row.top), default=None)
+
+
+def totals(rows: list[Row]) -> Totals:
+    ht = _last(_after_label(rows, TOTAL_HT, _amount_in))
+    if ht is None:
+        ht = _last(_after_label(rows, TOTAL_HT_WEAK, _amount_in, below=False))
+    vat_rows = _after_label(rows, TOTAL_TVA, _amount_in, exclude=NOT_VAT_TOTAL)
+    ttc = _last(_after_label(rows, TOTAL_TTC, _amount_in))
+    due = _last(_after_label(rows, AMOUNT_DUE, _amount_in))
+    deposit = _last(_after_label(rows, DEPOSIT, _amount_in))
+    franchise = any(FRANCHISE.search(row.text) for row in rows)
+
+    ht_value = Decimal(ht.value) if ht else None
+    ttc_value = Decimal(ttc.value) if ttc else None
+    tva_field: Field
+    tva_value: Decimal | None
+    explicit_total = [c for c in vat_rows if re.search(r"total|montant", c.row.text, re.I)]
+    if explicit_total:
+        tva = _last(explicit_total)
+        assert tva is not None
+        tva_field, tva_value = tva.to_field(), Decimal(tva.value)
+    elif vat_rows:
+        # One line per rate: their sum is the VAT total.
+        lines = {(c.row.page, round(c.row.top)): c for c in vat_rows}
+        tva_value = sum((Decimal(c.value) for c in lines.values()), ZERO)
+        first = next(iter(lines.values()))
+        tva_field = (
+            first.to_field()
+            if len(lines) == 1
+            else Field(str(tva_value), 0.85, first.row.source, first.row.page + 1)
+        )
+        tva_field.value = str(tva_value)
+    elif franchise:
+        tva_value = ZERO
+        tva_field = Field("0.00", 0.8)
+    else:
+        tva_value = None
+        tva_field = Field(None)
+
+    ht_field = ht.to_field() if ht else Field(None)
+    ttc_field = ttc.to_field() if ttc else Field(None)
+    if ht_value is not None and tva_value is not None and ttc_value is not None:
+        if abs(ht_value + tva_value - ttc_value) <= TOLERANCE:
+            for item in (ht_field, tva_field, ttc_field):
+                item.confidence = min(1.0, item.confidence + 0.05)
+        else:
+            for item in (ht_field, tva_field, ttc_field):
+                item.confidence *= 0.6
+    elif ht_value is not None and tva_value is not None and ttc_value is None:
+        ttc_field = Field(str(ht_value + tva_value), 0.7, ht_field.source)
+        ttc_value = ht_value + tva_value
+    elif ttc_value is not None and tva_value is not None and ht_value is None:
+        ht_field = Field(str(ttc_value - tva_value), 0.7, ttc_field.source)
+    elif ht_value is not None and ttc_value is not None and tva_value is None:
+        tva_field = Field(str(ttc_value - ht_value), 0.7, ttc_field.source)
+
+    if due is not None:
+        due_field = due.to_field()
+        if ttc_value is not None and Decimal(due.value) > ttc_value + TOLERANCE:
+            due_field.confidence *= 0.5
+    elif ttc_value is not None:
+        remaining = ttc_value - (Decimal(deposit.value) if deposit else ZERO)
+        due_field = Field(str(remaining), 0.75, ttc_field.source)
+    else:
+        due_field = Field(None)
+    return Totals(ht_field, tva_field, ttc_field, due_field)
+
+
+def plausible_date(value: str | None, today: date) -> bool:
+    if value is None:
+        return False
+    parsed = date.fromisoformat(value)
+    return date(today.year - 10, 1, 1) <= parsed <= date(today.year + 1, 12, 31)

@@ -1,0 +1,58 @@
+"""Group positioned words into visual rows, whatever produced them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.prefill.model import Row, Word
+
+# Words OCR sometimes cuts in two ("FACTU RE"): glued back when the halves make one of them.
+KEYWORDS = frozenset(
+    {"facture", "avoir", "total", "siret", "montant", "payer", "engagement", "commande", "date"}
+)
+
+
+def _glue_split_keywords(words: list[Word]) -> list[Word]:
+    glued: list[Word] = []
+    for word in words:
+        previous = glued[-1] if glued else None
+        if (
+            previous is not None
+            and word.source == "ocr"
+            and (previous.text + word.text).lower() in KEYWORDS
+        ):
+            glued[-1] = Word(
+                previous.text + word.text,
+                previous.x0,
+                min(previous.y0, word.y0),
+                word.x1,
+                max(previous.y1, word.y1),
+                word.page,
+                word.source,
+            )
+        else:
+            glued.append(word)
+    return glued
+
+
+def rows_from_words(words: Iterable[Word]) -> list[Row]:
+    """Rows per page, top to bottom: a word joins a row when its vertical centre falls within
+    the row's band (half a line height), so table cells on one line form one row."""
+    by_page: dict[int, list[Word]] = {}
+    for word in words:
+        if word.text.strip():
+            by_page.setdefault(word.page, []).append(word)
+    rows: list[Row] = []
+    for page in sorted(by_page):
+        page_rows: list[tuple[float, float, list[Word]]] = []  # centre, half height, words
+        for word in sorted(by_page[page], key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
+            centre = (word.y0 + word.y1) / 2
+            half = max(1.0, (word.y1 - word.y0) / 2)
+            if page_rows and abs(centre - page_rows[-1][0]) <= max(half, page_rows[-1][1]) * 0.8:
+                page_rows[-1][2].append(word)
+            else:
+                page_rows.append((centre, half, [word]))
+        for _centre, _half, row_words in page_rows:
+            row_words = _glue_split_keywords(sorted(row_words, key=lambda w: w.x0))
+            rows.append(Row(page, row_words, row_words[0].source))
+    return rows

@@ -1,0 +1,119 @@
+"""What the prefill engine reads and what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Source = Literal["facturx", "text", "ocr"]
+
+# The keys of the truth format (../shared/corpus/README.md), in order.
+FIELD_NAMES = (
+    "invoice_number",
+    "issue_date",
+    "invoice_type",
+    "seller_siret",
+    "seller_vat",
+    "buyer_siret",
+    "order_reference",
+    "total_ht",
+    "total_tva",
+    "total_ttc",
+    "amount_due",
+    "currency",
+)
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    page: int  # 0-based
+    source: Source
+
+
+@dataclass(slots=True)
+class Row:
+    """Words that sit on one visual line of a page, left to right."""
+
+    page: int
+    words: list[Word]
+    source: Source
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(word.y0 for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.y1 for word in self.words)
+
+    @property
+    def left(self) -> float:
+        return min(word.x0 for word in self.words)
+
+    def bbox_of(self, start: int, end: int) -> BBox:
+        """The box of the words covering characters ``start:end`` of :attr:`text`."""
+        chosen, position = [], 0
+        for word in self.words:
+            word_end = position + len(word.text)
+            if word_end > start and position < end:
+                chosen.append(word)
+            position = word_end + 1
+        chosen = chosen or self.words
+        return (
+            min(w.x0 for w in chosen),
+            min(w.y0 for w in chosen),
+            max(w.x1 for w in chosen),
+            max(w.y1 for w in chosen),
+        )
+
+
+@dataclass(slots=True)
+class Field:
+    value: str | None
+    confidence: float = 0.0
+    source: Source | None = None
+    page: int | None = None  # 1-based, as shown to the user
+    bbox: BBox | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "confidence": round(self.confidence, 2),
+            "source": self.source,
+            "page": self.page,
+            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
+        }
+
+
+@dataclass(slots=True)
+class PrefillResult:
+    fields: dict[str, Field] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    pages_read: int = 0
+    scanned: bool = False
+    suggested_file_name: str | None = None
+
+    def value(self, name: str) -> str | None:
+        found = self.fields.get(name)
+        return found.value if found else None
+
+    def as_json(self) -> dict[str, Any]:
+        """The truth-format keys (null when not found) plus ``fields`` and ``warnings``."""
+        data: dict[str, Any] = {name: self.value(name) for name in FIELD_NAMES}
+        data["fields"] = {
+            name: self.fields[name].as_json() for name in FIELD_NAMES if name in self.fields
+        }
+        data["warnings"] = list(self.warnings)
+        data["scanned"] = self.scanned
+        return data

@@ -1,0 +1,77 @@
+"""Positioned words of a page: from the PDF's text layer, or by OCR (Tesseract, French)."""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Any
+
+from app.prefill.model import Word
+
+OCR_DPI = 300
+MIN_TEXT_CHARACTERS = 40  # fewer on a page means it is an image: OCR it
+
+
+def text_layer_words(page: Any, index: int) -> list[Word]:
+    """``page`` is a PyMuPDF page; coordinates are PDF points, origin top-left."""
+    return [
+        Word(str(text), float(x0), float(y0), float(x1), float(y1), index, "text")
+        for x0, y0, x1, y1, text, *_rest in page.get_text("words", sort=True)
+    ]
+
+
+def has_usable_text(words: list[Word]) -> bool:
+    characters = sum(len(word.text) for word in words)
+    letters = sum(ch.isalnum() for word in words for ch in word.text)
+    return characters >= MIN_TEXT_CHARACTERS and letters >= characters * 0.5
+
+
+def ocr_page(pdf_path: str, index: int) -> list[Word]:
+    """Render one page at 300 dpi and read it with Tesseract (``fra``), in points.
+
+    Runs in a worker process: it opens the file itself, so nothing heavy crosses processes.
+    """
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per page; pages run in parallel
+    import pymupdf
+    import pytesseract
+    from PIL import Image
+
+    with pymupdf.open(pdf_path) as document:
+        pixmap = document[index].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY)
+        image = Image.open(io.BytesIO(pixmap.tobytes("png")))
+    data = pytesseract.image_to_data(image, lang="fra", output_type=pytesseract.Output.DICT)
+    scale = 72 / OCR_DPI
+    boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]] = []
+    for position, text in enumerate(data["text"]):
+        if not str(text).strip() or float(data["conf"][position]) < 0:
+            continue
+        left, top = data["left"][position], data["top"][position]
+        right, bottom = left + data["width"][position], top + data["height"][position]
+        line = (data["block_num"][position], data["par_num"][position], data["line_num"][position])
+        boxes.append((str(text), left * scale, top * scale, right * scale, bottom * scale, line))
+    slope = skew_slope(boxes)
+    return [
+        Word(text, x0, y0 - slope * x0, x1, y1 - slope * x0, index, "ocr")
+        for text, x0, y0, x1, y1, _line in boxes
+    ]
+
+
+def skew_slope(boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]]) -> float:
+    """The page's tilt (dy/dx), from the lines Tesseract followed: the median slope of the
+    lines that span some width. Rows are then built on straightened coordinates."""
+    lines: dict[tuple[int, int, int], list[tuple[float, float]]] = {}
+    for _text, x0, y0, x1, y1, line in boxes:
+        lines.setdefault(line, []).append(((x0 + x1) / 2, (y0 + y1) / 2))
+    slopes = []
+    for points in lines.values():
+        if len(points) < 3 or points[-1][0] - points[0][0] < 100:
+            continue
+        mean_x = sum(x for x, _ in points) / len(points)
+        mean_y = sum(y for _, y in points) / len(points)
+        spread = sum((x - mean_x) ** 2 for x, _ in points)
+        if spread:
+            slopes.append(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread)
+    if not slopes:
+        return 0.0
+    slopes.sort()
+    return slopes[len(slopes) // 2]
