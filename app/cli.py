@@ -85,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     test = account.add_parser("test", help="tester la connexion (jeton, disponibilité, structure)")
     test.add_argument("--json", action="store_true")
 
+    prefill = commands.add_parser(
+        "prefill",
+        help="lire une facture PDF et afficher les champs trouvés",
+        description="Lit la facture (Factur-X, texte, ou reconnaissance de caractères) et "
+        "affiche les champs trouvés. Code de sortie 0 si le fichier a pu être lu (même "
+        "incomplet), 2 s'il ne peut pas l'être.",
+    )
+    prefill.add_argument("file", type=Path, help="la facture (PDF)")
+    prefill.add_argument("--json", action="store_true", help="un objet JSON sur la sortie")
+
     sim = commands.add_parser(
         "simulator",
         help="lancer un Chorus Pro simulé sur 127.0.0.1",
@@ -238,6 +248,45 @@ def cmd_account_test(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+FIELD_LABELS = {
+    "invoice_number": "Numéro de facture",
+    "issue_date": "Date",
+    "invoice_type": "Type",
+    "seller_siret": "SIRET vendeur",
+    "seller_vat": "TVA intracommunautaire",
+    "buyer_siret": "SIRET destinataire",
+    "order_reference": "Engagement / commande",
+    "total_ht": "Total HT",
+    "total_tva": "Total TVA",
+    "total_ttc": "Total TTC",
+    "amount_due": "Net à payer",
+    "currency": "Devise",
+}
+
+
+def cmd_prefill(args: argparse.Namespace) -> int:
+    from app.errors import BordereauError
+
+    services = _services(args)
+    try:
+        result = services.prefill(args.file)
+    except BordereauError as exc:
+        raise CliError(exc.message) from exc
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for name, label in FIELD_LABELS.items():
+        found = result.fields.get(name)
+        value = found.value if found and found.value is not None else "—"
+        detail = f"  ({found.source}, {found.confidence:.0%})" if found and found.source else ""
+        print(f"{label:<24} {value}{detail}")
+    for warning in result.warnings:
+        print(f"⚠ {warning}")
+    return EXIT_OK
+
+
 def cmd_simulator(args: argparse.Namespace) -> int:
     from app.simulator.server import Simulator, SimulatorConfig
 
@@ -275,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         None: cmd_gui,
         "gui": cmd_gui,
         "simulator": cmd_simulator,
+        "prefill": cmd_prefill,
     }
     try:
         if args.command == "account":

@@ -21,9 +21,13 @@ from app.paths import AppPaths, resolve_database_url
 from app.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from app.chorus.client import ChorusClient
     from app.db.engine import Database
     from app.db.migrate import MigrationResult
+    from app.prefill.engine import OcrPool
+    from app.prefill.model import PrefillResult
     from app.simulator.server import Simulator
 
 log = logging.getLogger(__name__)
@@ -94,6 +98,7 @@ class Services:
         self.settings: Settings = load_settings(paths.settings_file)
         self._database: Database | None = None
         self._demo: Simulator | None = None
+        self._ocr: OcrPool | None = None
         self._demo_lock = threading.Lock()
 
     # --- settings and storage ------------------------------------------------------------------
@@ -119,6 +124,9 @@ class Services:
         return self._database
 
     def close(self) -> None:
+        if self._ocr is not None:
+            self._ocr.close()
+            self._ocr = None
         if self._demo is not None:
             self._demo.stop()
             self._demo = None
@@ -299,6 +307,28 @@ class Services:
                 login=credentials.login,
                 password=credentials.password,
             )
+        )
+
+    # --- prefill -----------------------------------------------------------------------------
+
+    def prefill(
+        self,
+        path: Path,
+        progress: Callable[[float, str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> PrefillResult:
+        """Read an invoice PDF. Raises ``UnreadableInvoiceError`` (French message) when the
+        file cannot be read; gaps in what was read come back as warnings."""
+        from app.prefill.engine import OcrPool, prefill
+
+        if self._ocr is None:
+            self._ocr = OcrPool()
+        return prefill(
+            path,
+            own_siret=self.settings.supplier_siret,
+            progress=progress,
+            cancelled=cancelled,
+            ocr=self._ocr,
         )
 
     def test_connection(

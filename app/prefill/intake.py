@@ -56,7 +56,13 @@ def _what_it_is(head: bytes) -> str:
             return kind
     if head.lstrip()[:1] in (b"<",) and b"html" in head[:200].lower():
         return "une page web"
-    return "un fichier d'un autre type"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "un fichier d'un autre type"
+    return (
+        "un fichier texte" if text.isprintable() or text.strip() else "un fichier d'un autre type"
+    )
 
 
 def open_invoice(path: Path) -> Intake:
@@ -83,7 +89,7 @@ def open_invoice(path: Path) -> Intake:
     content = path.read_bytes()
     if b"%PDF-" not in content[:1024]:
         raise UnreadableInvoiceError(
-            f"« {name} » n'est pas un PDF : c'est {_what_it_is(content[:16])}, d'après son "
+            f"« {name} » n'est pas un PDF : c'est {_what_it_is(content[:64])}, d'après son "
             "contenu. Chorus Pro n'accepte que des factures en PDF : exportez-la en PDF depuis "
             "votre logiciel."
         )
