@@ -35,6 +35,10 @@ NUMBER_LABELS = _label(
     r"invoice\s+number\s*:?",
     r"^\s*(?:facture|avoir)\s*:?(?=\s+\S*\d)",
 )
+# "N° : 2025-12" under a FACTURE title: weaker, only when nothing better is found.
+NUMBER_LABELS_WEAK = _label(
+    r"^\s*n\s*[°ºo]\.?\s*(?:de\s+pi[èe]ce\s*)?:", r"^\s*r[ée]f(?:[ée]rence)?\s*:"
+)
 DATE_LABELS = _label(
     r"date\s+d['’]\s*[ée]mission",
     r"date\s+de\s+(?:la\s+)?factur(?:e|ation)",
@@ -53,8 +57,8 @@ ORDER_LABELS = _label(
     r"bon\s+de\s+commande\s*(?:n\s*[°ºo]\.?)?\s*:?",
     r"(?:n\s*[°ºo]\.?\s*(?:de\s+)?|r[ée]f(?:[ée]rence)?\.?\s+(?:de\s+)?(?:la\s+)?)?commande"
     r"\s*(?:n\s*[°ºo]\.?)?\s*:?",
-    r"purchase\s+order\s*(?:no\.?|number)?\s*:?",
-    r"\bPO\b\s*(?:no\.?|#)?\s*:?",
+    r"purchase\s+order\s*(?:no\.?|number|#)?\s*:?",
+    r"\bPO\b\s*(?:no\.?|number|#)?\s*:?",
 )
 BUYER_HEADER = re.compile(
     r"factur[ée]\s+[àa]|^\s*client\b|destinataire|adresse\s+de\s+facturation|bill(?:ed)?\s+to"
@@ -81,7 +85,10 @@ TOTAL_TVA = _label(
     r"^\s*t\.?v\.?a\.?\b(?:\s*\(?\s*\d+(?:[.,]\d+)?\s*%\)?)?",
     r"\bVAT\b",
 )
-NOT_VAT_TOTAL = re.compile(r"intra|n\s*[°ºo]|num[ée]ro|non\s+applicable|293|identif", re.I)
+NOT_VAT_TOTAL = re.compile(
+    r"intra|n\s*[°ºo]|num[ée]ro|non\s+applicable|293|identif|excl|incl|h\.?\s*t\.?\b|t\.?t\.?c|hors\s+tax",
+    re.I,
+)
 TOTAL_TTC = _label(
     r"total\s+t\.?\s*t\.?\s*c\.?\b",
     r"montant\s+(?:total\s+)?t\.?\s*t\.?\s*c\.?\b",
@@ -217,6 +224,11 @@ def _sirets(row: Row) -> Iterable[tuple[str, int, int, bool]]:
 def invoice_number(rows: list[Row]) -> Field:
     found = _after_label(rows, NUMBER_LABELS, _first_token_with_digit)
     if not found:
+        weak = _after_label(rows[:40], NUMBER_LABELS_WEAK, _first_token_with_digit, below=False)
+        for candidate in weak:
+            candidate.confidence = 0.75
+        found = weak
+    if not found:
         return Field(None)
     best = max(found, key=lambda c: (c.confidence, -c.row.page, -c.row.top))
     return best.to_field()
@@ -314,6 +326,11 @@ def seller_vat(rows: list[Row], seller_siret: str | None) -> Field:
         for match in VAT_PATTERN.finditer(row.text):
             number = "FR" + re.sub(r"\s", "", match.group(1))
             valid = stdnum_tva.is_valid(number)
+            if not valid and row.source == "ocr":
+                # OCR reads 0 as O and 1 as I in the two-character key.
+                repaired = number[:2] + number[2:4].replace("O", "0").replace("I", "1") + number[4:]
+                if stdnum_tva.is_valid(repaired):
+                    number, valid = repaired, True
             confidence = 0.9 if valid else 0.3
             if seller_siret and number[4:] == seller_siret[:9]:
                 confidence += 0.09

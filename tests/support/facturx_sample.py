@@ -18,7 +18,7 @@ CII_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
     <ram:ID>{number}</ram:ID>
     <ram:TypeCode>380</ram:TypeCode>
     <ram:IssueDateTime>
-      <udt:DateTimeString format="102">20261120</udt:DateTimeString>
+      <udt:DateTimeString format="102">{issued}</udt:DateTimeString>
     </ram:IssueDateTime>
   </rsm:ExchangedDocument>
   <rsm:SupplyChainTradeTransaction>
@@ -29,6 +29,7 @@ CII_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
         <ram:SpecifiedLegalOrganization>
           <ram:ID schemeID="0002">{seller}</ram:ID>
         </ram:SpecifiedLegalOrganization>
+        {seller_vat}
       </ram:SellerTradeParty>
       <ram:BuyerTradeParty>
         <ram:Name>Acheteur public</ram:Name>
@@ -65,13 +66,22 @@ def cii_xml(
     total_ht: str = "500.00",
     vat_rate: str = "20",
     with_payment_means: bool = True,
+    seller_vat: str | None = None,
+    issued: str = "20261120",
 ) -> bytes:
     ht = Decimal(total_ht)
     tva = (ht * Decimal(vat_rate) / 100).quantize(Decimal("0.01"))
     return CII_TEMPLATE.format(
         number=number,
+        issued=issued,
         seller=seller,
         buyer=buyer,
+        seller_vat=(
+            "<ram:SpecifiedTaxRegistration>"
+            f'<ram:ID schemeID="VA">{seller_vat}</ram:ID></ram:SpecifiedTaxRegistration>'
+            if seller_vat
+            else ""
+        ),
         buyer_reference=f"<ram:BuyerReference>{service}</ram:BuyerReference>" if service else "",
         order=(
             "<ram:BuyerOrderReferencedDocument><ram:IssuerAssignedID>"
