@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +46,51 @@ class Worker(QRunnable):
             self.signals.done.emit()
 
 
+class PrefillSignals(QObject):
+    progress = Signal(float, str)  # fraction done, French step
+    succeeded = Signal(object)  # PrefillResult
+    failed = Signal(object)  # BordereauError (UnreadableInvoiceError, PrefillCancelled…)
+    done = Signal()
+
+
+class PrefillWorker(QRunnable):
+    """Reads an invoice with ``Services.prefill`` off the UI thread; :meth:`cancel` stops
+    the OCR workers at once."""
+
+    def __init__(self, services: Services, path: Path) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.services = services
+        self.path = path
+        self.signals = PrefillSignals()
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def run(self) -> None:
+        try:
+            result = self.services.prefill(
+                self.path, progress=self.signals.progress.emit, cancelled=self._cancelled.is_set
+            )
+        except Exception as exc:  # the UI shows the French message
+            log.info("Lecture de %s interrompue : %s", self.path.name, type(exc).__name__)
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        finally:
+            self.signals.done.emit()
+
+
 class WorkerPool:
     """Keeps each running worker alive until it is done (Qt would otherwise collect it)."""
 
     def __init__(self, pool: QThreadPool | None = None) -> None:
         self._pool = pool or QThreadPool.globalInstance()
-        self._running: set[Worker] = set()
+        self._running: set[QRunnable] = set()
 
-    def start(self, worker: Worker) -> Worker:
+    def start(self, worker: Any) -> Any:
+        """Start a :class:`Worker` or :class:`PrefillWorker` (anything with ``signals.done``)."""
         self._running.add(worker)
         worker.signals.done.connect(lambda: self._running.discard(worker))
         self._pool.start(worker)

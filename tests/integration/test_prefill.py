@@ -1,0 +1,227 @@
+"""The prefill engine on real files: our own varied fixtures, the shared corpus when it is
+next to this clone, real Tesseract on scans, and every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.prefill.engine import OcrPool, PrefillCancelled, prefill
+from app.prefill.intake import UnreadableInvoiceError, chorus_file_name
+from app.prefill.model import FIELD_NAMES
+from tests.conftest import SHARED
+from tests.support.invoice_factory import write_fixtures
+
+ACCURACY_FLOOR_TEXT = 0.98
+ACCURACY_FLOOR_SCAN = 0.90
+
+
+@pytest.fixture(scope="module")
+def ocr() -> Iterator[OcrPool]:
+    pool = OcrPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("factures")
+    write_fixtures(folder, count=15, scans=3, facturx=2, seed=4242)
+    return folder
+
+
+def _accuracy(folder: Path, ocr: OcrPool, *, scanned: bool) -> tuple[float, int, list[str]]:
+    hits = total = 0
+    misses: list[str] = []
+    for truth_file in sorted(folder.glob("*.truth.json")):
+        truth = json.loads(truth_file.read_text(encoding="utf-8"))
+        if bool(truth["scanned"]) != scanned:
+            continue
+        pdf = truth_file.with_name(truth_file.name.replace(".truth.json", ".pdf"))
+        found = prefill(pdf, ocr=ocr).as_json()
+        for name in FIELD_NAMES:
+            total += 1
+            if found[name] == truth[name]:
+                hits += 1
+            else:
+                misses.append(f"{pdf.name} {name}: {found[name]!r} ≠ {truth[name]!r}")
+    return (hits / total if total else 0.0), total, misses
+
+
+def test_accuracy_floor_on_text_pdfs(fixtures: Path, ocr: OcrPool) -> None:
+    accuracy, total, misses = _accuracy(fixtures, ocr, scanned=False)
+    assert total >= 17 * len(FIELD_NAMES)
+    assert accuracy >= ACCURACY_FLOOR_TEXT, misses
+
+
+def test_accuracy_floor_on_scans_with_real_tesseract(fixtures: Path, ocr: OcrPool) -> None:
+    accuracy, total, misses = _accuracy(fixtures, ocr, scanned=True)
+    assert total == 3 * len(FIELD_NAMES)
+    assert accuracy >= ACCURACY_FLOOR_SCAN, misses
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "dev").exists(), reason="no shared corpus here")
+def test_accuracy_floor_on_the_shared_corpus(ocr: OcrPool) -> None:
+    folder = SHARED / "corpus" / "dev"
+    text, _total, misses = _accuracy(folder, ocr, scanned=False)
+    assert text >= ACCURACY_FLOOR_TEXT, misses
+    scans, _total, misses = _accuracy(folder, ocr, scanned=True)
+    assert scans >= ACCURACY_FLOOR_SCAN, misses
+
+
+def test_each_field_says_where_it_came_from(fixtures: Path, ocr: OcrPool) -> None:
+    text_pdf = next(fixtures.glob("gen_000_*[!n].pdf"))
+    result = prefill(text_pdf, ocr=ocr)
+    number = result.fields["invoice_number"]
+    assert number.source == "text" and number.page == 1 and number.bbox is not None
+    assert 0.5 < number.confidence <= 1.0
+    x0, y0, x1, y1 = number.bbox
+    assert 0 <= x0 < x1 <= 595 and 0 <= y0 < y1 <= 842
+
+    scan = prefill(next(fixtures.glob("*_scan.pdf")), ocr=ocr)
+    assert scan.scanned and scan.fields["total_ttc"].source == "ocr"
+    assert "Vérifiez surtout les montants" in scan.warnings[0]
+
+    facturx = prefill(next(fixtures.glob("*_facturx.pdf")), ocr=ocr)
+    assert {f.source for f in facturx.fields.values()} == {"facturx"}
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def _pdf(pages: int = 1, text: str = "Facture n° F-1") -> bytes:
+    import pymupdf
+
+    document = pymupdf.open()
+    for _ in range(pages):
+        document.new_page().insert_text((72, 72), text)
+    data: bytes = document.tobytes()
+    document.close()
+    return data
+
+
+def _expect_unreadable(path: Path, fragment: str) -> None:
+    with pytest.raises(UnreadableInvoiceError) as caught:
+        prefill(path)
+    assert fragment in caught.value.message, caught.value.message
+
+
+def test_not_a_pdf_whatever_its_extension(tmp_path: Path) -> None:
+    image = tmp_path / "facture.pdf"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    _expect_unreadable(image, "n'est pas un PDF : c'est une image PNG")
+    word = tmp_path / "facture.docx.pdf"
+    word.write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    _expect_unreadable(word, "document Office")
+
+
+def test_empty_damaged_encrypted_pageless_and_huge_files(tmp_path: Path) -> None:
+    import pymupdf
+
+    empty = tmp_path / "vide.pdf"
+    empty.write_bytes(b"")
+    _expect_unreadable(empty, "est vide")
+
+    damaged = tmp_path / "abime.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 12)
+    _expect_unreadable(damaged, "endommagé")
+
+    locked = tmp_path / "protege.pdf"
+    document = pymupdf.open(stream=_pdf(), filetype="pdf")
+    document.save(locked, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="x")
+    document.close()
+    _expect_unreadable(locked, "protégé par un mot de passe")
+
+    pageless = tmp_path / "sans-page.pdf"
+    pageless.write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    _expect_unreadable(pageless, "aucune page")
+
+    huge = tmp_path / "enorme.pdf"
+    huge.write_bytes(_pdf() + b"%" + b"0" * (10 * 1024 * 1024))
+    _expect_unreadable(huge, "10 Mo")
+    _expect_unreadable(tmp_path / "absent.pdf", "introuvable")
+
+
+def test_file_names_chorus_refuses_get_a_safe_name(tmp_path: Path) -> None:
+    awkward = tmp_path / "Facture n°12 – Mairie d'Évry (copie définitive pour envoi).pdf"
+    awkward.write_bytes(_pdf())
+    result = prefill(awkward)
+    assert result.suggested_file_name == chorus_file_name(awkward.name)
+    assert result.suggested_file_name is not None
+    assert len(result.suggested_file_name) <= 50 and result.suggested_file_name.isascii()
+    assert any("sera envoyée sous le nom" in warning for warning in result.warnings)
+    assert chorus_file_name("F-2025-001.pdf") == "F-2025-001.pdf"
+
+
+def test_missing_fields_are_warned_not_invented(tmp_path: Path) -> None:
+    sparse = tmp_path / "presque-vide.pdf"
+    sparse.write_bytes(_pdf(text="Bonjour, voici un document sans montant ni numéro."))
+    result = prefill(sparse)
+    assert result.value("total_ttc") is None and result.value("buyer_siret") is None
+    assert any("total TTC" in warning for warning in result.warnings)
+
+
+def test_ocr_can_be_cancelled(fixtures: Path) -> None:
+    pool = OcrPool()
+    stop = threading.Event()
+    seen: list[str] = []
+
+    def progress(_fraction: float, message: str) -> None:
+        seen.append(message)
+        if message.startswith("Lecture du texte"):
+            stop.set()
+
+    try:
+        with pytest.raises(PrefillCancelled):
+            prefill(
+                next(fixtures.glob("*_scan.pdf")),
+                ocr=pool,
+                progress=progress,
+                cancelled=stop.is_set,
+            )
+    finally:
+        pool.close()
+    assert seen[0] == "Vérification du fichier"
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def test_cli_prints_the_truth_keys_and_exit_codes(
+    fixtures: Path, tmp_path: Path, bordereau_cmd: list[str], subprocess_env: dict[str, str]
+) -> None:
+    pdf = next(fixtures.glob("gen_001_*[!n].pdf"))
+    done = subprocess.run(
+        [*bordereau_cmd, "prefill", str(pdf), "--json"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout)
+    truth = json.loads(pdf.with_suffix("").with_suffix(".truth.json").read_text(encoding="utf-8"))
+    assert set(FIELD_NAMES) <= set(output) and set(output["fields"]) <= set(FIELD_NAMES)
+    assert output["total_ttc"] == truth["total_ttc"]
+    for detail in output["fields"].values():
+        assert set(detail) == {"value", "confidence", "source", "page", "bbox"}
+
+    broken = tmp_path / "faux.pdf"
+    broken.write_text("pas un pdf", encoding="utf-8")
+    done = subprocess.run(
+        [*bordereau_cmd, "prefill", str(broken), "--json"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "n'est pas un PDF" in done.stderr

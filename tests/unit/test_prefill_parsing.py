@@ -1,0 +1,67 @@
+"""Amount and date parsing never crashes and round-trips the French formats."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.prefill.parsing import (
+    amounts_in,
+    dates_in,
+    format_amount_fr,
+    format_date_fr,
+    parse_amount,
+    parse_date,
+)
+
+AMOUNTS = st.decimals(
+    min_value=Decimal("0"), max_value=Decimal("99999999.99"), places=2, allow_nan=False
+)
+DATES = st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31))
+
+
+@given(st.text())
+def test_parsing_any_text_never_crashes(text: str) -> None:
+    parse_amount(text)
+    amounts_in(text)
+    parse_date(text)
+    dates_in(text)
+
+
+@given(AMOUNTS)
+def test_amounts_round_trip_every_french_spelling(value: Decimal) -> None:
+    assert parse_amount(format_amount_fr(value)) == value  # "1 188,00 €" (narrow nbsp)
+    assert parse_amount(format_amount_fr(value, thousands=" ", symbol=False)) == value
+    assert parse_amount(format_amount_fr(value, thousands="\u00a0") + "") == value
+    assert parse_amount(format_amount_fr(value, thousands=".", symbol=False)) == value  # 1.188,00
+    assert parse_amount(f"{value:.2f}") == value  # 1188.00
+    assert parse_amount(f"{value:,.2f}") == value  # 1,188.00
+
+
+@given(AMOUNTS)
+def test_an_amount_is_found_inside_a_line(value: Decimal) -> None:
+    line = f"Total TTC {format_amount_fr(value)}"
+    assert [found for found, _start, _end in amounts_in(line)] == [value]
+
+
+@given(DATES)
+def test_dates_round_trip_every_french_spelling(value: date) -> None:
+    assert parse_date(format_date_fr(value)) == value  # 12 mars 2025
+    assert parse_date(value.strftime("%d/%m/%Y")) == value  # 12/03/2025
+    assert parse_date(value.strftime("%d.%m.%Y")) == value
+    assert parse_date(value.strftime("%d-%m-%Y")) == value
+    assert parse_date(value.isoformat()) == value
+    assert parse_date(f"Émise le {format_date_fr(value)}, payable à 30 jours") == value
+
+
+def test_the_examples_of_the_issue() -> None:
+    assert parse_amount("1 188,00 €") == Decimal("1188.00")
+    assert parse_amount("1.188,00") == Decimal("1188.00")
+    assert parse_date("12 mars 2025") == date(2025, 3, 12)
+    assert parse_date("12/03/2025") == date(2025, 3, 12)
+    assert parse_date("1er décembre 2025") == date(2025, 12, 1)
+    assert parse_amount("12 %") is None and parse_amount("1.2.3") is None
+    assert parse_date("31/02/2025") is None
