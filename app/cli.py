@@ -95,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     prefill.add_argument("file", type=Path, help="la facture (PDF)")
     prefill.add_argument("--json", action="store_true", help="un objet JSON sur la sortie")
 
+    directory = commands.add_parser(
+        "directory", help="annuaire des structures publiques"
+    ).add_subparsers(dest="directory_command", required=True)
+    imported = directory.add_parser(
+        "import", help="importer l'export complet de l'annuaire Chorus Pro (XLSX)"
+    )
+    imported.add_argument("file", type=Path)
+    found = directory.add_parser("search", help="chercher une structure (nom, ville, CP, SIRET)")
+    found.add_argument("query")
+    found.add_argument("--limit", type=int, default=10)
+    found.add_argument("--json", action="store_true")
+
     sim = commands.add_parser(
         "simulator",
         help="lancer un Chorus Pro simulé sur 127.0.0.1",
@@ -287,6 +299,69 @@ def cmd_prefill(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress_bar(fraction: float, message: str) -> None:
+    width = 30
+    filled = int(width * fraction)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction:4.0%} {message:<40}")
+    sys.stderr.flush()
+
+
+def cmd_directory_import(args: argparse.Namespace) -> int:
+    from app.errors import BordereauError
+
+    services = _services(args)
+    try:
+        report = services.import_directory(
+            args.file, progress=_progress_bar if sys.stderr.isatty() else None
+        )
+    except BordereauError as exc:
+        raise CliError(exc.message) from exc
+    finally:
+        services.close()
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
+def cmd_directory_search(args: argparse.Namespace) -> int:
+    from app.directory.rules import structure_requirement
+
+    services = _services(args)
+    try:
+        found = services.search_directory(args.query, args.limit)
+        rows = [
+            {
+                "siret": item.siret,
+                "raison_sociale": item.name,
+                "code_postal": item.postal_code,
+                "ville": item.city,
+                "active": item.active,
+                "exigences": structure_requirement(item.flags).value,
+                "services_actifs": [
+                    service.code
+                    for service in services.directory.services(item.siret, active_only=True)
+                ],
+            }
+            for item in found
+        ]
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print("Aucune structure trouvée.")
+    else:
+        for row in rows:
+            state = "" if row["active"] else " (inactive)"
+            print(
+                f"{row['siret']}  {row['raison_sociale']}{state} — {row['code_postal'] or ''} "
+                f"{row['ville'] or ''} — {row['exigences']}"
+            )
+    return EXIT_OK
+
+
 def cmd_simulator(args: argparse.Namespace) -> int:
     from app.simulator.server import Simulator, SimulatorConfig
 
@@ -327,6 +402,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "prefill": cmd_prefill,
     }
     try:
+        if args.command == "directory":
+            return {"import": cmd_directory_import, "search": cmd_directory_search}[
+                args.directory_command
+            ](args)
         if args.command == "account":
             return {
                 "show": cmd_account_show,

@@ -39,6 +39,11 @@ class AppPaths:
         return self.log_dir / "plantages"
 
     @property
+    def directory_file(self) -> Path:
+        """The local index of the public-structure directory (rebuildable cache)."""
+        return self.data_dir / "annuaire.sqlite3"
+
+    @property
     def simulator_state_file(self) -> Path:
         return self.data_dir / "simulateur.json"
 

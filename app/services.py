@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from app.chorus.client import ChorusClient
+    from app.chorus.schemas import StructureTrouvee
     from app.db.engine import Database
     from app.db.migrate import MigrationResult
+    from app.directory.importer import ImportReport
+    from app.directory.store import DirectoryStore, Service, Structure
     from app.prefill.engine import OcrPool
     from app.prefill.model import PrefillResult
     from app.simulator.server import Simulator
@@ -99,6 +102,7 @@ class Services:
         self._database: Database | None = None
         self._demo: Simulator | None = None
         self._ocr: OcrPool | None = None
+        self._directory: DirectoryStore | None = None
         self._demo_lock = threading.Lock()
 
     # --- settings and storage ------------------------------------------------------------------
@@ -124,6 +128,9 @@ class Services:
         return self._database
 
     def close(self) -> None:
+        if self._directory is not None:
+            self._directory.close()
+            self._directory = None
         if self._ocr is not None:
             self._ocr.close()
             self._ocr = None
@@ -309,6 +316,77 @@ class Services:
             )
         )
 
+    # --- directory ---------------------------------------------------------------------------
+
+    @property
+    def directory(self) -> DirectoryStore:
+        if self._directory is None:
+            from app.directory.store import DirectoryStore
+
+            self._directory = DirectoryStore(self.paths.directory_file)
+        return self._directory
+
+    def import_directory(
+        self, source: Path, progress: Callable[[float, str], None] | None = None
+    ) -> ImportReport:
+        """Replace the local directory with the export ``source``; on any problem the current
+        one stays (``DirectoryImportError`` carries the French reason)."""
+        from app.directory.importer import import_export
+
+        self.directory.close()
+        report = import_export(source, self.paths.directory_file, progress)
+        self.directory.forget_caches()
+        log.info("Annuaire importé : %s", " ".join(report.lines()))
+        return report
+
+    def search_directory(self, query: str, limit: int = 20) -> list[Structure]:
+        return self.directory.search(query, limit)
+
+    def lookup_structure_online(self, siret: str) -> tuple[Structure, list[Service]] | None:
+        """Ask the structures API (connected account) and remember the fresh answer."""
+        from app.directory.store import Service, Structure
+
+        with self.chorus_client() as client:
+            found = client.find_structure_by_siret(siret)
+            if found is None:
+                return None
+            details = client.consulter_structure(found.idStructureCPP)
+            services = [
+                Service(
+                    code=item.codeService or "",
+                    label=item.libelleService,
+                    active=item.estActif,
+                    id_service=item.idService,
+                )
+                for item in client.all_services(found.idStructureCPP)
+                if item.codeService
+            ]
+            services = [
+                replace(service, engagement_required=_engagement_required(client, found, service))
+                for service in services
+            ]
+        info = details.informationGenerales
+        address = details.adressePostaleDuSiege
+        flags = details.parametres
+        structure = Structure(
+            siret=siret,
+            name=(info.raisonSocialeStructure if info else None)
+            or found.designationStructure
+            or siret,
+            label=info.libelleStructure if info else None,
+            address=address.adresse if address else None,
+            postal_code=address.codePostal if address else None,
+            city=address.ville if address else None,
+            active=(found.statut or "ACTIVE") == "ACTIVE",
+            service_required=bool(flags and flags.codeServiceDoitEtreRenseigne),
+            engagement_required=bool(flags and flags.numeroEJDoitEtreRenseigne),
+            service_or_engagement=bool(flags and flags.gestionNumeroEJOuCodeService),
+            payment_not_reported=bool(flags and flags.statutMiseEnPaiementNestPasRemonte),
+            id_cpp=found.idStructureCPP,
+        )
+        self.directory.remember_online(structure, services)
+        return self.directory.by_siret(siret) or structure, self.directory.services(siret)
+
     # --- prefill -----------------------------------------------------------------------------
 
     def prefill(
@@ -420,3 +498,11 @@ def _check_supplier_structure(client: ChorusClient, siret: str, report: Connecti
                 if days >= 0
                 else "Il a expiré : renouvelez-le dans Chorus Pro.",
             )
+
+
+def _engagement_required(client: ChorusClient, found: StructureTrouvee, service: Service) -> bool:
+    """``consulter/service`` says whether this (active) service needs an engagement."""
+    if service.id_service is None or not service.active:
+        return False
+    parametres = client.consulter_service(found.idStructureCPP, service.id_service).parametres
+    return bool(parametres and parametres.numeroEngagement)

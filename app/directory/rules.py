@@ -1,0 +1,132 @@
+"""What a recipient requires on an invoice: code service, engagement (EJ), either, or both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.identifiers import STATE_SIRET
+
+PUBLIC_ONLY_SERVICE = "FACTURES_PUBLIQUES"
+
+
+class Requirement(StrEnum):
+    NONE = "aucun"
+    SERVICE = "service"
+    ENGAGEMENT = "engagement"
+    EITHER = "service_ou_engagement"
+    BOTH = "service_et_engagement"
+
+    @property
+    def label(self) -> str:
+        return {
+            "aucun": "Ni code service ni engagement exigé",
+            "service": "Code service obligatoire",
+            "engagement": "Numéro d'engagement obligatoire",
+            "service_ou_engagement": "Code service ou engagement obligatoire",
+            "service_et_engagement": "Code service et engagement obligatoires",
+        }[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class StructureFlags:
+    siret: str
+    active: bool = True
+    service_required: bool = False  # codeServiceDoitEtreRenseigne
+    engagement_required: bool = False  # numeroEJDoitEtreRenseigne
+    service_or_engagement: bool = False  # gestionNumeroEJOuCodeService
+    payment_status_not_reported: bool = False  # statutMiseEnPaiementNestPasRemonte
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFlags:
+    code: str
+    active: bool = True
+    engagement_required: bool = False  # parametres.numeroEngagement
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientRules:
+    requirement: Requirement
+    problems: tuple[str, ...] = ()  # French, blocking: the deposit would be refused
+    notes: tuple[str, ...] = ()  # French, informative
+
+    @property
+    def accepted(self) -> bool:
+        return not self.problems
+
+    @property
+    def service_required(self) -> bool:
+        return self.requirement in (Requirement.SERVICE, Requirement.BOTH)
+
+    @property
+    def engagement_required(self) -> bool:
+        return self.requirement in (Requirement.ENGAGEMENT, Requirement.BOTH)
+
+
+def structure_requirement(structure: StructureFlags) -> Requirement:
+    """The flags as Chorus Pro combines them (OCA's mapping); the State always needs both."""
+    if structure.siret == STATE_SIRET:
+        return Requirement.BOTH
+    if structure.service_required and structure.engagement_required:
+        return Requirement.BOTH
+    if structure.service_or_engagement:
+        return Requirement.EITHER
+    if structure.service_required:
+        return Requirement.SERVICE
+    if structure.engagement_required:
+        return Requirement.ENGAGEMENT
+    return Requirement.NONE
+
+
+def recipient_rules(
+    structure: StructureFlags,
+    service: ServiceFlags | None = None,
+    *,
+    service_code: str | None = None,
+    engagement: str | None = None,
+) -> RecipientRules:
+    """What ``structure`` (and the chosen ``service``) require, and what is wrong with the
+    ``service_code`` / ``engagement`` the user typed, if given."""
+    requirement = structure_requirement(structure)
+    if service is not None and service.engagement_required:
+        requirement = {
+            Requirement.NONE: Requirement.ENGAGEMENT,
+            Requirement.SERVICE: Requirement.BOTH,
+            Requirement.EITHER: Requirement.ENGAGEMENT,
+        }.get(requirement, requirement)
+    problems: list[str] = []
+    notes: list[str] = []
+    if not structure.active:
+        problems.append(
+            "Cette structure est inactive sur Chorus Pro : elle ne reçoit plus de factures. "
+            "Demandez à l'acheteur la structure qui la remplace."
+        )
+    code = service_code or (service.code if service else None)
+    if service is not None and not service.active:
+        problems.append(
+            f"Le service {service.code} est fermé : choisissez un service actif de la structure."
+        )
+    if code == PUBLIC_ONLY_SERVICE:
+        problems.append(
+            "Le service FACTURES_PUBLIQUES est réservé aux factures entre entités publiques : "
+            "une entreprise ne peut pas l'utiliser. Choisissez le service indiqué sur la commande."
+        )
+    checking = service_code is not None or engagement is not None
+    if checking:
+        has_code = bool(code) and code != PUBLIC_ONLY_SERVICE
+        has_engagement = bool(engagement and engagement.strip())
+        if requirement in (Requirement.SERVICE, Requirement.BOTH) and not has_code:
+            problems.append("Ce destinataire exige un code service.")
+        if requirement in (Requirement.ENGAGEMENT, Requirement.BOTH) and not has_engagement:
+            problems.append("Ce destinataire exige un numéro d'engagement (bon de commande).")
+        if requirement is Requirement.EITHER and not (has_code or has_engagement):
+            problems.append("Ce destinataire exige un code service ou un numéro d'engagement.")
+        if has_engagement and engagement is not None and len(engagement.strip()) > 50:
+            problems.append("Le numéro d'engagement dépasse 50 caractères.")
+    if structure.payment_status_not_reported:
+        notes.append(
+            "Ce destinataire ne remonte pas le statut « Mise en paiement » : le suivi "
+            "s'arrêtera avant le paiement."
+        )
+    return RecipientRules(requirement, tuple(problems), tuple(notes))
