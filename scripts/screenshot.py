@@ -30,6 +30,15 @@ def main() -> int:
     data = Path(tempfile.mkdtemp(prefix="bordereau-shot-"))
     services = Services(resolve_paths(data))
     services.open_database()
+    directory_export: Path | None = None
+    try:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.support.directory_export import write_export
+
+        directory_export = data / "annuaire.xlsx"
+        write_export(directory_export, structures=2000, services=3000)
+    except ImportError:  # the test helpers are not shipped in installers
+        directory_export = None
     window = MainWindow(services)
     window.setGeometry(0, 0, width, height)
     window.show()
@@ -47,6 +56,24 @@ def main() -> int:
         dialog.move(200, 100)
         grab("account_dialog")
         dialog.reject()
+        annuaire = window.open_directory_dialog()
+        annuaire.move(150, 80)
+        grab("annuaire_vide")
+        if directory_export is not None:
+            services.import_directory(directory_export)
+            annuaire.reject()
+            annuaire = window.open_directory_dialog()
+            annuaire.move(150, 80)
+            annuaire.query.setText("saint etienne")
+            annuaire._start_search()
+            QTimer.singleShot(600, lambda: finish(annuaire))
+            return
+        finish(annuaire)
+
+    def finish(annuaire: QDialog) -> None:
+        app.processEvents()
+        grab("annuaire_dialog")
+        annuaire.reject()
         for widget in app.topLevelWidgets():
             if isinstance(widget, QDialog):
                 widget.close()

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.directory.store import Structure
 from app.domain.environments import Environment
 from app.services import Services
 from app.version import __version__
 from ui.dialogs.account_dialog import AccountDialog
+from ui.dialogs.directory_dialog import DirectoryDialog
 from ui.tabs.deposer import DeposerTab
 from ui.tabs.rechercher import RechercherTab
 from ui.tabs.synthese import SyntheseTab
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.tableau_de_bord, "&Tableau de bord")
         self.tabs.addTab(self.deposer, "&Déposer")
         self.synthese.deposit_requested.connect(self.show_deposer)
+        self.deposer.directory_requested.connect(self.open_directory_dialog)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -79,6 +82,11 @@ class MainWindow(QMainWindow):
         deposit.setShortcut(QKeySequence.StandardKey.Open)
         deposit.triggered.connect(self.show_deposer)
         file_menu.addAction(deposit)
+        directory = QAction("&Annuaire des structures publiques…", self)
+        directory.setObjectName("action_annuaire")
+        directory.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        directory.triggered.connect(self.open_directory_dialog)
+        file_menu.addAction(directory)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setObjectName("action_quitter")
@@ -134,6 +142,16 @@ class MainWindow(QMainWindow):
 
     def show_deposer(self) -> None:
         self.tabs.setCurrentWidget(self.deposer)
+
+    def open_directory_dialog(self) -> DirectoryDialog:
+        dialog = DirectoryDialog(self.services, self)
+        dialog.chosen.connect(self._recipient_chosen)
+        dialog.open()
+        return dialog
+
+    def _recipient_chosen(self, structure: Structure, service_code: str | None) -> None:
+        self.deposer.set_recipient(structure, service_code)
+        self.show_deposer()
 
     def open_account_dialog(self) -> AccountDialog:
         dialog = AccountDialog(self.services, self)

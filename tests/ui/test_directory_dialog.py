@@ -1,0 +1,80 @@
+"""The « Annuaire » dialog: results as you type, requirements, services, the choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.domain.identifiers import STATE_SIRET
+from app.services import Services
+from tests.support.directory_export import write_export
+from ui.dialogs.directory_dialog import DirectoryDialog
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def imported(services: Services, tmp_path: Path) -> Services:
+    export = tmp_path / "annuaire.xlsx"
+    write_export(export, structures=400, services=600, seed=3)
+    services.import_directory(export)
+    return services
+
+
+def test_typing_shows_results_and_the_state_requirements(
+    qtbot: QtBot, window: MainWindow, imported: Services
+) -> None:
+    dialog = window.open_directory_dialog()
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "annuaire_dialog"
+    assert "structures dans l'annuaire local" in dialog.status.text()
+    qtbot.keyClicks(dialog.query, "factur electroniqu")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=5000)
+    assert STATE_SIRET in dialog.results.item(0).text()
+    assert "[service + engagement]" in dialog.results.item(0).text()
+    assert "Code service et engagement obligatoires" in dialog.requirement.text()
+    assert dialog.service_list.count() == 40
+    dialog.service_list.setCurrentRow(2)
+    picked = dialog.service_list.item(2).text().split(" — ")[0]
+    with qtbot.waitSignal(dialog.chosen) as chosen:
+        dialog.accept()
+    structure, code = chosen.args
+    assert structure.siret == STATE_SIRET and code == picked and code.startswith("MIN")
+    assert window.tabs.currentWidget() is window.deposer
+    assert "SERVICES DE L'ETAT" in window.deposer.recipient_label.text()
+
+
+def test_an_empty_directory_says_how_to_fill_it(qtbot: QtBot, services: Services) -> None:
+    dialog = DirectoryDialog(services)
+    qtbot.addWidget(dialog)
+    assert "pas encore importé" in dialog.status.text()
+    qtbot.keyClicks(dialog.query, "110 002 011 00044")
+    qtbot.waitUntil(lambda: dialog.online_button.isVisibleTo(dialog), timeout=3000)
+
+
+def test_importing_from_the_dialog_reports_progress(
+    qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
+    export = tmp_path / "annuaire.xlsx"
+    write_export(export, structures=300, services=400, seed=5)
+    dialog = DirectoryDialog(services)
+    qtbot.addWidget(dialog)
+    worker = dialog.start_import(export)
+    with qtbot.waitSignal(worker.signals.done, timeout=20000):
+        pass
+    assert "300 structures" in dialog.status.text() or "structures dans" in dialog.status.text()
+    assert services.directory.count() >= 299
+
+
+def test_a_bad_export_is_explained_in_the_dialog(
+    qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
+    bad = tmp_path / "annuaire.xlsx"
+    bad.write_bytes(b"not a zip")
+    dialog = DirectoryDialog(services)
+    qtbot.addWidget(dialog)
+    worker = dialog.start_import(bad)
+    with qtbot.waitSignal(worker.signals.done, timeout=20000):
+        pass
+    assert "n'est pas un classeur XLSX lisible" in dialog.status.text()
