@@ -95,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
     prefill.add_argument("file", type=Path, help="la facture (PDF)")
     prefill.add_argument("--json", action="store_true", help="un objet JSON sur la sortie")
 
+    deposit = commands.add_parser(
+        "deposit",
+        help="lire, vérifier et déposer une facture PDF sur Chorus Pro",
+        description="Lit la facture, la vérifie, demande confirmation (sauf --yes) puis la "
+        "dépose une seule fois. Code de sortie : 0 déposée, 1 refusée ou à corriger, 2 fichier "
+        "illisible, 3 en attente d'envoi (Chorus Pro injoignable).",
+    )
+    deposit.add_argument("file", type=Path)
+    deposit.add_argument("--destinataire", help="SIRET du destinataire (sinon celui lu)")
+    deposit.add_argument("--code-service")
+    deposit.add_argument("--engagement", help="numéro d'engagement / bon de commande")
+    deposit.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
+    deposit.add_argument("--json", action="store_true")
+    commands.add_parser("outbox", help="envoyer les factures en attente d'envoi")
+
     directory = commands.add_parser(
         "directory", help="annuaire des structures publiques"
     ).add_subparsers(dest="directory_command", required=True)
@@ -362,6 +377,117 @@ def cmd_directory_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_WAITING = 3
+
+
+def _outcome_json(outcome: object) -> dict[str, object]:
+    from app.deposit.outbox import DepositOutcome
+
+    assert isinstance(outcome, DepositOutcome)
+    return {
+        "invoice_id": outcome.invoice_id,
+        "etat": outcome.state,
+        "identifiant_facture_cpp": outcome.chorus_invoice_id,
+        "date_depot": outcome.deposit_date.isoformat() if outcome.deposit_date else None,
+        "message": outcome.message,
+    }
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from app.errors import BordereauError
+
+    services = _services(args)
+    try:
+        outcomes = services.resume_outbox()
+    except BordereauError as exc:
+        raise CliError(exc.message, EXIT_WAITING) from exc
+    finally:
+        services.close()
+    print(json.dumps([_outcome_json(o) for o in outcomes], ensure_ascii=False))
+    return EXIT_WAITING if any(o.state == "waiting" for o in outcomes) else EXIT_OK
+
+
+def cmd_deposit(args: argparse.Namespace) -> int:
+    from app.deposit.checks import blocking, check_invoice
+    from app.deposit.mapping import invoice_from_prefill
+    from app.domain.invoice import AttachmentRef
+    from app.errors import BordereauError
+
+    services = _services(args)
+    try:
+        services.resume_outbox()  # what a killed run left in doubt goes first
+        try:
+            result = services.prefill(args.file)
+        except BordereauError as exc:
+            raise CliError(exc.message) from exc
+        main = AttachmentRef(args.file.name, "", args.file.stat().st_size)
+        invoice = invoice_from_prefill(result, main)
+        if args.destinataire:
+            invoice.recipient.siret = args.destinataire.replace(" ", "")
+        if args.code_service:
+            invoice.recipient.code_service = args.code_service
+        if args.engagement:
+            invoice.references.engagement_number = args.engagement
+        with services.chorus_client() as client:
+            context = services.deposit_context(invoice, document=args.file, client=client)
+        issues = check_invoice(invoice, context)
+        problems = blocking(issues)
+        if problems:
+            if args.json:
+                print(
+                    json.dumps(
+                        {
+                            "etat": "a_corriger",
+                            "problemes": [
+                                {"champ": i.field, "message": i.message} for i in problems
+                            ],
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                for issue in problems:
+                    print(f"✘ {issue.message}")
+            return EXIT_FAILED
+        if not args.json:
+            for issue in issues:
+                print(f"⚠ {issue.message}")
+        if not args.yes:
+            totals = invoice.totals
+            print(
+                f"Facture {invoice.number} du {invoice.issue_date} → {invoice.recipient.siret} "
+                f"{context.recipient.name if context.recipient else ''}\n"
+                f"HT {totals.total_ht} · TVA {totals.total_tva} · TTC {totals.total_ttc} · "
+                f"net à payer {totals.amount_due} {invoice.references.currency}"
+            )
+            if _ask("Envoyer cette facture à Chorus Pro ? [o/N] ", secret=False).lower() not in (
+                "o",
+                "oui",
+                "y",
+                "yes",
+            ):
+                print("Rien n'a été envoyé.")
+                return EXIT_FAILED
+        try:
+            outcome = services.deposit(invoice, args.file)
+        except BordereauError as exc:
+            raise CliError(exc.message, EXIT_WAITING) from exc
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(_outcome_json(outcome), ensure_ascii=False))
+    elif outcome.state == "done":
+        print(
+            f"Facture déposée : identifiant Chorus Pro {outcome.chorus_invoice_id}, "
+            f"le {outcome.deposit_date}. {outcome.message}".strip()
+        )
+    elif outcome.state == "waiting":
+        print(f"En attente d'envoi : {outcome.message}")
+    else:
+        print(f"Refusée par Chorus Pro : {outcome.message}")
+    return {"done": EXIT_OK, "waiting": EXIT_WAITING}.get(outcome.state, EXIT_FAILED)
+
+
 def cmd_simulator(args: argparse.Namespace) -> int:
     from app.simulator.server import Simulator, SimulatorConfig
 
@@ -400,6 +526,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gui": cmd_gui,
         "simulator": cmd_simulator,
         "prefill": cmd_prefill,
+        "deposit": cmd_deposit,
+        "outbox": cmd_outbox,
     }
     try:
         if args.command == "directory":

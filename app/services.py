@@ -27,8 +27,11 @@ if TYPE_CHECKING:
     from app.chorus.schemas import StructureTrouvee
     from app.db.engine import Database
     from app.db.migrate import MigrationResult
+    from app.deposit.checks import CheckContext
+    from app.deposit.outbox import DepositOutcome, Outbox
     from app.directory.importer import ImportReport
     from app.directory.store import DirectoryStore, Service, Structure
+    from app.domain.invoice import Invoice
     from app.prefill.engine import OcrPool
     from app.prefill.model import PrefillResult
     from app.simulator.server import Simulator
@@ -386,6 +389,102 @@ class Services:
         )
         self.directory.remember_online(structure, services)
         return self.directory.by_siret(siret) or structure, self.directory.services(siret)
+
+    # --- deposit -----------------------------------------------------------------------------
+
+    def outbox(self) -> Outbox:
+        from app.deposit.outbox import Outbox
+
+        return Outbox(
+            self.database, self.paths.attachments_dir, self.account_status().effective.value
+        )
+
+    def supplier_id(self, client: ChorusClient) -> int:
+        """The supplier's idStructureCPP (``fournisseur.idFournisseur`` in soumettre)."""
+        siret = self.supplier_siret(self.account_status().effective)
+        for structure in client.structures_actives_fournisseur().listeStructures:
+            if structure.identifiant == siret:
+                return structure.idStructureCPP
+        found = client.find_structure_by_siret(siret)
+        if found is None:
+            raise ValidationProblem(
+                f"Chorus Pro ne trouve pas votre structure (SIRET {siret}) : vérifiez le SIRET "
+                "dans Compte › Compte Chorus Pro."
+            )
+        return found.idStructureCPP
+
+    def deposit_context(
+        self, invoice: Invoice, *, document: Path | None = None, client: ChorusClient | None = None
+    ) -> CheckContext:
+        """What the checks need: the recipient from the directory (online when connected and
+        unknown locally), the numbers already sent, the document's text."""
+        from app.chorus.errors import ChorusError
+        from app.chorus.submission import find_submitted
+        from app.deposit.checks import CheckContext
+
+        siret = invoice.recipient.siret.replace(" ", "")
+        recipient = self.directory.by_siret(siret) if len(siret) == 14 else None
+        services = self.directory.services(siret, active_only=True) if recipient else []
+        on_platform = False
+        if client is not None:
+            try:
+                if recipient is None and len(siret) == 14:
+                    found = self.lookup_structure_online(siret)
+                    if found is not None:
+                        recipient, all_services = found
+                        services = [item for item in all_services if item.active]
+                if invoice.number:
+                    supplier = self.supplier_id(client)
+                    on_platform = find_submitted(client, invoice.number, supplier) is not None
+            except ChorusError as exc:
+                log.info("Vérifications en ligne impossibles : %s", exc.message)
+        text = None
+        if document is not None:
+            import pymupdf
+
+            with pymupdf.open(document) as pdf:  # type: ignore[no-untyped-call]
+                text = "\n".join(page.get_text() for page in pdf)
+        return CheckContext(
+            today=datetime.now(UTC).date(),
+            recipient=recipient,
+            recipient_services=services,
+            deposited_numbers=self.outbox().deposited_numbers(),
+            number_on_platform=on_platform,
+            document_text=text,
+        )
+
+    def deposit(
+        self, invoice: Invoice, pdf: Path, progress: Callable[[str], None] | None = None
+    ) -> DepositOutcome:
+        """Queue the checked invoice, then send it (it stays queued if the platform is away)."""
+        outbox = self.outbox()
+        invoice_id = outbox.enqueue(invoice, pdf)
+        entry = next(
+            entry_id
+            for entry_id in outbox.unfinished()
+            if self._entry_invoice(entry_id) == invoice_id
+        )
+        with self.chorus_client() as client:
+            return outbox.send(entry, client, self.supplier_id(client), progress)
+
+    def _entry_invoice(self, entry_id: int) -> int:
+        from app.db.models import OutboxEntry
+
+        with self.database.session() as session:
+            entry = session.get(OutboxEntry, entry_id)
+            assert entry is not None
+            return entry.invoice_id
+
+    def resume_outbox(self, progress: Callable[[str], None] | None = None) -> list[DepositOutcome]:
+        """Send what is waiting: after a restart (entries in doubt are reconciled first) or
+        when the platform answers again."""
+        outbox = self.outbox()
+        pending = outbox.unfinished()
+        if not pending:
+            return []
+        with self.chorus_client() as client:
+            supplier = self.supplier_id(client)
+            return [outbox.send(entry_id, client, supplier, progress) for entry_id in pending]
 
     # --- prefill -----------------------------------------------------------------------------
 

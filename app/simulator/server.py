@@ -240,6 +240,15 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
         super().__init__(address, _RequestHandler)
         self.state = state
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away (killed, timed out) is not the simulator's error."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.debug("simulateur : client %s parti", client_address)
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class Simulator:
     """Start, address and stop a simulator on 127.0.0.1."""
