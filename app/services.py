@@ -475,6 +475,19 @@ class Services:
             assert entry is not None
             return entry.invoice_id
 
+    def has_waiting_invoices(self) -> bool:
+        """Cheap enough for start-up: no ORM, no Chorus client imported."""
+        from sqlalchemy import bindparam, text
+
+        from app.deposit.states import UNFINISHED
+
+        query = text("SELECT 1 FROM outbox_entries WHERE state IN :states LIMIT 1").bindparams(
+            bindparam("states", expanding=True)
+        )
+        with self.database.engine.connect() as connection:
+            found = connection.execute(query, {"states": list(UNFINISHED)}).first()
+        return found is not None
+
     def resume_outbox(self, progress: Callable[[str], None] | None = None) -> list[DepositOutcome]:
         """Send what is waiting: after a restart (entries in doubt are reconciled first) or
         when the platform answers again."""

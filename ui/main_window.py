@@ -26,6 +26,7 @@ from ui.tabs.rechercher import RechercherTab
 from ui.tabs.synthese import SyntheseTab
 from ui.tabs.tableau_de_bord import TableauDeBordTab
 from ui.widgets.demo_banner import DemoBanner
+from ui.workers import Worker, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.mode_label)
         self.refresh_account_state()
         self._restore_geometry()
+        self.workers = WorkerPool()
+        if self.services.has_waiting_invoices():
+            self.resume_outbox()
 
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
@@ -139,6 +143,30 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # --- actions --------------------------------------------------------------------------
+
+    def resume_outbox(self) -> Worker:
+        """Invoices a previous run left waiting (or in doubt) leave now, in the background."""
+        self.statusBar().showMessage("Envoi des factures en attente…")
+        worker = Worker(lambda _progress: self.services.resume_outbox())
+        worker.signals.succeeded.connect(self._outbox_resumed)
+        worker.signals.failed.connect(
+            lambda error: self.statusBar().showMessage(
+                f"Factures en attente d'envoi : {getattr(error, 'message', error)}", 10000
+            )
+        )
+        return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _outbox_resumed(self, outcomes: object) -> None:
+        sent = (
+            [o for o in outcomes if getattr(o, "state", "") == "done"]
+            if isinstance(outcomes, list)
+            else []
+        )
+        waiting = len(outcomes) - len(sent) if isinstance(outcomes, list) else 0
+        text = f"{len(sent)} facture(s) en attente envoyée(s)."
+        if waiting:
+            text += f" {waiting} toujours en attente d'envoi."
+        self.statusBar().showMessage(text, 15000)
 
     def show_deposer(self) -> None:
         self.tabs.setCurrentWidget(self.deposer)

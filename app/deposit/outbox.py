@@ -35,6 +35,7 @@ from app.chorus.submission import submit_once
 from app.db import models
 from app.db.engine import Database
 from app.deposit.mapping import from_row, soumettre_request, to_row
+from app.deposit.states import UNFINISHED
 from app.domain.invoice import Invoice
 from app.prefill.intake import chorus_file_name
 
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 
 WAITING_STATUS = "EN_ATTENTE_ENVOI"  # local: queued, or sent with the answer in doubt
 DRAFT_STATUS = "BROUILLON"
-UNFINISHED = ("pending", "uploading", "uploaded", "submitting")
 RETRY_AFTER = timedelta(minutes=2)
 
 Progress = Callable[[str], None]
