@@ -29,13 +29,14 @@ def embedded_xml(pdf: bytes) -> bytes | None:
     return bytes(xml) if xml else None
 
 
-def _text(root: ET.Element, path: str) -> str | None:
+def cii_text(root: ET.Element, path: str) -> str | None:
+    """The stripped text at ``path`` (CII namespaces), or None when absent or blank."""
     node = root.find(path, NS)
     return node.text.strip() if node is not None and node.text and node.text.strip() else None
 
 
 def _amount(root: ET.Element, path: str) -> str | None:
-    text = _text(root, path)
+    text = cii_text(root, path)
     if text is None:
         return None
     try:
@@ -62,8 +63,8 @@ def read_facturx(xml: bytes) -> PrefillResult | None:
         return None
     if root.tag != f"{{{NS['rsm']}}}CrossIndustryInvoice":
         return None
-    issued = _text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString")
-    type_code = _text(root, "rsm:ExchangedDocument/ram:TypeCode") or "380"
+    issued = cii_text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString")
+    type_code = cii_text(root, "rsm:ExchangedDocument/ram:TypeCode") or "380"
     seller_vat = None
     for node in root.findall(
         f"{AGREEMENT}/ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID", NS
@@ -72,7 +73,7 @@ def read_facturx(xml: bytes) -> PrefillResult | None:
             seller_vat = node.text.strip()
     total_ttc = _amount(root, f"{SUMMATION}/ram:GrandTotalAmount")
     values = {
-        "invoice_number": _text(root, "rsm:ExchangedDocument/ram:ID"),
+        "invoice_number": cii_text(root, "rsm:ExchangedDocument/ram:ID"),
         "issue_date": f"{issued[:4]}-{issued[4:6]}-{issued[6:8]}"
         if issued and len(issued) >= 8
         else None,
@@ -80,14 +81,14 @@ def read_facturx(xml: bytes) -> PrefillResult | None:
         "seller_siret": _siret(root, "SellerTradeParty"),
         "seller_vat": seller_vat,
         "buyer_siret": _siret(root, "BuyerTradeParty"),
-        "order_reference": _text(
+        "order_reference": cii_text(
             root, f"{AGREEMENT}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"
         ),
         "total_ht": _amount(root, f"{SUMMATION}/ram:TaxBasisTotalAmount"),
         "total_tva": _amount(root, f"{SUMMATION}/ram:TaxTotalAmount") or "0.00",
         "total_ttc": total_ttc,
         "amount_due": _amount(root, f"{SUMMATION}/ram:DuePayableAmount") or total_ttc,
-        "currency": _text(root, f"{SETTLEMENT}/ram:InvoiceCurrencyCode") or "EUR",
+        "currency": cii_text(root, f"{SETTLEMENT}/ram:InvoiceCurrencyCode") or "EUR",
     }
     result = PrefillResult()
     for name, value in values.items():

@@ -11,22 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.directory.rules import PUBLIC_ONLY_SERVICE
+from app.domain.cadres import CadreFacturation
 from app.simulator.seed import SimService, SimStructure
 from app.simulator.state import SimulatorState
 
 TOLERANCE = Decimal("0.01")
 NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9\-_/+]{1,20}$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SUBMITTABLE_CADRES = frozenset(
-    {
-        "A1_FACTURE_FOURNISSEUR",
-        "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE",
-        "A9_FACTURE_SOUSTRAITANT",
-        "A12_FACTURE_COTRAITANT",
-    }
-)
-NEEDS_VALIDATOR = frozenset({"A9_FACTURE_SOUSTRAITANT", "A12_FACTURE_COTRAITANT"})
-PUBLIC_ONLY_SERVICE = "FACTURES_PUBLIQUES"
 
 
 class Refusal(Exception):
@@ -192,13 +183,14 @@ def check_submission(state: SimulatorState, submission: Submission) -> Routing:
         "UPLOAD_API",
     }:
         raise Refusal(20308, f"GDP_MSG_11.050 Mode de dépôt {submission.mode_depot} non autorisé")
-    if submission.cadre not in SUBMITTABLE_CADRES:
+    cadre = next((c for c in CadreFacturation if c.value == submission.cadre), None)
+    if cadre is None or not cadre.submittable:
         raise Refusal(
             20306,
             f"GDP_MSG_11.051 Le cadre de facturation {submission.cadre or '(vide)'} ne peut pas "
             "être utilisé pour ce dépôt",
         )
-    if submission.cadre in NEEDS_VALIDATOR and not submission.validator_siret:
+    if cadre.needs_validator and not submission.validator_siret:
         raise Refusal(
             20306,
             "GDP_MSG_11.052 La structure valideur est obligatoire pour ce cadre de facturation",

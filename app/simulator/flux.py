@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from app.prefill.facturx_reader import (
+    AGREEMENT,
+    CREDIT_NOTE_CODES,
+    NS,
+    SETTLEMENT,
+    SUMMATION,
+    cii_text,
+)
 from app.simulator.checks import Submission
 
-NS = {
-    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
-    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
-    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
-}
-CREDIT_NOTE_CODES = {"381", "261", "262", "296", "308", "396", "420", "458"}
 PAYMENT_MODES = {
     "30": "VIREMENT",
     "31": "VIREMENT",
@@ -31,12 +32,6 @@ class FluxRejected(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
-class StructuredInvoice:
-    submission: Submission
-    seller_siret: str | None
-
-
 def _xml_of(content: bytes) -> bytes:
     if content.startswith(b"%PDF"):
         from facturx import get_xml_from_pdf
@@ -51,15 +46,8 @@ def _xml_of(content: bytes) -> bytes:
     return content
 
 
-def _text(root: ET.Element, path: str) -> str | None:
-    node = root.find(path, NS)
-    if node is None or node.text is None:
-        return None
-    return node.text.strip() or None
-
-
 def _amount(root: ET.Element, path: str, *, required: bool = True) -> Decimal:
-    text = _text(root, path)
+    text = cii_text(root, path)
     if text is None:
         if required:
             raise FluxRejected(f"{path.split(':')[-1]}.value est obligatoire")
@@ -70,23 +58,23 @@ def _amount(root: ET.Element, path: str, *, required: bool = True) -> Decimal:
         raise FluxRejected(f"Montant illisible : {text}") from exc
 
 
-def read_structured_invoice(content: bytes) -> StructuredInvoice:
+def read_structured_invoice(content: bytes) -> Submission:
+    """The invoice a flux carries, as ``soumettre`` would file it; :class:`FluxRejected`
+    with the platform's kind of message when it cannot be integrated."""
     try:
         root = ET.fromstring(_xml_of(content))
     except ET.ParseError as exc:
         raise FluxRejected(f"XML mal formé : {exc}") from exc
     if root.tag != f"{{{NS['rsm']}}}CrossIndustryInvoice":
         raise FluxRejected("Le flux n'est pas une facture CII (CrossIndustryInvoice)")
-    header = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
-    settlement = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
-    totals = f"{settlement}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
-    number = _text(root, "rsm:ExchangedDocument/ram:ID")
+    header, settlement, totals = AGREEMENT, SETTLEMENT, SUMMATION
+    number = cii_text(root, "rsm:ExchangedDocument/ram:ID")
     if not number:
         raise FluxRejected("ExchangedDocument.ID.value est obligatoire")
-    issued = _text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString") or ""
+    issued = cii_text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString") or ""
     if len(issued) != 8 or not issued.isdigit():
         raise FluxRejected("IssueDateTime.DateTimeString doit être au format AAAAMMJJ (102)")
-    payment_code = _text(
+    payment_code = cii_text(
         root, f"{settlement}/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode"
     )
     if payment_code is None:
@@ -94,27 +82,29 @@ def read_structured_invoice(content: bytes) -> StructuredInvoice:
     total_ht = _amount(root, f"{totals}/ram:TaxBasisTotalAmount")
     total_tva = _amount(root, f"{totals}/ram:TaxTotalAmount")
     total_ttc = _amount(root, f"{totals}/ram:GrandTotalAmount")
-    due = _text(root, f"{totals}/ram:DuePayableAmount")
-    type_code = _text(root, "rsm:ExchangedDocument/ram:TypeCode") or "380"
-    submission = Submission(
+    due = cii_text(root, f"{totals}/ram:DuePayableAmount")
+    type_code = cii_text(root, "rsm:ExchangedDocument/ram:TypeCode") or "380"
+    return Submission(
         number=number,
         date=f"{issued[:4]}-{issued[4:6]}-{issued[6:]}",
-        recipient_siret=_text(
+        recipient_siret=cii_text(
             root, f"{header}/ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID"
         )
         or "",
-        service_code=_text(root, f"{header}/ram:BuyerReference"),
-        engagement=_text(root, f"{header}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"),
+        service_code=cii_text(root, f"{header}/ram:BuyerReference"),
+        engagement=cii_text(
+            root, f"{header}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"
+        ),
         cadre="A1_FACTURE_FOURNISSEUR",
         validator_siret=None,
         invoice_type="AVOIR" if type_code in CREDIT_NOTE_CODES else "FACTURE",
         vat_type="TVA_SUR_DEBIT" if total_tva else "SANS_TVA",
         exemption_reason=None,
-        origin_number=_text(
+        origin_number=cii_text(
             root, f"{settlement}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID"
         )
         or (number if type_code in CREDIT_NOTE_CODES else None),
-        currency=_text(root, f"{settlement}/ram:InvoiceCurrencyCode") or "EUR",
+        currency=cii_text(root, f"{settlement}/ram:InvoiceCurrencyCode") or "EUR",
         payment_mode=PAYMENT_MODES.get(payment_code, "AUTRE"),
         total_ht=total_ht,
         total_tva=total_tva,
@@ -123,5 +113,3 @@ def read_structured_invoice(content: bytes) -> StructuredInvoice:
         amount_due=Decimal(due) if due else total_ttc,
         mode_depot="UPLOAD_API",
     )
-    seller = _text(root, f"{header}/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID")
-    return StructuredInvoice(submission, seller)

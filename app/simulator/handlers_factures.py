@@ -265,8 +265,7 @@ def deposer_flux(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
     state.fluxes[number] = flux
     state.dirty = True
     try:
-        read = read_structured_invoice(content)
-        submission = read.submission
+        submission = read_structured_invoice(content)
         attachment = store_attachment(
             state,
             flux.file_name[:50],
@@ -291,8 +290,8 @@ def deposer_flux(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
         flux.errors.append(
             {
                 "identifiantFournisseur": state.supplier.siret,
-                "identifiantDestinataire": read.submission.recipient_siret,
-                "numeroDP": read.submission.number,
+                "identifiantDestinataire": submission.recipient_siret,
+                "numeroDP": submission.number,
                 "libelleErreurDP": refusal.libelle,
             }
         )

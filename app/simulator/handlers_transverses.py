@@ -6,6 +6,8 @@ import base64
 import binascii
 from typing import Any
 
+from app.domain.cadres import SUBMITTABLE_CADRES
+from app.domain.enums import ModePaiement
 from app.simulator.routes import ApiError, as_int, ok, refuse, route
 from app.simulator.state import SimAttachment, SimulatorState
 
@@ -71,13 +73,6 @@ ATTACHMENT_TYPES = (
     (5, "99", "Autre"),
 )
 CURRENCIES = (("EUR", "Euro"), ("USD", "Dollar des États-Unis"), ("GBP", "Livre sterling"))
-PAYMENT_MODES = ("CHEQUE", "PRELEVEMENT", "VIREMENT", "ESPECE", "AUTRE", "REPORT")
-SUBMITTABLE_CADRES = (
-    "A1_FACTURE_FOURNISSEUR",
-    "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE",
-    "A9_FACTURE_SOUSTRAITANT",
-    "A12_FACTURE_COTRAITANT",
-)
 BANK_ACCOUNT_ID = 77001
 
 
@@ -176,12 +171,12 @@ def devises(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
 
 @route("/cpro/transverses/v1/recuperer/modereglements")
 def modes_reglement(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
-    return ok(listeModePaiement=[{"modePaiement": mode} for mode in PAYMENT_MODES])
+    return ok(listeModePaiement=[{"modePaiement": mode.value} for mode in ModePaiement])
 
 
 @route("/cpro/transverses/v1/recuperer/cadrefacturation")
 def cadres(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
-    return ok(listeCadreFacturation=[{"codeCadreFacturation": c} for c in SUBMITTABLE_CADRES])
+    return ok(listeCadreFacturation=[{"codeCadreFacturation": c.value} for c in SUBMITTABLE_CADRES])
 
 
 @route("/cpro/transverses/v1/recuperer/coordbanc/valides")
