@@ -301,18 +301,12 @@ class ChorusClient:
 
     def all_services(self, id_structure_cpp: int) -> list[s.ServiceExpose]:
         """Every service of a structure, all pages; none when it manages no services."""
-        services: list[s.ServiceExpose] = []
-        page = 1
-        while True:
-            try:
-                answer = self.rechercher_services(id_structure_cpp, page=page)
-            except NotFoundError:
-                return services
-            services.extend(answer.listeServices)
-            pages = answer.parametresRetour.pages if answer.parametresRetour else 1
-            if page >= pages or not answer.listeServices:
-                return services
-            page += 1
+
+        def fetch(page: int) -> tuple[list[s.ServiceExpose], s.ParametresRetour | None]:
+            answer = self.rechercher_services(id_structure_cpp, page=page)
+            return answer.listeServices, answer.parametresRetour
+
+        return list(all_pages(fetch))
 
     def consulter_service(
         self, id_structure_cpp: int, id_service: int
@@ -418,8 +412,8 @@ class ChorusClient:
         """Every invoice matching ``criteria``, page after page (an empty search is not an
         error: it yields nothing)."""
         base = criteria or f.RechercherFournisseurRequest()
-        page = 1
-        while True:
+
+        def fetch(page: int) -> tuple[list[f.FactureTrouvee], s.ParametresRetour | None]:
             request = base.model_copy(
                 update={
                     "rechercheFactureParFournisseur": f.ParametresRechercheFournisseur(
@@ -430,15 +424,10 @@ class ChorusClient:
                     )
                 }
             )
-            try:
-                answer = self.rechercher_factures(request)
-            except NotFoundError:
-                return
-            yield from answer.listeFactures
-            pages = answer.parametresRetour.pages if answer.parametresRetour else 1
-            if page >= pages or not answer.listeFactures:
-                return
-            page += 1
+            answer = self.rechercher_factures(request)
+            return answer.listeFactures, answer.parametresRetour
+
+        return all_pages(fetch)
 
     def consulter_facture(self, identifiant_facture_cpp: int) -> f.ConsulterFournisseurResponse:
         request = f.ConsulterFournisseurRequest(
@@ -481,6 +470,25 @@ class ChorusClient:
             listeDemandePaiement=[f.DemandePaiementRef(idDemandePaiement=v) for v in identifiants]
         )
         return self.read("/cpro/factures/v1/traiterRejet", request, f.TraiterRejetResponse)
+
+
+ItemT = TypeVar("ItemT")
+
+
+def all_pages(
+    fetch: Callable[[int], tuple[list[ItemT], s.ParametresRetour | None]],
+) -> Iterator[ItemT]:
+    """Page 1, 2… until ``parametresRetour.pages``; "no result" ends the search quietly."""
+    page = 1
+    while True:
+        try:
+            items, paging = fetch(page)
+        except NotFoundError:
+            return
+        yield from items
+        if page >= (paging.pages if paging else 1) or not items:
+            return
+        page += 1
 
 
 _KEYWORD_ERRORS: tuple[tuple[tuple[str, ...], type[BusinessError]], ...] = (

@@ -38,6 +38,12 @@ def find_submitted(
     return None
 
 
+def _recovered(found: f.FactureTrouvee) -> SubmittedInvoice:
+    return SubmittedInvoice(
+        found.identifiantFactureCPP, found.statut or "DEPOSEE", found.dateDepot, True
+    )
+
+
 def submit_once(
     client: ChorusClient,
     request: f.SoumettreRequest,
@@ -63,9 +69,7 @@ def submit_once(
             found = find_submitted(client, number, supplier_id)
             if found is not None:
                 log.info("Facture %s retrouvée sur Chorus Pro après une réponse perdue", number)
-                return SubmittedInvoice(
-                    found.identifiantFactureCPP, found.statut or "DEPOSEE", found.dateDepot, True
-                )
+                return _recovered(found)
         try:
             answer = client.soumettre(request)
         except PlatformUnavailableError as exc:
@@ -76,16 +80,12 @@ def submit_once(
             found = find_submitted(client, number, supplier_id)
             if found is None:
                 raise PlatformUnavailableError(details="soumettre sans identifiantFactureCPP")
-            return SubmittedInvoice(
-                found.identifiantFactureCPP, found.statut or "DEPOSEE", found.dateDepot, True
-            )
+            return _recovered(found)
         return SubmittedInvoice(
             answer.identifiantFactureCPP, answer.statutFacture or "DEPOSEE", answer.dateDepot, False
         )
     found = find_submitted(client, number, supplier_id)
     if found is not None:
-        return SubmittedInvoice(
-            found.identifiantFactureCPP, found.statut or "DEPOSEE", found.dateDepot, True
-        )
+        return _recovered(found)
     assert last_error is not None
     raise last_error
