@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -15,18 +16,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.directory.store import Structure
 from app.domain.environments import Environment
 from app.services import Services
 from app.version import __version__
 from ui.dialogs.account_dialog import AccountDialog
-from ui.dialogs.directory_dialog import DirectoryDialog
 from ui.tabs.deposer import DeposerTab
 from ui.tabs.rechercher import RechercherTab
 from ui.tabs.synthese import SyntheseTab
 from ui.tabs.tableau_de_bord import TableauDeBordTab
 from ui.widgets.demo_banner import DemoBanner
 from ui.workers import Worker, WorkerPool
+
+if TYPE_CHECKING:
+    from app.directory.store import Structure
+    from ui.dialogs.directory_dialog import DirectoryDialog
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +175,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.deposer)
 
     def open_directory_dialog(self) -> DirectoryDialog:
+        from ui.dialogs.directory_dialog import DirectoryDialog  # not needed to start
+
         dialog = DirectoryDialog(self.services, self)
         dialog.chosen.connect(self._recipient_chosen)
         dialog.open()

@@ -21,6 +21,7 @@ from app.simulator.routes import (
     ApiError,
     as_int,
     ok,
+    page_count,
     page_of,
     page_request,
     paging,
@@ -576,7 +577,7 @@ def consulter_historique(state: SimulatorState, body: dict[str, Any]) -> dict[st
         historiquesDesStatuts={
             "histoStatut": histo,
             "pageCouranteHistoStatut": page,
-            "pagesHistoStatut": max(1, -(-len(entries) // per_page)),
+            "pagesHistoStatut": page_count(len(entries), per_page),
             "nbResultatsParPageHistoStatut": per_page,
             "totalHistoStatut": len(entries),
         },

@@ -47,10 +47,14 @@ def refuse(code: int, libelle: str) -> dict[str, Any]:
     return {"codeRetour": code, "libelle": libelle}
 
 
+def page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
 def paging(page: int, per_page: int, total: int) -> dict[str, int]:
     return {
         "pageCourante": page,
-        "pages": max(1, -(-total // per_page)),
+        "pages": page_count(total, per_page),
         "nbResultatsParPage": per_page,
         "total": total,
     }
