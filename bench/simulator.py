@@ -45,27 +45,8 @@ def populate(state: SimulatorState, count: int) -> None:
             amount = Decimal(100 + index % 900)
             file_invoice(
                 state,
-                Submission(
-                    number=f"B{index:06d}",
-                    date="2026-11-02",
-                    recipient_siret=recipients[index % len(recipients)].siret,
-                    service_code=None,
-                    engagement=None,
-                    cadre="A1_FACTURE_FOURNISSEUR",
-                    validator_siret=None,
-                    invoice_type="FACTURE",
-                    vat_type="SANS_TVA",
-                    exemption_reason=None,
-                    origin_number=None,
-                    currency="EUR",
-                    payment_mode="VIREMENT",
-                    total_ht=amount,
-                    total_tva=Decimal(0),
-                    total_ttc=amount,
-                    discount=Decimal(0),
-                    amount_due=amount,
-                    mode_depot="SAISIE_API",
-                    lines=[(Decimal(1), amount, Decimal(0))],
+                Submission.entered(
+                    f"B{index:06d}", recipients[index % len(recipients)].siret, amount
                 ),
             )
         state.clock.advance(timedelta(days=20))

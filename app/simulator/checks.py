@@ -63,6 +63,40 @@ class Submission:
     vat_lines: list[tuple[Decimal, Decimal]] = field(default_factory=list)
     lines: list[tuple[Decimal, Decimal, Decimal]] = field(default_factory=list)
 
+    @classmethod
+    def entered(
+        cls,
+        number: str,
+        recipient_siret: str,
+        amount: Decimal,
+        *,
+        service_code: str | None = None,
+        date: str = "2026-11-02",
+    ) -> Submission:
+        """One line typed in (SAISIE_API) without VAT: how benches and tests fill a platform."""
+        return cls(
+            number=number,
+            date=date,
+            recipient_siret=recipient_siret,
+            service_code=service_code,
+            engagement=None,
+            cadre="A1_FACTURE_FOURNISSEUR",
+            validator_siret=None,
+            invoice_type="FACTURE",
+            vat_type="SANS_TVA",
+            exemption_reason=None,
+            origin_number=None,
+            currency="EUR",
+            payment_mode="VIREMENT",
+            total_ht=amount,
+            total_tva=Decimal(0),
+            total_ttc=amount,
+            discount=Decimal(0),
+            amount_due=amount,
+            mode_depot="SAISIE_API",
+            lines=[(Decimal(1), amount, Decimal(0))],
+        )
+
 
 @dataclass(slots=True)
 class Routing:

@@ -4,7 +4,7 @@ ever filed twice."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,12 +20,6 @@ from tests.support.chorus_story import BREST_SIRET
 
 OPERATIONS = 200
 SUBMISSIONS = 40
-
-
-@pytest.fixture
-def simulator() -> Iterator[Simulator]:
-    with Simulator() as running:
-        yield running
 
 
 def _faulty_client(simulator: Simulator) -> ChorusClient:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from app.chorus import schemas_factures as f
 from app.chorus import schemas_transverses as t
-from app.chorus.client import ChorusClient, ChorusConfig, RetryPolicy
+from app.chorus.client import ChorusClient, RetryPolicy
 from app.chorus.errors import (
     BusinessError,
     DuplicateInvoiceError,
@@ -30,20 +29,15 @@ from app.simulator.checks import Submission
 from app.simulator.handlers_factures import file_invoice
 from app.simulator.server import Simulator, SimulatorConfig
 from app.simulator.state import PlannedStep, SimulatorState
-from tests.support.chorus import MINIMAL_PDF, admin, make_client, soumettre_request, upload_pdf
+from tests.support.chorus import (
+    MINIMAL_PDF,
+    admin,
+    client_at,
+    make_client,
+    soumettre_request,
+    upload_pdf,
+)
 from tests.support.chorus_story import BREST_SIRET, history_codes
-
-
-@pytest.fixture
-def simulator() -> Iterator[Simulator]:
-    with Simulator() as running:
-        yield running
-
-
-@pytest.fixture
-def client(simulator: Simulator) -> Iterator[ChorusClient]:
-    with make_client(simulator) as chorus:
-        yield chorus
 
 
 def _submit(client: ChorusClient, number: str) -> int:
@@ -182,27 +176,8 @@ def test_buyers_follow_every_weighted_behaviour() -> None:
         for index in range(200):
             file_invoice(
                 state,
-                Submission(
-                    number=f"W{index:03d}",
-                    date="2026-11-02",
-                    recipient_siret=BREST_SIRET,
-                    service_code="CULTURE",
-                    engagement=None,
-                    cadre="A1_FACTURE_FOURNISSEUR",
-                    validator_siret=None,
-                    invoice_type="FACTURE",
-                    vat_type="SANS_TVA",
-                    exemption_reason=None,
-                    origin_number=None,
-                    currency="EUR",
-                    payment_mode="VIREMENT",
-                    total_ht=Decimal(100),
-                    total_tva=Decimal(0),
-                    total_ttc=Decimal(100),
-                    discount=Decimal(0),
-                    amount_due=Decimal(100),
-                    mode_depot="SAISIE_API",
-                    lines=[(Decimal(1), Decimal(100), Decimal(0))],
+                Submission.entered(
+                    f"W{index:03d}", BREST_SIRET, Decimal(100), service_code="CULTURE"
                 ),
             )
         state.clock.advance(timedelta(days=200))
@@ -221,20 +196,6 @@ def test_buyers_follow_every_weighted_behaviour() -> None:
     assert out_of_order > 0
 
 
-def _client_at(base_url: str) -> ChorusClient:
-    config = SimulatorConfig()
-    return ChorusClient(
-        ChorusConfig(
-            base_url,
-            base_url + "/api/oauth/token",
-            config.client_id,
-            config.client_secret,
-            config.login,
-            config.password,
-        )
-    )
-
-
 def test_state_file_survives_a_restart(
     tmp_path: Path, bordereau_cmd: list[str], subprocess_env: dict[str, str]
 ) -> None:
@@ -243,14 +204,14 @@ def test_state_file_survives_a_restart(
 
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=subprocess_env) as first:
         assert first.stdout is not None
-        with _client_at(first.stdout.readline().strip()) as chorus:
+        with client_at(first.stdout.readline().strip()) as chorus:
             invoice_id = _submit(chorus, "PERSIST-1")
         first.kill()  # no clean shutdown: what was answered is already on disk
 
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=subprocess_env) as second:
         assert second.stdout is not None
         try:
-            with _client_at(second.stdout.readline().strip()) as chorus:
+            with client_at(second.stdout.readline().strip()) as chorus:
                 criteria = f.RechercherFournisseurRequest(numeroFacture="PERSIST-1")
                 rows = list(chorus.iter_factures(criteria))
                 assert [row.identifiantFactureCPP for row in rows] == [invoice_id]

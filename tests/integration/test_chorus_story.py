@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from app.chorus import schemas_factures as f
 from app.chorus.client import ChorusClient
 from app.simulator.server import Simulator
-from tests.support.chorus import make_client
 from tests.support.chorus_story import history_codes, run_supplier_story
-
-
-@pytest.fixture
-def simulator() -> Iterator[Simulator]:
-    with Simulator() as running:
-        yield running
-
-
-@pytest.fixture
-def client(simulator: Simulator) -> Iterator[ChorusClient]:
-    with make_client(simulator) as chorus:
-        yield chorus
 
 
 def test_suspended_then_completed_then_paid(simulator: Simulator, client: ChorusClient) -> None:

@@ -13,7 +13,7 @@ import httpx
 from app.chorus import schemas_factures as f
 from app.chorus import schemas_transverses as t
 from app.chorus.client import ChorusClient, ChorusConfig, RetryPolicy
-from app.simulator.server import Simulator
+from app.simulator.server import TOKEN_PATH, Simulator, SimulatorConfig
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -72,11 +72,29 @@ def make_client(
     retry: RetryPolicy | None = None,
     read_timeout: float = 10.0,
 ) -> ChorusClient:
-    config = simulator.state.config
+    return client_at(
+        simulator.base_url,
+        simulator.state.config,
+        transport=transport,
+        retry=retry,
+        read_timeout=read_timeout,
+    )
+
+
+def client_at(
+    base_url: str,
+    config: SimulatorConfig | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+    read_timeout: float = 10.0,
+) -> ChorusClient:
+    """A client for a simulator at ``base_url`` (in this process or another) and its account."""
+    config = config or SimulatorConfig()
     return ChorusClient(
         ChorusConfig(
-            api_url=simulator.base_url,
-            token_url=simulator.token_url,
+            api_url=base_url,
+            token_url=base_url + TOKEN_PATH,
             client_id=config.client_id,
             client_secret=config.client_secret,
             login=config.login,
