@@ -458,22 +458,9 @@ class Services:
     ) -> DepositOutcome:
         """Queue the checked invoice, then send it (it stays queued if the platform is away)."""
         outbox = self.outbox()
-        invoice_id = outbox.enqueue(invoice, pdf)
-        entry = next(
-            entry_id
-            for entry_id in outbox.unfinished()
-            if self._entry_invoice(entry_id) == invoice_id
-        )
+        entry_id = outbox.enqueue(invoice, pdf)
         with self.chorus_client() as client:
-            return outbox.send(entry, client, self.supplier_id(client), progress)
-
-    def _entry_invoice(self, entry_id: int) -> int:
-        from app.db.models import OutboxEntry
-
-        with self.database.session() as session:
-            entry = session.get(OutboxEntry, entry_id)
-            assert entry is not None
-            return entry.invoice_id
+            return outbox.send(entry_id, client, self.supplier_id(client), progress)
 
     def has_waiting_invoices(self) -> bool:
         """Cheap enough for start-up: no ORM, no Chorus client imported."""

@@ -83,7 +83,8 @@ class Outbox:
     # --- writing --------------------------------------------------------------------------
 
     def enqueue(self, invoice: Invoice, pdf: Path) -> int:
-        """The invoice, its PDF and its send order, in one transaction; returns its id."""
+        """The invoice, its PDF and its send order, in one transaction; returns the order's
+        id (the entry :meth:`send` takes)."""
         sha256, size = store_file(self.attachments_dir, pdf)
         with self.database.session() as session:
             row = models.Invoice(
@@ -105,8 +106,10 @@ class Outbox:
             ]
             session.add(row)
             session.flush()
-            session.add(models.OutboxEntry(invoice_id=row.id, operation="deposit", state="pending"))
-            return row.id
+            entry = models.OutboxEntry(invoice_id=row.id, operation="deposit", state="pending")
+            session.add(entry)
+            session.flush()
+            return entry.id
 
     def deposited_numbers(self) -> set[str]:
         with self.database.session() as session:
