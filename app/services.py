@@ -27,11 +27,14 @@ if TYPE_CHECKING:
     from app.chorus.schemas import StructureTrouvee
     from app.db.engine import Database
     from app.db.migrate import MigrationResult
-    from app.deposit.checks import CheckContext
-    from app.deposit.outbox import DepositOutcome, Outbox
+    from app.deposit.certificate import DepositFacts
+    from app.deposit.checks import CheckContext, Issue
+    from app.deposit.history import HistoryLine
+    from app.deposit.outbox import DepositOutcome, DraftSummary, Outbox
+    from app.deposit.supplier import SupplierProfile
     from app.directory.importer import ImportReport
     from app.directory.store import DirectoryStore, Service, Structure
-    from app.domain.invoice import Invoice
+    from app.domain.invoice import AttachmentRef, Invoice
     from app.prefill.engine import OcrPool
     from app.prefill.model import PrefillResult
     from app.simulator.server import Simulator
@@ -107,6 +110,7 @@ class Services:
         self._ocr: OcrPool | None = None
         self._directory: DirectoryStore | None = None
         self._demo_lock = threading.Lock()
+        self._supplier_profiles: dict[Environment, SupplierProfile] = {}
 
     # --- settings and storage ------------------------------------------------------------------
 
@@ -414,10 +418,16 @@ class Services:
         return found.idStructureCPP
 
     def deposit_context(
-        self, invoice: Invoice, *, document: Path | None = None, client: ChorusClient | None = None
+        self,
+        invoice: Invoice,
+        *,
+        document: Path | None = None,
+        document_text: str | None = None,
+        client: ChorusClient | None = None,
     ) -> CheckContext:
         """What the checks need: the recipient from the directory (online when connected and
-        unknown locally), the numbers already sent, the document's text."""
+        unknown locally), the numbers already sent, the document's text. Without ``client``
+        nothing leaves the computer (fast enough to check as the user types)."""
         from app.chorus.errors import ChorusError
         from app.chorus.submission import find_submitted
         from app.deposit.checks import CheckContext
@@ -438,29 +448,122 @@ class Services:
                     on_platform = find_submitted(client, invoice.number, supplier) is not None
             except ChorusError as exc:
                 log.info("Vérifications en ligne impossibles : %s", exc.message)
-        text = None
-        if document is not None:
-            import pymupdf
+        if document_text is None and document is not None:
+            from app.deposit.preview import PdfPreview
 
-            with pymupdf.open(document) as pdf:  # type: ignore[no-untyped-call]
-                text = "\n".join(page.get_text() for page in pdf)
+            preview = PdfPreview(document)
+            try:
+                document_text = preview.text()
+            finally:
+                preview.close()
         return CheckContext(
             today=datetime.now(UTC).date(),
             recipient=recipient,
             recipient_services=services,
             deposited_numbers=self.outbox().deposited_numbers(),
             number_on_platform=on_platform,
-            document_text=text,
+            document_text=document_text,
         )
 
+    def check(self, invoice: Invoice, document_text: str | None = None) -> list[Issue]:
+        """The checks that need no network: run as the user edits the form."""
+        from app.deposit.checks import check_invoice
+
+        return check_invoice(invoice, self.deposit_context(invoice, document_text=document_text))
+
+    def check_online(self, invoice: Invoice, document_text: str | None = None) -> list[Issue]:
+        """Every check, with the platform asked about the number and an unknown recipient;
+        offline, the local checks alone."""
+        from app.chorus.errors import ChorusError
+        from app.deposit.checks import check_invoice
+
+        try:
+            with self.chorus_client() as client:
+                context = self.deposit_context(invoice, document_text=document_text, client=client)
+        except ChorusError as exc:
+            log.info("Vérifications en ligne impossibles : %s", exc.message)
+            context = self.deposit_context(invoice, document_text=document_text)
+        return check_invoice(invoice, context)
+
+    def store_attachment(
+        self, source: Path, *, designation: str | None = None, type_code: str | None = None
+    ) -> AttachmentRef:
+        return self.outbox().store(source, designation=designation, type_code=type_code)
+
+    def attachment_path(self, attachment: AttachmentRef) -> Path:
+        return self.outbox().file_path(attachment)
+
+    def save_draft(self, invoice: Invoice, draft_id: int | None = None) -> int:
+        return self.outbox().save_draft(invoice, draft_id)
+
+    def load_draft(self, invoice_id: int) -> Invoice:
+        return self.outbox().load_draft(invoice_id)
+
+    def drafts(self) -> list[DraftSummary]:
+        return self.outbox().drafts()
+
+    def delete_draft(self, invoice_id: int) -> None:
+        self.outbox().delete_draft(invoice_id)
+
+    def supplier_profile(self) -> SupplierProfile:
+        """The user's structure on Chorus Pro: name, services, bank accounts (asked once per
+        session; raises ``ChorusError`` offline)."""
+        from app.deposit.supplier import fetch_supplier_profile
+
+        environment = self.account_status().effective
+        cached = self._supplier_profiles.get(environment)
+        if cached is None:
+            with self.chorus_client(environment) as client:
+                cached = fetch_supplier_profile(client, self.supplier_siret(environment))
+            self._supplier_profiles[environment] = cached
+        return cached
+
     def deposit(
-        self, invoice: Invoice, pdf: Path, progress: Callable[[str], None] | None = None
+        self,
+        invoice: Invoice,
+        pdf: Path | None = None,
+        progress: Callable[[str], None] | None = None,
+        *,
+        draft_id: int | None = None,
     ) -> DepositOutcome:
-        """Queue the checked invoice, then send it (it stays queued if the platform is away)."""
+        """Queue the checked invoice, then send it. It stays queued, « En attente d'envoi »,
+        when the platform is away; a refusal brings it back as a draft."""
+        from app.chorus.errors import ChorusError
+
         outbox = self.outbox()
-        entry_id = outbox.enqueue(invoice, pdf)
-        with self.chorus_client() as client:
-            return outbox.send(entry_id, client, self.supplier_id(client), progress)
+        entry_id = outbox.enqueue(invoice, pdf, draft_id)
+        try:
+            with self.chorus_client() as client:
+                return outbox.send(entry_id, client, self.supplier_id(client), progress)
+        except ChorusError as exc:
+            log.info("Dépôt en attente : %s", exc.message)
+            return outbox.waiting(entry_id, exc.message)
+
+    def deposit_facts(self, invoice_id: int) -> DepositFacts:
+        from app.deposit.outbox import deposit_facts
+
+        supplier = self.supplier_siret(self.account_status().effective)
+        try:
+            name = self.supplier_profile().name
+        except BordereauError:  # offline: the certificate still states the SIRET
+            name = supplier
+        return deposit_facts(self.database, invoice_id, supplier, name)
+
+    def export_certificate(self, invoice_id: int, target: Path) -> Path:
+        from app.deposit.certificate import write_certificate
+
+        return write_certificate(self.deposit_facts(invoice_id), target)
+
+    def invoice_history(self, invoice_id: int) -> list[HistoryLine]:
+        """The invoice's statuses, newest first: asked to Chorus Pro, else what is known here."""
+        from app.deposit.history import history_of
+
+        try:
+            with self.chorus_client() as client:
+                return history_of(self.database, invoice_id, client)
+        except BordereauError as exc:
+            log.info("Historique en ligne indisponible : %s", exc.message)
+            return history_of(self.database, invoice_id, None)
 
     def has_waiting_invoices(self) -> bool:
         """Cheap enough for start-up: no ORM, no Chorus client imported."""

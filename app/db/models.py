@@ -105,7 +105,7 @@ class Invoice(Base):
         back_populates="invoice", cascade="all, delete-orphan"
     )
     attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="invoice", cascade="all, delete-orphan"
+        back_populates="invoice", cascade="all, delete-orphan", order_by="Attachment.id"
     )
     history: Mapped[list[StatusHistory]] = relationship(
         back_populates="invoice", cascade="all, delete-orphan", order_by="StatusHistory.occurred_at"

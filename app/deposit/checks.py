@@ -192,9 +192,18 @@ def _amounts(invoice: Invoice) -> list[Issue]:
     if abs(before_discount - totals.total_ttc_before_discount) > TOLERANCE:
         issues.append(
             Issue(
-                "totals.total_ttc",
+                "totals.total_ttc_before_discount",
                 f"HT + TVA = {format_eur(before_discount)}, mais le TTC "
                 f"avant remise est {format_eur(totals.total_ttc_before_discount)}.",
+            )
+        )
+    after_discount = totals.total_ttc_before_discount - totals.global_discount_ttc
+    if abs(after_discount - totals.total_ttc) > TOLERANCE:
+        issues.append(
+            Issue(
+                "totals.total_ttc_after_discount",
+                f"TTC avant remise − remise = {format_eur(after_discount)}, mais le TTC "
+                f"après remise est {format_eur(totals.total_ttc)}.",
             )
         )
     if totals.global_discount_ttc and not totals.global_discount_reason:

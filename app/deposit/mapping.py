@@ -120,6 +120,16 @@ def soumettre_request(invoice: Invoice, supplier_id: int, attachment_id: int) ->
             pieceJointePrincipaleDesignation=f"Facture {invoice.number}"[:100],
             pieceJointePrincipaleId=attachment_id,
         ),
+        pieceJointeComplementaire=[
+            f.PieceJointeComplementaire(
+                pieceJointeComplementaireDesignation=(other.designation or other.file_name)[:100],
+                pieceJointeComplementaireType=other.type_code,
+                pieceJointeComplementaireId=other.chorus_id,
+            )
+            for other in invoice.other_attachments
+            if other.chorus_id is not None
+        ]
+        or None,
         commentaire=invoice.comment,
     )
 
@@ -156,6 +166,12 @@ def to_row(invoice: Invoice, row: models.Invoice) -> None:
     ]
 
 
+def _attachment_ref(row: models.Attachment) -> AttachmentRef:
+    return AttachmentRef(
+        row.file_name, row.sha256, row.size, row.designation, row.type_code, row.chorus_id
+    )
+
+
 def from_row(row: models.Invoice) -> Invoice:
     main = next((a for a in row.attachments if a.role == "principale"), None)
     return Invoice(
@@ -185,12 +201,9 @@ def from_row(row: models.Invoice) -> Invoice:
             amount_due=row.amount_due,
         ),
         vat_lines=[VatLine(Decimal(v.rate), v.base_ht, v.vat_amount) for v in row.vat_lines],
-        main_attachment=(
-            AttachmentRef(
-                main.file_name, main.sha256, main.size, main.designation, None, main.chorus_id
-            )
-            if main
-            else None
-        ),
+        main_attachment=_attachment_ref(main) if main else None,
+        other_attachments=[
+            _attachment_ref(a) for a in row.attachments if a.role == "complementaire"
+        ],
         comment=row.comment,
     )

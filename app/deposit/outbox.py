@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.chorus import schemas_transverses as t
 from app.chorus.client import ChorusClient
@@ -34,9 +35,13 @@ from app.chorus.errors import BusinessError, ChorusError, PlatformUnavailableErr
 from app.chorus.submission import submit_once
 from app.db import models
 from app.db.engine import Database
+from app.deposit.certificate import DepositFacts
 from app.deposit.mapping import from_row, soumettre_request, to_row
 from app.deposit.states import UNFINISHED
-from app.domain.invoice import Invoice
+from app.domain.invoice import AttachmentRef, Invoice
+from app.domain.money import format_eur
+from app.domain.statuses import status_label
+from app.errors import ValidationProblem
 from app.prefill.intake import chorus_file_name
 
 log = logging.getLogger(__name__)
@@ -57,6 +62,11 @@ class DepositOutcome:
     message: str = ""
 
 
+def stored_name(sha256: str, file_name: str) -> str:
+    """Files live in the data folder under their sha256, with their own extension."""
+    return sha256 + (Path(file_name).suffix.lower() or ".pdf")
+
+
 def store_file(attachments_dir: Path, source: Path) -> tuple[str, int]:
     """Copy ``source`` into the data folder under its sha256 (atomically); (sha256, size)."""
     digest = hashlib.sha256()
@@ -64,7 +74,7 @@ def store_file(attachments_dir: Path, source: Path) -> tuple[str, int]:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     sha256 = digest.hexdigest()
-    target = attachments_dir / f"{sha256}.pdf"
+    target = attachments_dir / stored_name(sha256, source.name)
     if not target.exists():
         attachments_dir.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=attachments_dir, prefix=".piece-")
@@ -72,6 +82,38 @@ def store_file(attachments_dir: Path, source: Path) -> tuple[str, int]:
         shutil.copyfile(source, temporary)
         os.replace(temporary, target)
     return sha256, target.stat().st_size
+
+
+MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".xml": "application/xml",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".zip": "application/zip",
+}
+
+
+def mime_type(file_name: str) -> str:
+    return MIME_TYPES.get(Path(file_name).suffix.lower(), "application/octet-stream")
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSummary:
+    invoice_id: int
+    number: str
+    recipient: str
+    total_ttc: str
+    saved_at: datetime
+    note: str | None  # why it is a draft again (Chorus Pro's refusal), if it was sent
 
 
 class Outbox:
@@ -82,30 +124,100 @@ class Outbox:
 
     # --- writing --------------------------------------------------------------------------
 
-    def enqueue(self, invoice: Invoice, pdf: Path) -> int:
-        """The invoice, its PDF and its send order, in one transaction; returns the order's
-        id (the entry :meth:`send` takes)."""
-        sha256, size = store_file(self.attachments_dir, pdf)
-        with self.database.session() as session:
-            row = models.Invoice(
-                local_uid=str(uuid.uuid4()),
-                environment=self.environment,
-                status=WAITING_STATUS,
-                status_at=datetime.now(UTC),
-                source_file_sha256=sha256,
+    def store(
+        self, source: Path, *, designation: str | None = None, type_code: str | None = None
+    ) -> AttachmentRef:
+        """Keep a copy of ``source`` in the data folder (the user may move or delete it)."""
+        sha256, size = store_file(self.attachments_dir, source)
+        return AttachmentRef(chorus_file_name(source.name), sha256, size, designation, type_code)
+
+    def file_path(self, attachment: AttachmentRef) -> Path:
+        return self.attachments_dir / stored_name(attachment.sha256, attachment.file_name)
+
+    def _write(
+        self, session: Session, invoice: Invoice, invoice_id: int | None, status: str
+    ) -> models.Invoice:
+        row = session.get(models.Invoice, invoice_id) if invoice_id is not None else None
+        if row is not None and row.status != DRAFT_STATUS:
+            raise ValidationProblem(
+                f"La facture {row.number} a déjà été envoyée : elle ne peut plus être modifiée."
             )
-            to_row(invoice, row)
-            row.attachments = [
-                models.Attachment(
-                    role="principale",
-                    file_name=chorus_file_name(pdf.name),
-                    sha256=sha256,
-                    size=size,
-                    designation=f"Facture {invoice.number}"[:100],
-                )
-            ]
+        if row is None:
+            row = models.Invoice(local_uid=str(uuid.uuid4()), environment=self.environment)
             session.add(row)
-            session.flush()
+        to_row(invoice, row)
+        row.status, row.status_at = status, datetime.now(UTC)
+        main = invoice.main_attachment
+        row.source_file_sha256 = main.sha256 if main else None
+        row.attachments = [
+            models.Attachment(
+                role=role,
+                file_name=ref.file_name,
+                sha256=ref.sha256,
+                size=ref.size,
+                mime_type=mime_type(ref.file_name),
+                designation=(ref.designation or default)[:100],
+                type_code=ref.type_code,
+            )
+            for role, ref, default in (
+                *([("principale", main, f"Facture {invoice.number}")] if main is not None else []),
+                *(("complementaire", ref, ref.file_name) for ref in invoice.other_attachments),
+            )
+        ]
+        session.flush()
+        return row
+
+    def save_draft(self, invoice: Invoice, draft_id: int | None = None) -> int:
+        """Keep the form as it is (nothing is checked); returns the draft's id."""
+        with self.database.session() as session:
+            return self._write(session, invoice, draft_id, DRAFT_STATUS).id
+
+    def load_draft(self, invoice_id: int) -> Invoice:
+        with self.database.session() as session:
+            row = session.get(models.Invoice, invoice_id)
+            if row is None:
+                raise ValidationProblem("Ce brouillon n'existe plus.")
+            return from_row(row)
+
+    def drafts(self) -> list[DraftSummary]:
+        """The drafts of this environment, the most recent first."""
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(models.Invoice)
+                .where(
+                    models.Invoice.environment == self.environment,
+                    models.Invoice.status == DRAFT_STATUS,
+                )
+                .order_by(models.Invoice.updated_at.desc())
+            )
+            return [
+                DraftSummary(
+                    row.id,
+                    row.number,
+                    row.recipient_name or row.recipient_siret,
+                    format_eur(row.total_ttc),
+                    row.updated_at,
+                    row.status_comment,
+                )
+                for row in rows
+            ]
+
+    def delete_draft(self, invoice_id: int) -> None:
+        with self.database.session() as session:
+            row = session.get(models.Invoice, invoice_id)
+            if row is not None and row.status == DRAFT_STATUS:
+                session.delete(row)
+
+    def enqueue(
+        self, invoice: Invoice, pdf: Path | None = None, draft_id: int | None = None
+    ) -> int:
+        """The invoice, its files and its send order, in one transaction; returns the order's
+        id (the entry :meth:`send` takes). A draft becomes the invoice being sent."""
+        if pdf is not None:
+            invoice.main_attachment = self.store(pdf)
+        with self.database.session() as session:
+            row = self._write(session, invoice, draft_id, WAITING_STATUS)
+            row.status_comment = None
             entry = models.OutboxEntry(invoice_id=row.id, operation="deposit", state="pending")
             session.add(entry)
             session.flush()
@@ -141,6 +253,23 @@ class Outbox:
 
     # --- sending ------------------------------------------------------------------------------
 
+    def _upload(self, client: ChorusClient, file_name: str, sha256: str) -> int:
+        content = (self.attachments_dir / stored_name(sha256, file_name)).read_bytes()
+        extension = Path(file_name).suffix.lstrip(".").upper() or "PDF"
+        answer = client.ajouter_fichier(
+            t.AjouterFichierRequest(
+                pieceJointeFichier=base64.b64encode(content).decode("ascii"),
+                pieceJointeNom=file_name,
+                pieceJointeTypeMime=mime_type(file_name),
+                pieceJointeExtension=extension,
+            )
+        )
+        if answer.pieceJointeId is None:
+            raise PlatformUnavailableError(
+                details=f"ajouter/fichier sans identifiant ({file_name})"
+            )
+        return answer.pieceJointeId
+
     def send(
         self,
         entry_id: int,
@@ -156,23 +285,29 @@ class Outbox:
             assert row is not None
             invoice = from_row(row)
             main = next(a for a in row.attachments if a.role == "principale")
+            others = [
+                (a.id, a.file_name, a.sha256, a.chorus_id)
+                for a in row.attachments
+                if a.role == "complementaire"
+            ]
             state, attachment_id = entry.state, entry.chorus_attachment_id
             file_name, sha256, invoice_id = main.file_name, main.sha256, row.id
         try:
             if state in ("pending", "uploading") or attachment_id is None:
                 report("Envoi du PDF à Chorus Pro")
                 self._set(entry_id, state="uploading")
-                content = (self.attachments_dir / f"{sha256}.pdf").read_bytes()
-                attachment_id = client.ajouter_fichier(
-                    t.AjouterFichierRequest(
-                        pieceJointeFichier=base64.b64encode(content).decode("ascii"),
-                        pieceJointeNom=file_name,
-                        pieceJointeTypeMime="application/pdf",
-                        pieceJointeExtension="PDF",
-                    )
-                ).pieceJointeId
+                attachment_id = self._upload(client, file_name, sha256)
                 self._set(entry_id, state="uploaded", chorus_attachment_id=attachment_id)
                 state = "uploaded"
+            for number, (row_id, other_name, other_sha, chorus_id) in enumerate(others, 1):
+                if chorus_id is None:
+                    report(f"Envoi de la pièce jointe {number}/{len(others)}")
+                    uploaded = self._upload(client, other_name, other_sha)
+                    with self.database.session() as session:
+                        attachment = session.get(models.Attachment, row_id)
+                        assert attachment is not None
+                        attachment.chorus_id = uploaded
+                    invoice.other_attachments[number - 1].chorus_id = uploaded
             assert attachment_id is not None
             in_doubt = state == "submitting"
             report("Dépôt de la facture")
@@ -225,4 +360,44 @@ class Outbox:
             result.identifiant_facture_cpp,
             deposited,
             "Retrouvée sur Chorus Pro après une coupure." if result.recovered else "",
+        )
+
+    def waiting(self, entry_id: int, message: str) -> DepositOutcome:
+        """The platform could not be reached before sending: the order stays queued."""
+        with self.database.session() as session:
+            entry = session.get(models.OutboxEntry, entry_id)
+            assert entry is not None
+            entry.last_error = message
+            entry.next_attempt_at = datetime.now(UTC) + RETRY_AFTER
+            return DepositOutcome(entry.invoice_id, "waiting", message=message)
+
+
+def deposit_facts(
+    database: Database, invoice_id: int, supplier_siret: str, supplier_name: str
+) -> DepositFacts:
+    """What the certificate of deposit states, from the local record."""
+    with database.session() as session:
+        row = session.get(models.Invoice, invoice_id)
+        if row is None or row.chorus_invoice_id is None:
+            raise ValidationProblem("Cette facture n'a pas encore été déposée sur Chorus Pro.")
+        main = next((a for a in row.attachments if a.role == "principale"), None)
+        return DepositFacts(
+            number=row.number,
+            issue_date=row.issue_date,
+            chorus_invoice_id=row.chorus_invoice_id,
+            deposit_date=row.deposit_date,
+            status_label=status_label(row.status),
+            supplier_name=supplier_name,
+            supplier_siret=supplier_siret,
+            recipient_name=row.recipient_name or "",
+            recipient_siret=row.recipient_siret,
+            code_service=row.code_service,
+            engagement_number=row.engagement_number,
+            total_ht=row.total_ht,
+            total_tva=row.total_tva,
+            total_ttc=row.total_ttc,
+            amount_due=row.amount_due,
+            currency=row.currency,
+            file_name=main.file_name if main else None,
+            printed_at=datetime.now().astimezone(),
         )

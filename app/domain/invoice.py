@@ -16,6 +16,15 @@ MAX_ATTACHMENT_NAME_LENGTH = 50
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_INVOICE_TOTAL_BYTES = 120 * 1024 * 1024
 
+# pieceJointeComplementaireType, as the platform's list (recuperer/typespj) names them.
+ATTACHMENT_TYPES: dict[str, str] = {
+    "01": "Bon de commande",
+    "02": "Bon de livraison",
+    "03": "Procès-verbal de réception",
+    "04": "Attestation de service fait",
+    "99": "Autre",
+}
+
 
 @dataclass(slots=True)
 class Recipient:
@@ -92,9 +101,14 @@ class Totals:
     global_discount_ttc: Decimal = ZERO  # montantRemiseGlobaleTTC
     global_discount_reason: str | None = None
     amount_due: Decimal = ZERO  # montantAPayer
+    # What the user typed as "TTC avant remise" (the platform only takes the discount and
+    # the TTC after it); None when it was not entered separately.
+    entered_ttc_before_discount: Decimal | None = None
 
     @property
     def total_ttc_before_discount(self) -> Decimal:
+        if self.entered_ttc_before_discount is not None:
+            return self.entered_ttc_before_discount
         return self.total_ttc + self.global_discount_ttc
 
 

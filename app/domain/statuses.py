@@ -222,3 +222,16 @@ FINAL_STATUSES: frozenset[InvoiceStatus] = frozenset(
         _S.REFUSEE_FOURNISSEUR,
     }
 )
+
+# Statuses that exist only in Bordereau, before the platform has the invoice.
+LOCAL_STATUS_LABELS = {"EN_ATTENTE_ENVOI": "En attente d'envoi"}
+
+
+def status_label(code: str) -> str:
+    """The French label of a platform or local status code (the code itself if unknown)."""
+    if code in LOCAL_STATUS_LABELS:
+        return LOCAL_STATUS_LABELS[code]
+    try:
+        return InvoiceStatus(code).label
+    except ValueError:
+        return code

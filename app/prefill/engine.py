@@ -132,6 +132,7 @@ def prefill(
             structured.warnings = intake.warnings + structured.warnings
             structured.suggested_file_name = intake.suggested_file_name
             structured.pages_read = intake.document.page_count
+            structured.text = "\n".join(page.get_text() for page in intake.document)
             report(1.0, "Factur-X lu")
             return structured
         report(0.1, "Lecture du texte")
@@ -161,6 +162,7 @@ def prefill(
         suggested_file_name=intake.suggested_file_name,
     )
     rows = rows_from_words(sorted(words, key=lambda w: w.page))
+    result.text = "\n".join(row.text for row in rows)
     report(0.92, "Recherche des champs")
     fill_from_rows(result, rows, own_siret=own_siret, today=today or date.today())
     if to_ocr:

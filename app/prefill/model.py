@@ -103,6 +103,7 @@ class PrefillResult:
     pages_read: int = 0
     scanned: bool = False
     suggested_file_name: str | None = None
+    text: str = ""  # what was read, row by row (the checks look for mandatory mentions)
 
     def value(self, name: str) -> str | None:
         found = self.fields.get(name)

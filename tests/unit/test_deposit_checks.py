@@ -95,8 +95,18 @@ def _with(**changes: object) -> Callable[[Invoice], None]:
         ),
         (
             _with(totals__total_ttc=Decimal("901.00"), totals__amount_due=Decimal("901.00")),
-            "totals.total_ttc",
+            "totals.total_ttc_before_discount",
             "HT + TVA",
+        ),
+        (
+            _with(
+                totals__entered_ttc_before_discount=Decimal("900.00"),
+                totals__global_discount_ttc=Decimal("10.00"),
+                totals__global_discount_reason="Remise fidélité",
+                totals__amount_due=Decimal("890.00"),
+            ),
+            "totals.total_ttc_after_discount",
+            "TTC avant remise − remise",
         ),
         (_with(totals__amount_due=Decimal("950.00")), "totals.amount_due", "dépasse le TTC"),
         (_with(totals__total_ht=Decimal("-900.00")), "totals", "toujours positifs"),

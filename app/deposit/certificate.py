@@ -1,0 +1,122 @@
+"""« Certificat de dépôt »: a one-page PDF the supplier keeps as proof of the deposit."""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pymupdf
+
+from app.domain.money import format_eur
+from app.prefill.parsing import format_date_fr
+
+A4 = pymupdf.paper_rect("a4")
+MARGIN = 56
+
+
+@dataclass(frozen=True, slots=True)
+class DepositFacts:
+    number: str
+    issue_date: date | None
+    chorus_invoice_id: int | None
+    deposit_date: date | None
+    status_label: str
+    supplier_name: str
+    supplier_siret: str
+    recipient_name: str
+    recipient_siret: str
+    code_service: str | None
+    engagement_number: str | None
+    total_ht: Decimal
+    total_tva: Decimal
+    total_ttc: Decimal
+    amount_due: Decimal
+    currency: str
+    file_name: str | None
+    printed_at: datetime
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return (
+        format_eur(amount).replace("\u202f", " ") if currency == "EUR" else f"{amount} {currency}"
+    )
+
+
+def _row(label: str, value: str | None) -> str:
+    return (
+        f"<tr><th width='40%'>{html.escape(label)}</th>"
+        f"<td width='60%'>{html.escape(value or '—')}</td></tr>"
+    )
+
+
+def certificate_html(facts: DepositFacts) -> str:
+    def day(value: date | None) -> str:
+        return format_date_fr(value) if value else "—"
+
+    rows = [
+        _row("Numéro de facture", facts.number),
+        _row("Date de facture", day(facts.issue_date)),
+        _row("Identifiant Chorus Pro", str(facts.chorus_invoice_id or "—")),
+        _row("Date de dépôt", day(facts.deposit_date)),
+        _row("État", facts.status_label),
+        _row("Fournisseur", f"{facts.supplier_name} — SIRET {facts.supplier_siret}"),
+        _row("Destinataire", f"{facts.recipient_name} — SIRET {facts.recipient_siret}"),
+        _row("Code service", facts.code_service),
+        _row("Numéro d'engagement", facts.engagement_number),
+        _row("Montant HT", _money(facts.total_ht, facts.currency)),
+        _row("Montant TVA", _money(facts.total_tva, facts.currency)),
+        _row("Montant TTC", _money(facts.total_ttc, facts.currency)),
+        _row("Net à payer", _money(facts.amount_due, facts.currency)),
+        _row("Pièce jointe principale", facts.file_name),
+    ]
+    printed = facts.printed_at.strftime("%d/%m/%Y à %H:%M")
+    return (
+        "<h1>Certificat de dépôt</h1>"
+        "<p>Facture déposée sur Chorus Pro, le portail de facturation électronique de "
+        "l'État.</p>"
+        f"<table width='100%'>{''.join(rows)}</table>"
+        f"<p class='foot'>Établi par Bordereau le {printed}, d'après la réponse de Chorus Pro. "
+        "Le délai de paiement court à compter de la mise à disposition de la facture au "
+        "destinataire.</p>"
+    )
+
+
+CSS = """
+* { font-family: sans-serif; font-size: 11pt; color: #1d2733; }
+h1 { font-size: 20pt; color: #0b4f8a; margin-bottom: 4pt; }
+table { border-collapse: collapse; margin-top: 12pt; }
+th { text-align: left; font-weight: bold; padding: 5pt; border-bottom: 1px solid #ccd; }
+td { padding: 5pt; border-bottom: 1px solid #ccd; }
+p.foot { font-size: 9pt; color: #556; margin-top: 18pt; }
+"""
+
+
+def write_certificate(facts: DepositFacts, target: Path) -> Path:
+    """Write the certificate atomically (a half-written PDF never replaces a good one)."""
+    document = pymupdf.open()
+    page = document.new_page(width=A4.width, height=A4.height)
+    box = pymupdf.Rect(MARGIN, MARGIN, A4.width - MARGIN, A4.height - MARGIN)
+    page.insert_htmlbox(box, certificate_html(facts), css=CSS)
+    document.set_metadata(
+        {
+            "title": f"Certificat de dépôt — facture {facts.number}",
+            "creator": "Bordereau",
+            "producer": "Bordereau",
+        }
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".certificat-", suffix=".pdf")
+    os.close(handle)
+    try:
+        document.save(temporary, garbage=3, deflate=True)
+        os.replace(temporary, target)
+    finally:
+        document.close()
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return target

@@ -1,0 +1,86 @@
+"""« Suivre la facture »: an invoice's statuses, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app.chorus.client import ChorusClient
+from app.chorus.dates import parse_chorus_datetime
+from app.chorus.schemas_factures import ConsulterHistoriqueResponse
+from app.db import models
+from app.db.engine import Database
+from app.domain.statuses import status_label
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    at: datetime | None
+    status: str
+    label: str
+    comment: str | None
+
+
+def history_of(
+    database: Database, invoice_id: int, client: ChorusClient | None
+) -> list[HistoryLine]:
+    """With a client, the platform's history (remembered locally); without, what is known."""
+    with database.session() as session:
+        row = session.get(models.Invoice, invoice_id)
+        if row is None:
+            return []
+        chorus_id = row.chorus_invoice_id
+    if client is not None and chorus_id is not None:
+        remember_history(database, invoice_id, client.historique(chorus_id))
+    with database.session() as session:
+        rows = session.scalars(
+            select(models.StatusHistory)
+            .where(models.StatusHistory.invoice_id == invoice_id)
+            .order_by(models.StatusHistory.occurred_at.desc())
+        )
+        return [
+            HistoryLine(h.occurred_at, h.status, status_label(h.status), h.comment) for h in rows
+        ]
+
+
+def remember_history(
+    database: Database, invoice_id: int, answer: ConsulterHistoriqueResponse
+) -> None:
+    """Merge the platform's history into the local one; the row written at deposit time
+    takes the platform's date once the platform reports the same status."""
+    entries = answer.historiquesDesStatuts.histoStatut if answer.historiquesDesStatuts else []
+    with database.session() as session:
+        row = session.get(models.Invoice, invoice_id)
+        assert row is not None
+        seen = {(h.status, h.occurred_at) for h in row.history}
+        seen_ids = {h.chorus_history_id for h in row.history if h.chorus_history_id}
+        for entry in entries:
+            at = parse_chorus_datetime(entry.histoStatutDatePassage)
+            if at is None or entry.histoStatutId in seen_ids:
+                continue
+            local = next(
+                (
+                    h
+                    for h in row.history
+                    if h.source == "local" and h.status == entry.histoStatutCode
+                ),
+                None,
+            )
+            if local is not None:
+                local.occurred_at, local.source = at, "chorus"
+                local.chorus_history_id = entry.histoStatutId
+            elif (entry.histoStatutCode, at) not in seen:
+                row.history.append(
+                    models.StatusHistory(
+                        status=entry.histoStatutCode,
+                        occurred_at=at,
+                        comment=entry.histoStatutCommentaire,
+                        chorus_history_id=entry.histoStatutId,
+                        source="chorus",
+                    )
+                )
+            seen.add((entry.histoStatutCode, at))
+        if answer.statutCourantCode and answer.statutCourantCode != row.status:
+            row.status, row.status_at = answer.statutCourantCode, datetime.now(UTC)
