@@ -485,6 +485,14 @@ class Services:
             context = self.deposit_context(invoice, document_text=document_text)
         return check_invoice(invoice, context)
 
+    def recipient_info(self, siret: str) -> tuple[Structure | None, list[Service]]:
+        """What the local directory knows of a SIRET: the structure and its active services."""
+        siret = siret.replace(" ", "")
+        if len(siret) != 14:
+            return None, []
+        structure = self.directory.by_siret(siret)
+        return structure, self.directory.services(siret, active_only=True) if structure else []
+
     def store_attachment(
         self, source: Path, *, designation: str | None = None, type_code: str | None = None
     ) -> AttachmentRef:
@@ -603,9 +611,14 @@ class Services:
 
         if self._ocr is None:
             self._ocr = OcrPool()
+        own_siret = self.settings.supplier_siret
+        if own_siret is None and self.account_status().effective is Environment.DEMO:
+            from app.simulator.seed import DEMO_SUPPLIER_SIRET
+
+            own_siret = DEMO_SUPPLIER_SIRET
         return prefill(
             path,
-            own_siret=self.settings.supplier_siret,
+            own_siret=own_siret,
             progress=progress,
             cancelled=cancelled,
             ocr=self._ocr,

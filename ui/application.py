@@ -99,8 +99,12 @@ def run_gui(
         paths.crash_dir, on_crash=lambda report, path: show_crash(window, report, path)
     )
     window.show()
+    from ui.file_open import FileOpenForwarder
+
+    open_requests = FileOpenForwarder(window.open_files, app)
+    app.installEventFilter(open_requests)
     if files:
-        window.show_deposer()
+        window.open_files(list(files))
 
     if exit_when_ready:
 

@@ -28,6 +28,9 @@ from ui.widgets.demo_banner import DemoBanner
 from ui.workers import Worker, WorkerPool
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from app.deposit.history import HistoryLine
     from app.directory.store import Structure
     from ui.dialogs.directory_dialog import DirectoryDialog
 
@@ -63,6 +66,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.deposer, "&Déposer")
         self.synthese.deposit_requested.connect(self.show_deposer)
         self.deposer.directory_requested.connect(self.open_directory_dialog)
+        self.deposer.status_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.deposer.follow_requested.connect(self.follow_invoice)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -174,12 +179,37 @@ class MainWindow(QMainWindow):
     def show_deposer(self) -> None:
         self.tabs.setCurrentWidget(self.deposer)
 
+    def open_files(self, paths: list[Path]) -> None:
+        """Files given on the command line or by the system (« Ouvrir avec Bordereau »)."""
+        self.show_deposer()
+        self.deposer.open_files(paths)
+
+    def follow_invoice(self, invoice_id: int) -> Worker:
+        """« Suivre la facture »: its history, asked to Chorus Pro in the background."""
+        self.statusBar().showMessage("Lecture de l'historique de la facture…")
+        worker = Worker(lambda _progress: self.services.invoice_history(invoice_id))
+        worker.signals.succeeded.connect(self._show_history)
+        worker.signals.failed.connect(
+            lambda error: self.statusBar().showMessage(
+                f"Historique indisponible : {getattr(error, 'message', error)}", 10000
+            )
+        )
+        return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _show_history(self, lines: list[HistoryLine]) -> None:
+        from ui.dialogs.history_dialog import HistoryDialog
+
+        self.statusBar().clearMessage()
+        self.history_dialog = HistoryDialog("Suivi de la facture", lines, self)
+        self.history_dialog.open()
+
     def open_directory_dialog(self) -> DirectoryDialog:
         from ui.dialogs.directory_dialog import DirectoryDialog  # not needed to start
 
         dialog = DirectoryDialog(self.services, self)
         dialog.chosen.connect(self._recipient_chosen)
         dialog.open()
+        self.directory_dialog = dialog
         return dialog
 
     def _recipient_chosen(self, structure: Structure, service_code: str | None) -> None:

@@ -18,6 +18,14 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[str], None]
 
 
+def _emit(signal: Any, *args: object) -> None:
+    """Emit unless the receiving side is gone (the window closed while the task ran)."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        log.debug("Signal d'une tâche ignoré : la fenêtre est fermée")
+
+
 class WorkerSignals(QObject):
     progress = Signal(str)
     succeeded = Signal(object)
@@ -36,14 +44,14 @@ class Worker(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.func(self.signals.progress.emit)
+            result = self.func(lambda text: _emit(self.signals.progress, text))
         except Exception as exc:  # reported to the UI, which shows the French message
             log.warning("Tâche en arrière-plan en échec : %s", type(exc).__name__, exc_info=True)
-            self.signals.failed.emit(exc)
+            _emit(self.signals.failed, exc)
         else:
-            self.signals.succeeded.emit(result)
+            _emit(self.signals.succeeded, result)
         finally:
-            self.signals.done.emit()
+            _emit(self.signals.done)
 
 
 class PrefillSignals(QObject):
@@ -71,15 +79,17 @@ class PrefillWorker(QRunnable):
     def run(self) -> None:
         try:
             result = self.services.prefill(
-                self.path, progress=self.signals.progress.emit, cancelled=self._cancelled.is_set
+                self.path,
+                progress=lambda fraction, text: _emit(self.signals.progress, fraction, text),
+                cancelled=self._cancelled.is_set,
             )
         except Exception as exc:  # the UI shows the French message
             log.info("Lecture de %s interrompue : %s", self.path.name, type(exc).__name__)
-            self.signals.failed.emit(exc)
+            _emit(self.signals.failed, exc)
         else:
-            self.signals.succeeded.emit(result)
+            _emit(self.signals.succeeded, result)
         finally:
-            self.signals.done.emit()
+            _emit(self.signals.done)
 
 
 class WorkerPool:

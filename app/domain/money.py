@@ -34,8 +34,8 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
-def format_eur(amount: Decimal, currency: str = "EUR") -> str:
-    """French display: ``1 188,00 €`` (narrow no-break space as thousands separator)."""
+def format_amount(amount: Decimal, thousands: str = NARROW_NBSP) -> str:
+    """French digits without currency: ``1 188,00``."""
     quantized = to_money(amount)
     sign = "-" if quantized < 0 else ""
     integer, _, decimals = f"{abs(quantized):.2f}".partition(".")
@@ -44,5 +44,10 @@ def format_eur(amount: Decimal, currency: str = "EUR") -> str:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
     groups.insert(0, integer)
+    return f"{sign}{thousands.join(groups)},{decimals}"
+
+
+def format_eur(amount: Decimal, currency: str = "EUR") -> str:
+    """French display: ``1 188,00 €`` (narrow no-break space as thousands separator)."""
     symbol = "€" if currency == "EUR" else currency
-    return f"{sign}{NARROW_NBSP.join(groups)},{decimals}\u00a0{symbol}"
+    return f"{format_amount(amount)}\u00a0{symbol}"

@@ -1,0 +1,228 @@
+"""The Déposer tab end to end: drop a PDF, check what was read, send it, see the result."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pymupdf
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.db import models
+from app.domain.enums import TypeFacture
+from app.domain.identifiers import STATE_SIRET
+from app.services import Services
+from app.simulator.seed import siret_for
+from tests.conftest import SHARED
+from ui.dialogs.confirm_deposit_dialog import ConfirmDepositDialog
+from ui.main_window import MainWindow
+
+CORPUS = SHARED / "corpus" / "dev"
+TEXT_INVOICE = CORPUS / "inv_101_003.pdf"
+BREST = siret_for(4, "2129")  # service_or_engagement: CULTURE is enough
+
+
+def drop(target: QWidget, *paths: Path) -> None:
+    """What the file manager does: the drag enters the widget, then drops."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    position = QPointF(target.width() / 2, target.height() / 2)
+    actions = Qt.DropAction.CopyAction
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    with warnings.catch_warnings():  # Qt 6 still builds drag-enter events from a QPoint
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(position.toPoint(), actions, mime, buttons, modifiers)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(target, QDropEvent(position, actions, mime, buttons, modifiers))
+
+
+def wait_filled(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.deposer
+    qtbot.waitUntil(lambda: tab.prefill_result is not None, timeout=60000)
+
+
+def confirm_dialog(window: MainWindow) -> ConfirmDepositDialog | None:
+    found = window.deposer.findChildren(ConfirmDepositDialog)
+    visible = [dialog for dialog in found if dialog.isVisible()]
+    return visible[-1] if visible else None
+
+
+def test_drop_fill_choose_recipient_and_send(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    truth = json.loads(TEXT_INVOICE.with_suffix(".truth.json").read_text("utf-8"))
+    tab = window.deposer
+    window.show_deposer()
+    drop(tab.drop_zone, TEXT_INVOICE)
+    wait_filled(qtbot, window)
+    form = tab.form
+    assert tab.stack.currentWidget() is tab.edit_page
+    assert form.number.text() == truth["invoice_number"]
+    assert form.total_ht.value() == pytest.approx(form.total_ht.value())
+    assert str(form.total_ht.value()) == truth["total_ht"]
+    assert str(form.total_tva.value()) == truth["total_tva"]
+    assert str(form.ttc_after.value()) == truth["total_ttc"]
+    assert form.issue_date.date().toString("yyyy-MM-dd") == truth["issue_date"]
+    assert tab.preview.page_count >= 1
+    # The fields read are framed on the preview; selecting one says where it came from.
+    form.number.setFocus()
+    qtbot.waitUntil(lambda: "Numéro de facture : lu dans le texte du PDF" in tab.field_info.text())
+    assert "confiance" in tab.field_info.text()
+
+    # The recipient, from the directory (looked up online on the simulated platform).
+    form.search_button.click()
+    dialog = window.directory_dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.query, BREST)
+    qtbot.waitUntil(lambda: dialog.online_button.isVisibleTo(dialog), timeout=5000)
+    dialog.online_button.click()
+    qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=20000)
+    dialog.results.setCurrentRow(0)
+    codes = [
+        dialog.service_list.item(i).text().split(" — ")[0]
+        for i in range(dialog.service_list.count())
+    ]
+    dialog.service_list.setCurrentRow(codes.index("CULTURE"))
+    dialog.accept()
+    assert form.recipient_siret.text() == BREST
+    assert form.recipient_name.text() == "COMMUNE DE BREST"
+    assert form.service_code() == "CULTURE"
+    form.engagement.clear()
+    tab.run_checks()
+    assert [i for i in tab.issues if i.blocking] == []
+
+    tab.send_button.click()
+    qtbot.waitUntil(lambda: confirm_dialog(window) is not None, timeout=20000)
+    confirm = confirm_dialog(window)
+    assert confirm is not None
+    assert confirm.values["Numéro de facture"] == truth["invoice_number"]
+    assert confirm.values["Destinataire"] == "COMMUNE DE BREST"
+    confirm.send_button.click()
+    qtbot.waitUntil(lambda: tab.stack.currentWidget() is tab.result_page, timeout=30000)
+    assert "déposée" in tab.result_title.text()
+    assert tab.outcome is not None and tab.outcome.state == "done"
+
+    with services.database.session() as session:
+        row = session.scalars(
+            select(models.Invoice).where(models.Invoice.number == truth["invoice_number"])
+        ).one()
+        assert row.status == "DEPOSEE"
+        assert row.chorus_invoice_id == tab.outcome.chorus_invoice_id
+        assert row.recipient_siret == BREST and row.code_service == "CULTURE"
+    simulated = services.demo_platform().state.invoices[tab.outcome.chorus_invoice_id]
+    assert simulated.number == truth["invoice_number"] and simulated.status == "DEPOSEE"
+    assert str(simulated.total_ttc) == truth["total_ttc"]
+
+    certificate = tab.export_certificate(Path(services.paths.data_dir) / "certificat.pdf")
+    assert certificate is not None
+    with pymupdf.open(certificate) as document:
+        flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_LIGATURES
+        text = document[0].get_text(flags=flags)
+    assert "Certificat de dépôt" in text and truth["invoice_number"] in text
+    assert str(tab.outcome.chorus_invoice_id) in text and "COMMUNE DE BREST" in text
+
+    tab.follow_button.click()
+    qtbot.waitUntil(lambda: getattr(window, "history_dialog", None) is not None, timeout=20000)
+    assert window.history_dialog.table.item(0, 1).text() == "Déposée"
+
+
+def test_refuses_what_is_not_a_pdf(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    sheet = tmp_path / "devis.xlsx"
+    sheet.write_bytes(b"PK\x03\x04")
+    window.show_deposer()
+    drop(window.deposer.drop_zone, sheet)
+    message = window.deposer.drop_zone.message
+    assert message.isVisible()
+    assert "« devis.xlsx »" in message.text() and "que des factures au format PDF" in message.text()
+    assert window.deposer.stack.currentWidget() is window.deposer.start_page
+
+
+def test_a_corrupt_pdf_is_refused_and_the_next_one_is_read(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    broken = tmp_path / "abimee.pdf"
+    broken.write_bytes(b"%PDF-1.7\n garbage")
+    window.show_deposer()
+    messages: list[str] = []
+    window.deposer.status_message.connect(messages.append)
+    drop(window.deposer.drop_zone, broken, CORPUS / "inv_101_007.pdf")
+    wait_filled(qtbot, window)
+    assert window.deposer.current_path == CORPUS / "inv_101_007.pdf"
+    assert window.deposer.form.number.text()
+    assert any("abimee.pdf" in text and "PDF" in text for text in messages), messages
+
+
+def test_several_files_are_queued_one_after_another(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.deposer
+    window.show_deposer()
+    first, second = CORPUS / "inv_101_007.pdf", CORPUS / "inv_101_011.pdf"
+    drop(tab.drop_zone, first, second)
+    wait_filled(qtbot, window)
+    assert tab.current_path == first
+    assert tab.queue == [second]
+    assert "1 autre(s) facture(s) à préparer" in tab.queue_label.text()
+    tab.close_current()  # the draft is kept only if something was typed
+    wait_filled(qtbot, window)
+    assert tab.current_path == second and tab.queue == []
+
+
+def test_checks_are_shown_at_their_fields(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.deposer
+    window.open_files([TEXT_INVOICE])
+    wait_filled(qtbot, window)
+    form = tab.form
+    form.number.setText("F 2026#1")
+    form.recipient_siret.setText("21290004700012")
+    form.ttc_after.setText("1,00")
+    tab.run_checks()
+    number_box = form.boxes["number"]
+    assert number_box.message.isVisible()
+    assert "lettres, des chiffres" in number_box.message.text()
+    assert form.number.property("issue") == "error"
+    assert "clé de contrôle" in form.boxes["recipient.siret"].message.text()
+    assert "TTC après remise" in form.boxes["totals.total_ttc_after_discount"].message.text()
+    # « Valider et envoyer » does not open the confirmation: it lists what to correct.
+    tab.validate_and_send()
+    qtbot.waitUntil(lambda: not tab.busy, timeout=20000)
+    assert confirm_dialog(window) is None
+    assert "point(s) à corriger avant l'envoi" in tab.banner.text()
+
+
+def test_state_recipient_fills_the_state_siret(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.deposer
+    window.open_files([TEXT_INVOICE])
+    wait_filled(qtbot, window)
+    tab.form.state_yes.click()
+    assert tab.form.recipient_siret.text() == STATE_SIRET
+    assert tab.form.recipient_siret.isReadOnly()
+    tab.form.state_no.click()
+    assert tab.form.recipient_siret.text() == ""
+
+
+def test_a_draft_survives_a_restart(qtbot: QtBot, window: MainWindow, services: Services) -> None:
+    tab = window.deposer
+    window.open_files([TEXT_INVOICE])
+    wait_filled(qtbot, window)
+    tab.form.number.setText("BROUILLON-7")
+    tab.form.engagement.setText("EJ-42")
+    tab.form.invoice_type.setCurrentIndex(tab.form.invoice_type.findData(TypeFacture.FACTURE))
+    draft_id = tab.save_draft()
+    assert draft_id is not None
+    window.close()
+
+    reopened = MainWindow(services)
+    qtbot.addWidget(reopened)
+    drafts = reopened.deposer.drafts_list
+    assert drafts.count() == 1 and "BROUILLON-7" in drafts.item(0).text()
+    reopened.deposer.resume_selected_draft()
+    form = reopened.deposer.form
+    assert reopened.deposer.stack.currentWidget() is reopened.deposer.edit_page
+    assert form.number.text() == "BROUILLON-7" and form.engagement.text() == "EJ-42"
+    assert reopened.deposer.preview.page_count >= 1

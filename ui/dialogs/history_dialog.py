@@ -1,0 +1,43 @@
+"""« Suivre la facture »: the statuses an invoice went through, newest first."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.deposit.history import HistoryLine
+
+
+class HistoryDialog(QDialog):
+    def __init__(self, title: str, lines: list[HistoryLine], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("suivi_facture")
+        self.setWindowTitle(title)
+        self.resize(620, 360)
+        layout = QVBoxLayout(self)
+        if not lines:
+            layout.addWidget(QLabel("Aucun état connu pour le moment."))
+        self.table = QTableWidget(len(lines), 3)
+        self.table.setHorizontalHeaderLabels(["Date", "État", "Commentaire"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for row, line in enumerate(lines):
+            when = line.at.astimezone().strftime("%d/%m/%Y %H:%M") if line.at else "—"
+            for column, text in enumerate((when, line.label, line.comment or "")):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
