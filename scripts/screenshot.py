@@ -1,12 +1,15 @@
 """Take screenshots of Bordereau's window for review (run under xvfb-run).
 
-Usage: xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshot.py OUT_DIR [WIDTHxHEIGHT]
+Usage::
+
+    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshot.py OUT [WxH]
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -15,8 +18,12 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from app.paths import resolve_paths
 from app.services import Services
+from app.simulator.seed import siret_for
 from ui.main_window import MainWindow
 from ui.resources import resource_path
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dev"
+BREST = siret_for(4, "2129")
 
 
 def main() -> int:
@@ -74,6 +81,51 @@ def main() -> int:
         app.processEvents()
         grab("annuaire_dialog")
         annuaire.reject()
+        deposer()
+
+    def when(condition: Callable[[], bool], then: Callable[[], None]) -> None:
+        if condition():
+            QTimer.singleShot(300, then)
+        else:
+            QTimer.singleShot(100, lambda: when(condition, then))
+
+    def deposer() -> None:
+        tab = window.deposer
+        window.show_deposer()
+        grab("deposer_vide")
+        tab.open_files([CORPUS / "inv_101_003.pdf"])
+        when(lambda: tab.prefill_result is not None, deposer_filled)
+
+    def deposer_filled() -> None:
+        tab = window.deposer
+        tab._field_focused("totals.total_ttc_after_discount")
+        grab("deposer_rempli")
+        tab.form.recipient_siret.setText("21290004700012")
+        tab.form.ttc_after.setText("1,00")
+        tab.validate_and_send()
+        when(lambda: not tab.busy, deposer_errors)
+
+    def deposer_errors() -> None:
+        grab("deposer_erreurs")
+        tab = window.deposer
+        structure, _ = services.recipient_info(BREST)
+        if structure is None:
+            services.lookup_structure_online(BREST)
+            structure, _ = services.recipient_info(BREST)
+        assert structure is not None
+        tab.set_recipient(structure, "CULTURE")
+        tab.form.ttc_after.set_value(tab.form.ttc_before.value())
+        tab.validate_and_send()
+        when(lambda: getattr(tab, "confirm_dialog", None) is not None, deposer_confirm)
+
+    def deposer_confirm() -> None:
+        tab = window.deposer
+        grab("deposer_confirmation")
+        tab.confirm_dialog.accept()
+        when(lambda: tab.stack.currentWidget() is tab.result_page, deposer_sent)
+
+    def deposer_sent() -> None:
+        grab("deposer_envoye")
         for widget in app.topLevelWidgets():
             if isinstance(widget, QDialog):
                 widget.close()

@@ -221,8 +221,9 @@ class DeposerTab(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right_column.addWidget(scroll, 1)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 760])
         column.addWidget(splitter, 1)
 
         actions = QHBoxLayout()

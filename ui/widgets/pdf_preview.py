@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -42,6 +42,9 @@ class PdfPreviewWidget(QWidget):
         self._zoom = DEFAULT_ZOOM
         self._highlights: list[Highlight] = []
         self._selected: str | None = None
+        self._fit_width = True
+        self._fit_timer = QTimer(self, singleShot=True, interval=120)
+        self._fit_timer.timeout.connect(self._fit)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -55,6 +58,7 @@ class PdfPreviewWidget(QWidget):
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("preview_zoom")
         self.zoom_in_button = self._tool("+", "Agrandir", self.zoom_in)
+        self.fit_button = self._tool("↔", "Ajuster à la largeur", self.fit_width)
         bar.addWidget(self.previous_button)
         bar.addWidget(self.page_label)
         bar.addWidget(self.next_button)
@@ -62,6 +66,7 @@ class PdfPreviewWidget(QWidget):
         bar.addWidget(self.zoom_out_button)
         bar.addWidget(self.zoom_label)
         bar.addWidget(self.zoom_in_button)
+        bar.addWidget(self.fit_button)
         layout.addLayout(bar)
         self.image = QLabel()
         self.image.setObjectName("preview_image")
@@ -69,6 +74,7 @@ class PdfPreviewWidget(QWidget):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidget(self.image)
         self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout.addWidget(self.scroll_area, 1)
         self._update_bar()
@@ -88,6 +94,8 @@ class PdfPreviewWidget(QWidget):
         self.clear()
         self._document = PdfPreview(path)
         self._page = 0
+        if self._fit_width:
+            self._zoom = self._width_zoom()
         self._render()
 
     def clear(self) -> None:
@@ -140,13 +148,35 @@ class PdfPreviewWidget(QWidget):
             self.page_changed.emit(index)
 
     def zoom_in(self) -> None:
-        self.set_zoom(next((z for z in ZOOMS if z > self._zoom), self._zoom))
+        self._fit_width = False
+        self.set_zoom(next((z for z in ZOOMS if z > self._zoom + 0.01), self._zoom))
 
     def zoom_out(self) -> None:
-        self.set_zoom(next((z for z in reversed(ZOOMS) if z < self._zoom), self._zoom))
+        self._fit_width = False
+        self.set_zoom(next((z for z in reversed(ZOOMS) if z < self._zoom - 0.01), self._zoom))
+
+    def fit_width(self) -> None:
+        self._fit_width = True
+        self._fit()
+
+    def _width_zoom(self) -> float:
+        if self._document is None:
+            return self._zoom
+        width, _ = self._document.page_size(self._page)
+        available = self.scroll_area.viewport().width() - 24
+        return max(ZOOMS[0], min(ZOOMS[-1], available / width)) if width else self._zoom
+
+    def _fit(self) -> None:
+        if self._fit_width:
+            self.set_zoom(self._width_zoom())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._fit_width and self._document is not None:
+            self._fit_timer.start()
 
     def set_zoom(self, zoom: float) -> None:
-        if zoom != self._zoom:
+        if abs(zoom - self._zoom) > 0.005:
             self._zoom = zoom
             self._render()
 
