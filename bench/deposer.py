@@ -80,6 +80,7 @@ def main() -> int:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/corpus/dev")
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 15
     app = QApplication(sys.argv[:1])
+    app.setApplicationName("Bordereau")
     services = Services(resolve_paths(Path(tempfile.mkdtemp(prefix="bordereau-bench-"))))
     services.open_database()
     window = MainWindow(services)
