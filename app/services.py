@@ -111,6 +111,7 @@ class Services:
         self._directory: DirectoryStore | None = None
         self._demo_lock = threading.Lock()
         self._supplier_profiles: dict[Environment, SupplierProfile] = {}
+        self.flux_wait_seconds = 90.0  # how long a send follows a Factur-X flux's integration
 
     # --- settings and storage ------------------------------------------------------------------
 
@@ -400,7 +401,10 @@ class Services:
         from app.deposit.outbox import Outbox
 
         return Outbox(
-            self.database, self.paths.attachments_dir, self.account_status().effective.value
+            self.database,
+            self.paths.attachments_dir,
+            self.account_status().effective.value,
+            flux_wait_seconds=self.flux_wait_seconds,
         )
 
     def supplier_id(self, client: ChorusClient) -> int:
@@ -533,19 +537,50 @@ class Services:
         progress: Callable[[str], None] | None = None,
         *,
         draft_id: int | None = None,
+        facturx: bool = False,
     ) -> DepositOutcome:
         """Queue the checked invoice, then send it. It stays queued, « En attente d'envoi »,
-        when the platform is away; a refusal brings it back as a draft."""
+        when the platform is away; a refusal brings it back as a draft. With ``facturx``
+        the PDF gets the invoice's EN 16931 XML and goes through ``deposer/flux``."""
         from app.chorus.errors import ChorusError
+        from app.deposit.states import DEPOSIT, DEPOSIT_FLUX
 
         outbox = self.outbox()
-        entry_id = outbox.enqueue(invoice, pdf, draft_id)
+        if pdf is not None:
+            invoice.main_attachment = outbox.store(pdf)
+        if facturx:
+            invoice.main_attachment = self.facturx_attachment(invoice)
+        entry_id = outbox.enqueue(invoice, None, draft_id, DEPOSIT_FLUX if facturx else DEPOSIT)
         try:
             with self.chorus_client() as client:
                 return outbox.send(entry_id, client, self.supplier_id(client), progress)
         except ChorusError as exc:
             log.info("Dépôt en attente : %s", exc.message)
             return outbox.waiting(entry_id, exc.message)
+
+    def facturx_attachment(self, invoice: Invoice) -> AttachmentRef:
+        """The invoice's PDF with its Factur-X XML embedded, kept in the data folder."""
+        import tempfile
+        from pathlib import Path
+
+        from app.deposit.facturx_writer import Seller, cii_invoice, embed_facturx
+
+        main = invoice.main_attachment
+        if main is None:
+            raise ValidationProblem("Joignez le PDF de la facture.")
+        environment = self.account_status().effective
+        siret = self.supplier_siret(environment)
+        try:
+            name = self.supplier_profile().name
+        except BordereauError:
+            name = siret
+        xml = cii_invoice(invoice, Seller(siret, name))
+        content = embed_facturx(self.attachment_path(main).read_bytes(), xml)
+        stem = Path(main.file_name).stem[:36]
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / f"{stem}-facturx.pdf"
+            target.write_bytes(content)
+            return self.store_attachment(target, designation=main.designation)
 
     def deposit_facts(self, invoice_id: int) -> DepositFacts:
         from app.deposit.outbox import deposit_facts

@@ -38,9 +38,10 @@ def find_submitted(
     return None
 
 
-def _recovered(found: f.FactureTrouvee) -> SubmittedInvoice:
+def submitted_from(found: f.FactureTrouvee, *, recovered: bool = True) -> SubmittedInvoice:
+    """The invoice as a search found it (after a lost answer, or once a flux is integrated)."""
     return SubmittedInvoice(
-        found.identifiantFactureCPP, found.statut or "DEPOSEE", found.dateDepot, True
+        found.identifiantFactureCPP, found.statut or "DEPOSEE", found.dateDepot, recovered
     )
 
 
@@ -69,7 +70,7 @@ def submit_once(
             found = find_submitted(client, number, supplier_id)
             if found is not None:
                 log.info("Facture %s retrouvée sur Chorus Pro après une réponse perdue", number)
-                return _recovered(found)
+                return submitted_from(found)
         try:
             answer = client.soumettre(request)
         except PlatformUnavailableError as exc:
@@ -80,12 +81,12 @@ def submit_once(
             found = find_submitted(client, number, supplier_id)
             if found is None:
                 raise PlatformUnavailableError(details="soumettre sans identifiantFactureCPP")
-            return _recovered(found)
+            return submitted_from(found)
         return SubmittedInvoice(
             answer.identifiantFactureCPP, answer.statutFacture or "DEPOSEE", answer.dateDepot, False
         )
     found = find_submitted(client, number, supplier_id)
     if found is not None:
-        return _recovered(found)
+        return submitted_from(found)
     assert last_error is not None
     raise last_error

@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,16 +29,22 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.chorus import schemas_factures as f
 from app.chorus import schemas_transverses as t
 from app.chorus.client import ChorusClient
 from app.chorus.dates import parse_chorus_date
 from app.chorus.errors import BusinessError, ChorusError, PlatformUnavailableError
-from app.chorus.submission import submit_once
+from app.chorus.submission import (
+    SubmittedInvoice,
+    find_submitted,
+    submit_once,
+)
 from app.db import models
 from app.db.engine import Database
 from app.deposit.certificate import DepositFacts
+from app.deposit.flux_report import FLUX_PENDING, flux_rejection
 from app.deposit.mapping import from_row, soumettre_request, to_row
-from app.deposit.states import UNFINISHED
+from app.deposit.states import DEPOSIT, DEPOSIT_FLUX, UNFINISHED
 from app.domain.invoice import AttachmentRef, Invoice
 from app.domain.money import format_eur
 from app.domain.statuses import status_label
@@ -49,6 +56,8 @@ log = logging.getLogger(__name__)
 WAITING_STATUS = "EN_ATTENTE_ENVOI"  # local: queued, or sent with the answer in doubt
 DRAFT_STATUS = "BROUILLON"
 RETRY_AFTER = timedelta(minutes=2)
+FACTURX_SYNTAX: f.SyntaxeFlux = "IN_DP_E2_CII_FACTURX"
+FLUX_POLL_SECONDS = 2.0
 
 Progress = Callable[[str], None]
 
@@ -117,7 +126,14 @@ class DraftSummary:
 
 
 class Outbox:
-    def __init__(self, database: Database, attachments_dir: Path, environment: str) -> None:
+    def __init__(
+        self,
+        database: Database,
+        attachments_dir: Path,
+        environment: str,
+        flux_wait_seconds: float = 90.0,
+    ) -> None:
+        self.flux_wait_seconds = flux_wait_seconds
         self.database = database
         self.attachments_dir = attachments_dir
         self.environment = environment
@@ -209,7 +225,11 @@ class Outbox:
                 session.delete(row)
 
     def enqueue(
-        self, invoice: Invoice, pdf: Path | None = None, draft_id: int | None = None
+        self,
+        invoice: Invoice,
+        pdf: Path | None = None,
+        draft_id: int | None = None,
+        operation: str = DEPOSIT,
     ) -> int:
         """The invoice, its files and its send order, in one transaction; returns the order's
         id (the entry :meth:`send` takes). A draft becomes the invoice being sent."""
@@ -218,7 +238,7 @@ class Outbox:
         with self.database.session() as session:
             row = self._write(session, invoice, draft_id, WAITING_STATUS)
             row.status_comment = None
-            entry = models.OutboxEntry(invoice_id=row.id, operation="deposit", state="pending")
+            entry = models.OutboxEntry(invoice_id=row.id, operation=operation, state="pending")
             session.add(entry)
             session.flush()
             return entry.id
@@ -252,6 +272,107 @@ class Outbox:
                 setattr(entry, name, value)
 
     # --- sending ------------------------------------------------------------------------------
+
+    def _deposit_pdf(
+        self,
+        entry_id: int,
+        client: ChorusClient,
+        supplier_id: int,
+        report: Progress,
+        invoice: Invoice,
+        state: str,
+        attachment_id: int | None,
+        main: tuple[str, str],
+        others: list[tuple[int, str, str, int | None]],
+    ) -> SubmittedInvoice:
+        """ajouter/fichier for each file, then soumettre (reconciled when in doubt)."""
+        if state in ("pending", "uploading") or attachment_id is None:
+            report("Envoi du PDF à Chorus Pro")
+            self._set(entry_id, state="uploading")
+            attachment_id = self._upload(client, *main)
+            self._set(entry_id, state="uploaded", chorus_attachment_id=attachment_id)
+            state = "uploaded"
+        for number, (row_id, other_name, other_sha, chorus_id) in enumerate(others, 1):
+            if chorus_id is None:
+                report(f"Envoi de la pièce jointe {number}/{len(others)}")
+                uploaded = self._upload(client, other_name, other_sha)
+                with self.database.session() as session:
+                    attachment = session.get(models.Attachment, row_id)
+                    assert attachment is not None
+                    attachment.chorus_id = uploaded
+                invoice.other_attachments[number - 1].chorus_id = uploaded
+        in_doubt = state == "submitting"
+        report("Dépôt de la facture")
+        self._start_submitting(entry_id)
+        return submit_once(
+            client,
+            soumettre_request(invoice, supplier_id, attachment_id),
+            already_attempted=in_doubt,
+        )
+
+    def _start_submitting(self, entry_id: int) -> None:
+        with self.database.session() as session:
+            entry = session.get(models.OutboxEntry, entry_id)
+            assert entry is not None
+            entry.state = "submitting"
+            entry.attempts += 1
+
+    def _deposit_flux(
+        self,
+        entry_id: int,
+        client: ChorusClient,
+        supplier_id: int,
+        report: Progress,
+        number: str,
+        state: str,
+        flux_number: str | None,
+        main: tuple[str, str],
+    ) -> SubmittedInvoice | None:
+        """deposer/flux once, then the integration report until the flux is integrated
+        (the invoice), rejected (``BusinessError`` in French) or still running (None)."""
+        if flux_number is None:
+            if state == "submitting":  # a flux may have landed before the answer was lost
+                found = find_submitted(client, number, supplier_id)
+                if found is not None:
+                    return SubmittedInvoice(
+                        found.identifiantFactureCPP,
+                        found.statut or "DEPOSEE",
+                        found.dateDepot,
+                        True,
+                    )
+            report("Envoi du Factur-X à Chorus Pro")
+            self._start_submitting(entry_id)
+            file_name, sha256 = main
+            content = (self.attachments_dir / stored_name(sha256, file_name)).read_bytes()
+            answer = client.deposer_flux(
+                f.DeposerFluxRequest(
+                    fichierFlux=base64.b64encode(content).decode("ascii"),
+                    nomFichier=file_name,
+                    syntaxeFlux=FACTURX_SYNTAX,
+                )
+            )
+            flux_number = answer.numeroFluxDepot
+            if not flux_number:
+                raise PlatformUnavailableError(details="deposer/flux sans numéro de flux")
+            self._set(entry_id, state="flux_deposited", payload={"flux": flux_number})
+        deadline = time.monotonic() + self.flux_wait_seconds
+        while True:
+            report(f"Intégration du flux {flux_number} par Chorus Pro")
+            outcome = client.consulter_cr_detaille(flux_number, FACTURX_SYNTAX)
+            if outcome.etatCourantDepotFlux == "IN_REJETE":
+                raise flux_rejection(outcome)
+            if outcome.etatCourantDepotFlux == "IN_INTEGRE":
+                found = find_submitted(client, number, supplier_id)
+                if found is not None:
+                    return SubmittedInvoice(
+                        found.identifiantFactureCPP,
+                        found.statut or "DEPOSEE",
+                        found.dateDepot,
+                        False,
+                    )
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(FLUX_POLL_SECONDS)
 
     def _upload(self, client: ChorusClient, file_name: str, sha256: str) -> int:
         content = (self.attachments_dir / stored_name(sha256, file_name)).read_bytes()
@@ -291,36 +412,35 @@ class Outbox:
                 if a.role == "complementaire"
             ]
             state, attachment_id = entry.state, entry.chorus_attachment_id
+            operation, flux_number = entry.operation, (entry.payload or {}).get("flux")
             file_name, sha256, invoice_id = main.file_name, main.sha256, row.id
         try:
-            if state in ("pending", "uploading") or attachment_id is None:
-                report("Envoi du PDF à Chorus Pro")
-                self._set(entry_id, state="uploading")
-                attachment_id = self._upload(client, file_name, sha256)
-                self._set(entry_id, state="uploaded", chorus_attachment_id=attachment_id)
-                state = "uploaded"
-            for number, (row_id, other_name, other_sha, chorus_id) in enumerate(others, 1):
-                if chorus_id is None:
-                    report(f"Envoi de la pièce jointe {number}/{len(others)}")
-                    uploaded = self._upload(client, other_name, other_sha)
-                    with self.database.session() as session:
-                        attachment = session.get(models.Attachment, row_id)
-                        assert attachment is not None
-                        attachment.chorus_id = uploaded
-                    invoice.other_attachments[number - 1].chorus_id = uploaded
-            assert attachment_id is not None
-            in_doubt = state == "submitting"
-            report("Dépôt de la facture")
-            with self.database.session() as session:
-                entry = session.get(models.OutboxEntry, entry_id)
-                assert entry is not None
-                entry.state = "submitting"
-                entry.attempts += 1
-            result = submit_once(
-                client,
-                soumettre_request(invoice, supplier_id, attachment_id),
-                already_attempted=in_doubt,
-            )
+            if operation == DEPOSIT_FLUX:
+                flux_result = self._deposit_flux(
+                    entry_id,
+                    client,
+                    supplier_id,
+                    report,
+                    invoice.number,
+                    state,
+                    flux_number,
+                    (file_name, sha256),
+                )
+                if flux_result is None:
+                    return DepositOutcome(invoice_id, "waiting", message=FLUX_PENDING)
+                result = flux_result
+            else:
+                result = self._deposit_pdf(
+                    entry_id,
+                    client,
+                    supplier_id,
+                    report,
+                    invoice,
+                    state,
+                    attachment_id,
+                    (file_name, sha256),
+                    others,
+                )
         except PlatformUnavailableError as exc:
             self._set(
                 entry_id,

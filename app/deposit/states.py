@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-UNFINISHED = ("pending", "uploading", "uploaded", "submitting")
+UNFINISHED = ("pending", "uploading", "uploaded", "submitting", "flux_deposited")
+DEPOSIT = "deposit"  # PDF uploaded, then soumettre
+DEPOSIT_FLUX = "deposit_flux"  # Factur-X through deposer/flux, then its integration report

