@@ -136,6 +136,15 @@ def _with(**changes: object) -> Callable[[Invoice], None]:
             "dépasse 10 Mo",
         ),
         (
+            _with(
+                other_attachments=[
+                    AttachmentRef(f"piece-{i}.pdf", "0" * 64, 9 * 1024 * 1024) for i in range(14)
+                ]
+            ),
+            "attachments",
+            "120 Mo au total",
+        ),
+        (
             _with(references__invoice_type=TypeFacture.AVOIR),
             "references.original_invoice_number",
             "numéro de la facture qu'il corrige",
@@ -193,6 +202,14 @@ def test_mandatory_mentions_are_advice_not_blocking() -> None:
     assert {i.field for i in issues} == {"mentions"} and not blocking(issues)
     texts = " ".join(i.message for i in issues)
     assert "293 B" in texts and "pénalités de retard" in texts and "40 €" in texts
+
+
+def test_mentions_present_give_no_advice() -> None:
+    text = (
+        "TVA non applicable, art. 293 B du CGI. Pénalités de retard : trois fois le taux "
+        "d'intérêt légal. Indemnité forfaitaire pour frais de recouvrement : 40 €."
+    )
+    assert check_invoice(good_invoice(), good_context(document_text=text)) == []
 
 
 def test_an_old_invoice_is_only_a_warning() -> None:
