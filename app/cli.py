@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     deposit.add_argument("--destinataire", help="SIRET du destinataire (sinon celui lu)")
     deposit.add_argument("--code-service")
     deposit.add_argument("--engagement", help="numéro d'engagement / bon de commande")
+    deposit.add_argument(
+        "--facturx", action="store_true", help="déposer au format Factur-X (deposer/flux)"
+    )
     deposit.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
     deposit.add_argument("--json", action="store_true")
     commands.add_parser("outbox", help="envoyer les factures en attente d'envoi")
@@ -469,7 +472,7 @@ def cmd_deposit(args: argparse.Namespace) -> int:
                 print("Rien n'a été envoyé.")
                 return EXIT_FAILED
         try:
-            outcome = services.deposit(invoice, args.file)
+            outcome = services.deposit(invoice, args.file, facturx=args.facturx)
         except BordereauError as exc:
             raise CliError(exc.message, EXIT_WAITING) from exc
     finally:

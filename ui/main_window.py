@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QUrl
+from PySide6.QtCore import QByteArray, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ui.dialogs.directory_dialog import DirectoryDialog
 
 log = logging.getLogger(__name__)
+
+OUTBOX_RETRY_MS = 2 * 60 * 1000
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +85,11 @@ class MainWindow(QMainWindow):
         self.refresh_account_state()
         self._restore_geometry()
         self.workers = WorkerPool()
+        self._resuming = False
+        # Invoices left « En attente d'envoi » leave as soon as the platform answers again.
+        self.outbox_timer = QTimer(self, interval=OUTBOX_RETRY_MS)
+        self.outbox_timer.timeout.connect(self._retry_outbox)
+        self.outbox_timer.start()
         if self.services.has_waiting_invoices():
             self.resume_outbox()
 
@@ -152,10 +159,16 @@ class MainWindow(QMainWindow):
 
     # --- actions --------------------------------------------------------------------------
 
+    def _retry_outbox(self) -> None:
+        if not self._resuming and not self.deposer.busy and self.services.has_waiting_invoices():
+            self.resume_outbox()
+
     def resume_outbox(self) -> Worker:
         """Invoices a previous run left waiting (or in doubt) leave now, in the background."""
         self.statusBar().showMessage("Envoi des factures en attente…")
+        self._resuming = True
         worker = Worker(lambda _progress: self.services.resume_outbox())
+        worker.signals.done.connect(lambda: setattr(self, "_resuming", False))
         worker.signals.succeeded.connect(self._outbox_resumed)
         worker.signals.failed.connect(
             lambda error: self.statusBar().showMessage(

@@ -226,3 +226,44 @@ def test_a_draft_survives_a_restart(qtbot: QtBot, window: MainWindow, services: 
     assert reopened.deposer.stack.currentWidget() is reopened.deposer.edit_page
     assert form.number.text() == "BROUILLON-7" and form.engagement.text() == "EJ-42"
     assert reopened.deposer.preview.page_count >= 1
+
+
+def test_factur_x_is_offered_and_followed(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    services.flux_wait_seconds = 0  # the simulated platform integrates 30 s later
+    tab = window.deposer
+    window.open_files([CORPUS / "inv_101_007.pdf"])
+    wait_filled(qtbot, window)
+    structure, _ = services.recipient_info(BREST)
+    if structure is None:
+        found = services.lookup_structure_online(BREST)
+        assert found is not None
+        structure = found[0]
+    tab.set_recipient(structure, "CULTURE")
+    tab.form.number.setText("FX-ONGLET-1")
+    tab.form.engagement.clear()
+    assert not tab.facturx_box.isChecked()  # plain PDF stays the default
+    tab.facturx_box.setChecked(True)
+    tab.validate_and_send()
+    qtbot.waitUntil(lambda: confirm_dialog(window) is not None, timeout=20000)
+    confirm = confirm_dialog(window)
+    assert confirm is not None
+    confirm.send_button.click()
+    qtbot.waitUntil(lambda: tab.stack.currentWidget() is tab.result_page, timeout=30000)
+    assert "Factur-X FX-ONGLET-1 déposé" in tab.result_title.text()
+    [flux] = services.demo_platform().state.fluxes.values()
+    assert flux.syntax == "IN_DP_E2_CII_FACTURX"
+
+
+def test_a_recipient_chosen_first_applies_to_the_next_invoice(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    found = services.lookup_structure_online(BREST)
+    assert found is not None
+    window.deposer.set_recipient(found[0], "CULTURE")
+    window.open_files([TEXT_INVOICE])
+    wait_filled(qtbot, window)
+    form = window.deposer.form
+    assert form.recipient_siret.text() == BREST and form.service_code() == "CULTURE"
+    assert form.recipient_name.text() == "COMMUNE DE BREST"

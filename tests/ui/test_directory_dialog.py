@@ -42,7 +42,10 @@ def test_typing_shows_results_and_the_state_requirements(
     structure, code = chosen.args
     assert structure.siret == STATE_SIRET and code == picked and code.startswith("MIN")
     assert window.tabs.currentWidget() is window.deposer
-    assert "SERVICES DE L'ETAT" in window.deposer.recipient_label.text()
+    # No invoice open yet: the recipient waits for the next one dropped.
+    assert window.deposer.pending_recipient is not None
+    pending, pending_code = window.deposer.pending_recipient
+    assert "SERVICES DE L'ETAT" in pending.name and pending_code == picked
 
 
 def test_an_empty_directory_says_how_to_fill_it(qtbot: QtBot, services: Services) -> None:
