@@ -518,12 +518,28 @@ def cmd_gui(args: argparse.Namespace) -> int:
     )
 
 
+COMMANDS = ("gui", "simulator", "prefill", "deposit", "outbox", "directory", "account")
+
+
+def route_bare_files(argv: Sequence[str], commands: Sequence[str]) -> list[str]:
+    """``bordereau facture.pdf`` (and « Ouvrir avec Bordereau ») means ``bordereau gui
+    facture.pdf``: the first PDF before any command opens the window."""
+    routed = list(argv)
+    for index, token in enumerate(routed):
+        if token in commands:
+            return routed
+        if not token.startswith("-") and token.lower().endswith(".pdf"):
+            routed.insert(index, "gui")
+            return routed
+    return routed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import multiprocessing
 
     multiprocessing.freeze_support()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(route_bare_files(sys.argv[1:] if argv is None else argv, COMMANDS))
     handlers = {
         None: cmd_gui,
         "gui": cmd_gui,
