@@ -23,9 +23,9 @@ from app.paths import resolve_paths
 from app.services import Services
 from app.simulator.flux import read_structured_invoice
 from app.simulator.seed import DEMO_SUPPLIER_SIRET, siret_for
-from tests.conftest import SHARED
+from tests.conftest import CORPUS_SAMPLES
 
-PDF = SHARED / "corpus" / "dev" / "inv_101_003.pdf"
+PDF = CORPUS_SAMPLES / "inv_101_003.pdf"
 BREST = siret_for(4, "2129")
 
 

@@ -19,11 +19,11 @@ from app.domain.enums import TypeFacture
 from app.domain.identifiers import STATE_SIRET
 from app.services import Services
 from app.simulator.seed import siret_for
-from tests.conftest import SHARED
+from tests.conftest import CORPUS_SAMPLES
 from ui.dialogs.confirm_deposit_dialog import ConfirmDepositDialog
 from ui.main_window import MainWindow
 
-CORPUS = SHARED / "corpus" / "dev"
+CORPUS = CORPUS_SAMPLES
 TEXT_INVOICE = CORPUS / "inv_101_003.pdf"
 BREST = siret_for(4, "2129")  # service_or_engagement: CULTURE is enough
 

@@ -1,0 +1,1 @@
+"""Payment deadlines (délai global de paiement), late interest and the 40 € indemnity."""
