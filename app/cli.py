@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     deposit.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
     deposit.add_argument("--json", action="store_true")
     commands.add_parser("outbox", help="envoyer les factures en attente d'envoi")
+    sync = commands.add_parser("sync", help="synchroniser avec Chorus Pro et dire ce qui a changé")
+    sync.add_argument("--json", action="store_true")
 
     directory = commands.add_parser(
         "directory", help="annuaire des structures publiques"
@@ -396,6 +398,46 @@ def _outcome_json(outcome: object) -> dict[str, object]:
     }
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from app.domain.statuses import status_label
+    from app.errors import BordereauError
+
+    services = _services(args)
+    try:
+        report = services.sync()
+    except BordereauError as exc:
+        raise CliError(exc.message, EXIT_WAITING) from exc
+    finally:
+        services.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "depuis": report.since.isoformat() if report.since else None,
+                    "factures_lues": report.seen,
+                    "importees": report.imported,
+                    "changements": [
+                        {
+                            "numero": change.number,
+                            "destinataire": change.recipient,
+                            "avant": change.previous,
+                            "apres": change.current,
+                        }
+                        for change in report.changes
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK
+    if not report.changes:
+        print("Rien n'a changé sur Chorus Pro.")
+    for change in report.changes:
+        before = status_label(change.previous) if change.previous else "importée du portail"
+        print(f"{change.number} ({change.recipient}) : {before} → {status_label(change.current)}")
+    return EXIT_OK
+
+
 def cmd_outbox(args: argparse.Namespace) -> int:
     from app.errors import BordereauError
 
@@ -518,7 +560,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
     )
 
 
-COMMANDS = ("gui", "simulator", "prefill", "deposit", "outbox", "directory", "account")
+COMMANDS = (
+    "gui",
+    "simulator",
+    "prefill",
+    "deposit",
+    "outbox",
+    "sync",
+    "directory",
+    "account",
+)
 
 
 def route_bare_files(argv: Sequence[str], commands: Sequence[str]) -> list[str]:
@@ -547,6 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "prefill": cmd_prefill,
         "deposit": cmd_deposit,
         "outbox": cmd_outbox,
+        "sync": cmd_sync,
     }
     try:
         if args.command == "directory":

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from app.prefill.engine import OcrPool
     from app.prefill.model import PrefillResult
     from app.simulator.server import Simulator
+    from app.sync.invoices import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -544,12 +545,14 @@ class Services:
         the PDF gets the invoice's EN 16931 XML and goes through ``deposer/flux``."""
         from app.chorus.errors import ChorusError
         from app.deposit.states import DEPOSIT, DEPOSIT_FLUX
+        from app.domain.enums import ModeDepot
 
         outbox = self.outbox()
         if pdf is not None:
             invoice.main_attachment = outbox.store(pdf)
         if facturx:
             invoice.main_attachment = self.facturx_attachment(invoice)
+            invoice.deposit_mode = ModeDepot.UPLOAD_API
         entry_id = outbox.enqueue(invoice, None, draft_id, DEPOSIT_FLUX if facturx else DEPOSIT)
         try:
             with self.chorus_client() as client:
@@ -631,6 +634,32 @@ class Services:
         with self.chorus_client() as client:
             supplier = self.supplier_id(client)
             return [outbox.send(entry_id, client, supplier, progress) for entry_id in pending]
+
+    # --- sync ---------------------------------------------------------------------------------
+
+    def sync(self, progress: Callable[[str], None] | None = None) -> SyncReport:
+        """What moved on Chorus Pro since the last sync (all of it the first time)."""
+        from datetime import date
+
+        from app.sync.invoices import next_since, sync_invoices
+
+        environment = self.account_status().effective
+        last = self.settings.last_sync.get(environment.value)
+        with self.chorus_client(environment) as client:
+            report = sync_invoices(
+                self.database,
+                client,
+                environment.value,
+                self.supplier_id(client),
+                since=date.fromisoformat(last) if last else None,
+                progress=progress,
+            )
+        self.settings.last_sync = {
+            **self.settings.last_sync,
+            environment.value: next_since(report).isoformat(),
+        }
+        self.save_settings()
+        return report
 
     # --- prefill -----------------------------------------------------------------------------
 

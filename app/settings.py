@@ -29,6 +29,9 @@ class Settings(BaseModel):
     supplier_siret: str | None = Field(None, description="SIRET de votre structure")
     sync_interval_minutes: int = Field(15, ge=1, le=24 * 60, description="Synchronisation (min)")
     hide_rejected_after_days: int = Field(10, ge=0, le=365)
+    last_sync: dict[str, str] = Field(
+        default_factory=dict, description="Jour de la dernière synchronisation, par environnement"
+    )
     late_interest_rates: dict[str, str] = Field(
         default_factory=dict,
         description='Taux des intérêts moratoires par semestre, en %, ex. {"2026-S2": "10.15"}',

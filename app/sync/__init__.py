@@ -1,0 +1,1 @@
+"""Keeping the local invoices in step with Chorus Pro."""

@@ -1,0 +1,209 @@
+"""One synchronisation: what moved on Chorus Pro since the last one.
+
+``rechercher/fournisseur`` with the date of the current status since the day of the last
+sync (all pages) lists the invoices that moved; only those whose status or its time differ
+from the local record get ``consulter/historique``. Invoices deposited elsewhere (on the
+portal) for the user's structure are imported. Each page is written in one transaction, so
+an interrupted sync loses nothing and the next one picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.chorus import schemas_factures as f
+from app.chorus.client import ChorusClient
+from app.chorus.dates import parse_chorus_date, parse_chorus_datetime
+from app.db import models
+from app.db.engine import Database
+from app.deposit.history import remember_history
+from app.deposit.outbox import DRAFT_STATUS
+from app.domain.enums import ModeDepot, TypeFacture
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 500
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    invoice_id: int
+    number: str
+    recipient: str
+    previous: str | None  # None: imported from the platform
+    current: str
+
+
+@dataclass(slots=True)
+class SyncReport:
+    started_at: datetime
+    since: date | None
+    seen: int = 0
+    imported: int = 0
+    changes: list[StatusChange] = field(default_factory=list)
+    search_pages: int = 0
+    history_calls: int = 0
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return value if value is not None else Decimal("0.00")
+
+
+def _import(found: f.FactureTrouvee, environment: str) -> models.Invoice:
+    """A row for an invoice deposited elsewhere: what the search tells of it."""
+    ht, ttc = _money(found.montantHT), _money(found.montantTTC)
+    mode = found.modeDepot if found.modeDepot in ModeDepot.__members__ else "DEPOT_PDF_PORTAIL"
+    kind = found.typeFacture if found.typeFacture in TypeFacture.__members__ else "FACTURE"
+    return models.Invoice(
+        local_uid=str(uuid.uuid4()),
+        environment=environment,
+        number=(found.numeroFacture or str(found.identifiantFactureCPP))[:20],
+        issue_date=parse_chorus_date(found.dateFacture),
+        invoice_type=kind,
+        deposit_mode=mode,
+        recipient_siret=found.codeDestinataire or "",
+        recipient_name=found.designationDestinataire,
+        code_service=found.codeServiceExecutant,
+        engagement_number=found.numeroBonCommande,
+        currency=found.devise or "EUR",
+        total_ht=ht,
+        total_tva=ttc - ht,
+        total_ttc=ttc,
+        amount_due=_money(found.montantAPayer) if found.montantAPayer is not None else ttc,
+        chorus_invoice_id=found.identifiantFactureCPP,
+        deposit_date=parse_chorus_date(found.dateDepot),
+        rejection_acknowledged=bool(found.rejetTraite),
+    )
+
+
+def _moved(row: models.Invoice, found: f.FactureTrouvee) -> bool:
+    if found.statut and found.statut != row.status:
+        return True
+    at = parse_chorus_datetime(found.dateHeureEtatCourant)
+    return at is not None and (row.status_at is None or at > row.status_at)
+
+
+def _apply_page(
+    session: Session, page: list[f.FactureTrouvee], environment: str
+) -> list[tuple[int, str | None, f.FactureTrouvee]]:
+    """Write what the page says; return (row id, previous status, found) for what moved."""
+    ids = [found.identifiantFactureCPP for found in page]
+    known = {
+        row.chorus_invoice_id: row
+        for row in session.scalars(
+            select(models.Invoice).where(
+                models.Invoice.environment == environment,
+                models.Invoice.chorus_invoice_id.in_(ids),
+            )
+        )
+    }
+    numbers = [found.numeroFacture for found in page if found.numeroFacture]
+    unanswered = {
+        row.number: row
+        for row in session.scalars(
+            select(models.Invoice).where(
+                models.Invoice.environment == environment,
+                models.Invoice.chorus_invoice_id.is_(None),
+                models.Invoice.status != DRAFT_STATUS,
+                models.Invoice.number.in_(numbers),
+            )
+        )
+    }
+    moved = []
+    for found in page:
+        row = known.get(found.identifiantFactureCPP)
+        if row is None and found.numeroFacture in unanswered:
+            # Sent from here, its answer lost: the outbox will find it too, by number.
+            row = unanswered.pop(found.numeroFacture)
+            row.chorus_invoice_id = found.identifiantFactureCPP
+        previous: str | None
+        if row is None:
+            row = _import(found, environment)
+            session.add(row)
+            previous = None
+        elif not _moved(row, found):
+            continue
+        else:
+            previous = row.status
+        row.status = found.statut or row.status
+        row.status_at = parse_chorus_datetime(found.dateHeureEtatCourant) or datetime.now(UTC)
+        row.status_comment = found.commentaireEtatCourant
+        if found.rejetTraite is not None:
+            row.rejection_acknowledged = found.rejetTraite
+        session.flush()
+        moved.append((row.id, previous, found))
+    return moved
+
+
+def sync_invoices(
+    database: Database,
+    client: ChorusClient,
+    environment: str,
+    supplier_id: int,
+    *,
+    since: date | None,
+    progress: Progress | None = None,
+) -> SyncReport:
+    say = progress or (lambda _message: None)
+    report = SyncReport(started_at=datetime.now(UTC), since=since)
+    criteria = f.RechercherFournisseurRequest(
+        idFournisseur=supplier_id,
+        periodeDateHeureEtatCourantDu=since.isoformat() if since else None,
+    )
+    say("Recherche des factures qui ont changé…")
+    page: list[f.FactureTrouvee] = []
+    moved: list[tuple[int, str | None, f.FactureTrouvee]] = []
+    for found in client.iter_factures(criteria, per_page=PER_PAGE):
+        page.append(found)
+        if len(page) == PER_PAGE:
+            moved += _write_page(database, page, environment, report)
+            page = []
+    if page or report.seen == 0:
+        moved += _write_page(database, page, environment, report)
+    for index, (row_id, previous, found) in enumerate(moved, start=1):
+        say(f"Historique des factures modifiées ({index}/{len(moved)})…")
+        remember_history(database, row_id, client.historique(found.identifiantFactureCPP))
+        report.history_calls += 1
+        report.changes.append(
+            StatusChange(
+                row_id,
+                found.numeroFacture or "",
+                found.designationDestinataire or found.codeDestinataire or "",
+                previous,
+                found.statut or "",
+            )
+        )
+    report.imported = sum(1 for change in report.changes if change.previous is None)
+    log.info(
+        "Synchronisation : %d factures lues, %d changements, %d importées",
+        report.seen,
+        len(report.changes),
+        report.imported,
+    )
+    return report
+
+
+def _write_page(
+    database: Database, page: list[f.FactureTrouvee], environment: str, report: SyncReport
+) -> list[tuple[int, str | None, f.FactureTrouvee]]:
+    report.search_pages += 1
+    report.seen += len(page)
+    if not page:
+        return []
+    with database.session() as session:
+        return _apply_page(session, page, environment)
+
+
+def next_since(report: SyncReport) -> date:
+    """Statuses are searched by day: the next sync starts from the day this one began
+    (yesterday's late statuses dated today are caught by the inclusive bound)."""
+    return (report.started_at - timedelta(hours=1)).date()

@@ -1,0 +1,141 @@
+"""Sync against the simulator: buyers move invoices over simulated weeks; a sync brings every
+change home once, imports what was deposited on the portal, and asks only what it needs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.db import models
+from app.domain.invoice import Invoice, Recipient, Totals, VatLine
+from app.paths import resolve_paths
+from app.services import Services
+from app.simulator.seed import siret_for
+from tests.conftest import CORPUS_SAMPLES
+from tests.support.chorus import admin, make_client, soumettre_request, upload_pdf
+
+PDF = CORPUS_SAMPLES / "inv_101_003.pdf"
+BREST = siret_for(4, "2129")
+
+
+@pytest.fixture
+def services(isolated_environment: Path) -> Iterator[Services]:
+    services = Services(resolve_paths(isolated_environment))
+    services.open_database()
+    yield services
+    services.close()
+
+
+def deposit(services: Services, number: str) -> int:
+    invoice = Invoice(
+        number=number,
+        issue_date=date(2026, 11, 20),
+        recipient=Recipient(BREST, "CULTURE", "COMMUNE DE BREST"),
+        totals=Totals(
+            Decimal("250.00"), Decimal("0.00"), Decimal("250.00"), amount_due=Decimal("250.00")
+        ),
+        vat_lines=[VatLine(Decimal(0), Decimal("250.00"), Decimal("0.00"))],
+    )
+    outcome = services.deposit(invoice, PDF)
+    assert outcome.state == "done", outcome.message
+    assert outcome.chorus_invoice_id is not None
+    return outcome.chorus_invoice_id
+
+
+def rows(services: Services) -> dict[str, models.Invoice]:
+    with services.database.session() as session:
+        found = session.scalars(select(models.Invoice)).all()
+        session.expunge_all()
+        return {row.number: row for row in found}
+
+
+def test_sync_follows_the_buyers_and_imports_portal_deposits(services: Services) -> None:
+    simulator = services.demo_platform()
+    admin(simulator, "comportements", {"prochains": ["payee", "suspendue", "rejetee"]})
+    ids = [deposit(services, f"SYNC-{n}") for n in range(3)]
+    # Deposited on the portal (not from Bordereau): the sync must import it.
+    with make_client(simulator) as other:
+        supplier = services.supplier_id(other)
+        attachment = upload_pdf(other)
+        other.soumettre(
+            soumettre_request(
+                "PORTAIL-1",
+                supplier_id=supplier,
+                recipient_siret=BREST,
+                attachment_id=attachment,
+                service="CULTURE",
+            )
+        )
+
+    first = services.sync()
+    assert first.since is None
+    assert {c.number for c in first.changes if c.previous is None} == {"PORTAIL-1"}
+    assert first.imported == 1
+
+    admin(simulator, "horloge", {"jours": 60})
+    second = services.sync()
+    moved = {c.number: c.current for c in second.changes}
+    expected = {
+        number: simulator.state.invoices[chorus_id].status
+        for number, chorus_id in zip(("SYNC-0", "SYNC-1", "SYNC-2"), ids, strict=True)
+    }
+    assert {number: moved[number] for number in expected} == expected
+    assert expected["SYNC-0"] == "MISE_EN_PAIEMENT"
+    assert expected["SYNC-1"] in ("SUSPENDUE", "A_COMPLETER")
+    assert expected["SYNC-2"] == "REJETEE"
+    assert second.history_calls == len(second.changes)
+
+    local = rows(services)
+    for number, status in expected.items():
+        assert local[number].status == status
+    with services.database.session() as session:
+        history = session.scalars(
+            select(models.StatusHistory.status)
+            .join(models.Invoice)
+            .where(models.Invoice.number == "SYNC-0")
+        ).all()
+    assert {"DEPOSEE", "MISE_A_DISPOSITION", "MISE_EN_PAIEMENT"} <= set(history)
+    assert len(history) == len(set(history))  # each status once, whatever the order it came
+
+    third = services.sync()
+    assert third.changes == [] and third.history_calls == 0
+    assert len(rows(services)) == 4  # nothing duplicated
+
+
+def test_sync_offline_says_so_and_keeps_everything(services: Services) -> None:
+    deposit(services, "HORS-LIGNE-1")
+    services.sync()
+    simulator = services.demo_platform()
+    admin(simulator, "pannes", {"taux": 1.0, "types": ["500"]})
+    from app.chorus.errors import ChorusError
+
+    with pytest.raises(ChorusError) as caught:
+        services.sync()
+    assert "Chorus Pro" in caught.value.message
+    admin(simulator, "pannes", {"taux": 0.0})
+    assert rows(services)["HORS-LIGNE-1"].status == "DEPOSEE"
+    services.sync()
+    assert len(rows(services)) == 1
+
+
+def test_sync_command_line(
+    services: Services, subprocess_env: dict[str, str], bordereau_cmd: list[str]
+) -> None:
+    result = subprocess.run(
+        [*bordereau_cmd, "sync", "--json"],
+        env=subprocess_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["factures_lues"] == 0 and data["changements"] == []
