@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import io
 import json
 import os
 import sys
@@ -115,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync", help="synchroniser avec Chorus Pro et dire ce qui a changé")
     sync.add_argument("--json", action="store_true")
 
+    invoices = commands.add_parser("invoices", help="les factures de ce poste").add_subparsers(
+        dest="invoices_command", required=True
+    )
+    listing = invoices.add_parser(
+        "list", help="état courant, échéance de paiement et intérêts de retard"
+    )
+    listing.add_argument("--status", help="seulement cet état (code Chorus Pro, ex. SUSPENDUE)")
+    output = listing.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--csv", action="store_true", help="CSV pour LibreOffice / Excel")
     directory = commands.add_parser(
         "directory", help="annuaire des structures publiques"
     ).add_subparsers(dest="directory_command", required=True)
@@ -398,6 +409,62 @@ def _outcome_json(outcome: object) -> dict[str, object]:
     }
 
 
+def cmd_invoices_list(args: argparse.Namespace) -> int:
+    from app.domain.money import format_eur
+    from app.invoices.listing import write_csv
+
+    services = _services(args)
+    try:
+        services.open_database()
+        invoices = services.invoices(args.status)
+    finally:
+        services.close()
+    if args.csv:
+        stdout = sys.stdout
+        if isinstance(stdout, io.TextIOWrapper):  # the CSV has its own line ends, in UTF-8
+            stdout.reconfigure(encoding="utf-8", newline="")
+        write_csv(invoices, stdout)
+        return EXIT_OK
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "numero": item.number,
+                        "destinataire": item.recipient_name,
+                        "siret_destinataire": item.recipient_siret,
+                        "etat": item.status,
+                        "libelle_etat": item.status_label,
+                        "date_depot": item.deposit_date.isoformat() if item.deposit_date else None,
+                        "montant_ttc": str(item.total_ttc),
+                        "echeance": item.schedule.due_on.isoformat()
+                        if item.schedule.due_on
+                        else None,
+                        "jours_de_retard": item.schedule.days_late,
+                        "interets_moratoires": str(item.schedule.interest),
+                        "indemnite_forfaitaire": str(item.schedule.indemnity),
+                    }
+                    for item in invoices
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK
+    if not invoices:
+        print("Aucune facture.")
+    for item in invoices:
+        line = f"{item.number:<20} {item.status_label:<32} {format_eur(item.total_ttc):>14}"
+        if item.schedule.due_on:
+            line += f"  échéance {item.schedule.due_on.strftime('%d/%m/%Y')}"
+        if item.schedule.days_late:
+            line += (
+                f"  {item.schedule.days_late} j de retard : "
+                f"{format_eur(item.schedule.owed)} dus (intérêts + 40 €)"
+            )
+        print(f"{line}  {item.recipient_name}")
+    return EXIT_OK
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from app.domain.statuses import status_label
     from app.errors import BordereauError
@@ -567,6 +634,7 @@ COMMANDS = (
     "deposit",
     "outbox",
     "sync",
+    "invoices",
     "directory",
     "account",
 )
@@ -605,6 +673,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return {"import": cmd_directory_import, "search": cmd_directory_search}[
                 args.directory_command
             ](args)
+        if args.command == "invoices":
+            return {"list": cmd_invoices_list}[args.invoices_command](args)
         if args.command == "account":
             return {
                 "show": cmd_account_show,

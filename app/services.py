@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from app.directory.importer import ImportReport
     from app.directory.store import DirectoryStore, Service, Structure
     from app.domain.invoice import AttachmentRef, Invoice
+    from app.invoices.listing import InvoiceSummary
     from app.prefill.engine import OcrPool
     from app.prefill.model import PrefillResult
     from app.simulator.server import Simulator
@@ -660,6 +661,19 @@ class Services:
         }
         self.save_settings()
         return report
+
+    def invoices(self, status: str | None = None) -> list[InvoiceSummary]:
+        """The local invoices with their payment deadline and late interest."""
+        from app.invoices.listing import list_invoices
+        from app.payments.rates import RateTable
+
+        return list_invoices(
+            self.database,
+            self.account_status().effective.value,
+            today=datetime.now(UTC).date(),
+            rates=RateTable(self.settings.late_interest_rates),
+            status=status,
+        )
 
     # --- prefill -----------------------------------------------------------------------------
 

@@ -139,3 +139,48 @@ def test_sync_command_line(
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["factures_lues"] == 0 and data["changements"] == []
+
+
+def test_invoices_list_gives_deadlines_interest_and_a_spreadsheet_csv(
+    services: Services, subprocess_env: dict[str, str], bordereau_cmd: list[str]
+) -> None:
+    simulator = services.demo_platform()
+    admin(simulator, "comportements", {"prochains": ["paiement_non_remonte"]})
+    chorus_id = deposit(services, "RETARD-1")
+    admin(simulator, "horloge", {"jours": 90})
+    services.sync()
+    [late] = [item for item in services.invoices() if item.number == "RETARD-1"]
+    history = simulator.state.invoices[chorus_id].history
+    made_available = next(h.at for h in history if h.code == "MISE_A_DISPOSITION")
+    assert late.schedule.started_on == made_available.date()
+    assert late.schedule.due_on is not None and late.schedule.deadline_days == 30
+    services.close()  # the subprocess reads the same files
+
+    listed = subprocess.run(
+        [*bordereau_cmd, "invoices", "list", "--json"],
+        env=subprocess_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    [row] = json.loads(listed.stdout)
+    assert row["numero"] == "RETARD-1" and row["echeance"] == late.schedule.due_on.isoformat()
+    assert row["interets_moratoires"] == str(late.schedule.interest)
+
+    exported = subprocess.run(
+        [*bordereau_cmd, "invoices", "list", "--csv"],
+        env=subprocess_env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert exported.returncode == 0
+    text = exported.stdout.decode("utf-8")
+    assert text.startswith("\ufeffNuméro;Type;Destinataire;")
+    header, line = text.lstrip("\ufeff").split("\r\n")[:2]
+    cells = dict(zip(header.split(";"), line.split(";"), strict=True))
+    assert cells["Montant TTC"] == "250,00" and cells["Destinataire"] == "COMMUNE DE BREST"
+    assert cells["Date de facture"] == "20/11/2026"
+    assert cells["Échéance de paiement"] == late.schedule.due_on.strftime("%d/%m/%Y")

@@ -1,0 +1,1 @@
+"""The local invoices as the views and the command line list them."""

@@ -1,0 +1,154 @@
+"""Invoices with their current status, payment deadline and what a late payment owes."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.db import models
+from app.db.engine import Database
+from app.domain.money import format_amount
+from app.domain.statuses import status_label
+from app.payments.deadline import PaymentSchedule, default_deadline_days, payment_schedule
+from app.payments.rates import RateTable
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSummary:
+    id: int
+    number: str
+    invoice_type: str
+    recipient_name: str
+    recipient_siret: str
+    code_service: str | None
+    engagement_number: str | None
+    issue_date: date | None
+    deposit_date: date | None
+    status: str
+    status_at: datetime | None
+    total_ht: Decimal
+    total_ttc: Decimal
+    chorus_invoice_id: int | None
+    schedule: PaymentSchedule
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+def summarize(row: models.Invoice, today: date, rates: RateTable) -> InvoiceSummary:
+    days = row.payment_deadline_days or default_deadline_days(row.recipient_name)
+    schedule = payment_schedule(
+        [(h.status, h.occurred_at) for h in row.history],
+        row.total_ttc,
+        deadline_days=days,
+        today=today,
+        rates=rates,
+    )
+    return InvoiceSummary(
+        id=row.id,
+        number=row.number,
+        invoice_type=row.invoice_type,
+        recipient_name=row.recipient_name or "",
+        recipient_siret=row.recipient_siret,
+        code_service=row.code_service,
+        engagement_number=row.engagement_number,
+        issue_date=row.issue_date,
+        deposit_date=row.deposit_date,
+        status=row.status,
+        status_at=row.status_at,
+        total_ht=row.total_ht,
+        total_ttc=row.total_ttc,
+        chorus_invoice_id=row.chorus_invoice_id,
+        schedule=schedule,
+    )
+
+
+def list_invoices(
+    database: Database,
+    environment: str,
+    *,
+    today: date,
+    rates: RateTable,
+    status: str | None = None,
+) -> list[InvoiceSummary]:
+    """Newest deposits first; drafts and waiting invoices (no deposit date) on top."""
+    query = (
+        select(models.Invoice)
+        .where(models.Invoice.environment == environment)
+        .options(selectinload(models.Invoice.history))
+        .order_by(models.Invoice.deposit_date.desc().nulls_first(), models.Invoice.id.desc())
+    )
+    if status:
+        query = query.where(models.Invoice.status == status)
+    with database.session() as session:
+        return [summarize(row, today, rates) for row in session.scalars(query)]
+
+
+CSV_HEADERS = (
+    "Numéro",
+    "Type",
+    "Destinataire",
+    "SIRET destinataire",
+    "Code service",
+    "Numéro d'engagement",
+    "Date de facture",
+    "Date de dépôt",
+    "État courant",
+    "Date de l'état",
+    "Montant HT",
+    "Montant TTC",
+    "Échéance de paiement",
+    "Jours de retard",
+    "Intérêts moratoires",
+    "Indemnité forfaitaire",
+)
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone().date()
+    return value.strftime("%d/%m/%Y")
+
+
+def _amount(value: Decimal) -> str:
+    return format_amount(value, "")
+
+
+def write_csv(invoices: Iterable[InvoiceSummary], stream: IO[str]) -> None:
+    """CSV that LibreOffice and Excel open as they are: UTF-8 with BOM, « ; », French
+    decimals and dates (the caller opens ``stream`` with ``newline=""``)."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for item in invoices:
+        schedule = item.schedule
+        writer.writerow(
+            (
+                item.number,
+                "Avoir" if item.invoice_type == "AVOIR" else "Facture",
+                item.recipient_name,
+                item.recipient_siret,
+                item.code_service or "",
+                item.engagement_number or "",
+                _day(item.issue_date),
+                _day(item.deposit_date),
+                item.status_label,
+                _day(item.status_at),
+                _amount(item.total_ht),
+                _amount(item.total_ttc),
+                _day(schedule.due_on),
+                str(schedule.days_late) if schedule.days_late else "",
+                _amount(schedule.interest) if schedule.days_late else "",
+                _amount(schedule.indemnity) if schedule.days_late else "",
+            )
+        )
