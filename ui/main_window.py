@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSystemTrayIcon,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,15 +35,19 @@ if TYPE_CHECKING:
 
     from app.deposit.history import HistoryLine
     from app.directory.store import Structure
+    from app.sync.invoices import SyncReport
     from ui.dialogs.directory_dialog import DirectoryDialog
 
 log = logging.getLogger(__name__)
 
 OUTBOX_RETRY_MS = 2 * 60 * 1000
+FIRST_SYNC_DELAY_MS = 1500  # after the window is shown
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services) -> None:
+    synchronised = Signal(object)  # SyncReport: the views refresh from it
+
+    def __init__(self, services: Services, *, auto_sync: bool = True) -> None:
         super().__init__()
         self.services = services
         self.setObjectName("main_window")
@@ -92,6 +99,17 @@ class MainWindow(QMainWindow):
         self.outbox_timer.start()
         if self.services.has_waiting_invoices():
             self.resume_outbox()
+        self._syncing = False
+        self.last_notification: str | None = None
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon() or QApplication.windowIcon(), self)
+            self.tray.setToolTip("Bordereau")
+            self.tray.show()
+        self.sync_timer = QTimer(self, singleShot=True)
+        self.sync_timer.timeout.connect(self.synchronise)
+        if auto_sync:
+            self.sync_timer.start(FIRST_SYNC_DELAY_MS)
 
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
@@ -106,6 +124,11 @@ class MainWindow(QMainWindow):
         directory.setShortcut(QKeySequence("Ctrl+Shift+F"))
         directory.triggered.connect(self.open_directory_dialog)
         file_menu.addAction(directory)
+        synchronise = QAction("&Synchroniser avec Chorus Pro", self)
+        synchronise.setObjectName("action_synchroniser")
+        synchronise.setShortcut(QKeySequence.StandardKey.Refresh)
+        synchronise.triggered.connect(self.synchronise)
+        file_menu.addAction(synchronise)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setObjectName("action_quitter")
@@ -158,6 +181,63 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # --- actions --------------------------------------------------------------------------
+
+    def synchronise(self) -> Worker | None:
+        """What moved on Chorus Pro, in the background; then again after the interval."""
+        if self._syncing:
+            return None
+        self._syncing = True
+        self.sync_timer.stop()
+        self.sync_label.setText("Synchronisation en cours…")
+        worker = Worker(lambda progress: self.services.sync(progress))
+        worker.signals.progress.connect(lambda text: self.sync_label.setText(text))
+        worker.signals.succeeded.connect(self._synchronised)
+        worker.signals.failed.connect(self._sync_failed)
+        worker.signals.done.connect(self._sync_done)
+        return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _sync_done(self) -> None:
+        self._syncing = False
+        self.sync_timer.start(self.services.settings.sync_interval_minutes * 60_000)
+
+    def _synchronised(self, report: SyncReport) -> None:
+        when = datetime.now().strftime("%H:%M")
+        changes = len(report.changes)
+        self.sync_label.setText(
+            f"Synchronisé à {when}"
+            + (f" — {changes} changement(s)" if changes else " — rien de nouveau")
+        )
+        self.synchronised.emit(report)
+        self._notify(report)
+
+    def _sync_failed(self, error: object) -> None:
+        message = getattr(error, "message", None) or str(error)
+        minutes = self.services.settings.sync_interval_minutes
+        self.sync_label.setText(f"Synchronisation impossible — nouvel essai dans {minutes} min")
+        self.sync_label.setToolTip(message)
+        self.statusBar().showMessage(f"Synchronisation impossible : {message}", 15000)
+
+    def _notify(self, report: SyncReport) -> None:
+        """An invoice that needs the user, or that is paid: said where the user will see it."""
+        from app.domain.statuses import status_label
+        from app.sync.invoices import needs_attention
+
+        worth = [change for change in report.changes if needs_attention(change.current)]
+        if not worth:
+            return
+        lines = [
+            f"{change.number} : {status_label(change.current)} ({change.recipient})"
+            for change in worth[:5]
+        ]
+        more = f"\n… et {len(worth) - 5} autre(s)" if len(worth) > 5 else ""
+        text = "\n".join(lines) + more
+        self.last_notification = text
+        if self.tray is not None:
+            self.tray.showMessage("Bordereau — vos factures", text)
+        else:
+            self.statusBar().showMessage(
+                lines[0] + (f" (+{len(worth) - 1})" if len(worth) > 1 else ""), 30000
+            )
 
     def _retry_outbox(self) -> None:
         if not self._resuming and not self.deposer.busy and self.services.has_waiting_invoices():

@@ -203,6 +203,18 @@ def _write_page(
         return _apply_page(session, page, environment)
 
 
+def needs_attention(status: str) -> bool:
+    """Worth a notification: the supplier must act, or the money is on its way."""
+    from app.domain.statuses import InvoiceStatus
+
+    if status == "MISE_EN_PAIEMENT":
+        return True
+    try:
+        return InvoiceStatus(status).supplier_must_act
+    except ValueError:
+        return False
+
+
 def next_since(report: SyncReport) -> date:
     """Statuses are searched by day: the next sync starts from the day this one began
     (yesterday's late statuses dated today are caught by the inclusive bound)."""

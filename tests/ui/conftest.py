@@ -21,7 +21,7 @@ def services(isolated_environment: Path) -> Iterator[Services]:
 
 @pytest.fixture
 def window(qtbot: QtBot, services: Services) -> MainWindow:
-    window = MainWindow(services)
+    window = MainWindow(services, auto_sync=False)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -217,7 +217,7 @@ def test_a_draft_survives_a_restart(qtbot: QtBot, window: MainWindow, services: 
     assert draft_id is not None
     window.close()
 
-    reopened = MainWindow(services)
+    reopened = MainWindow(services, auto_sync=False)
     qtbot.addWidget(reopened)
     drafts = reopened.deposer.drafts_list
     assert drafts.count() == 1 and "BROUILLON-7" in drafts.item(0).text()

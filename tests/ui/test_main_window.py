@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 
 import keyring
 import pytest
@@ -9,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.credentials import SERVICE_NAME
 from app.domain.environments import Environment
+from app.services import Services
 from app.settings import load_settings
 from app.simulator.seed import DEMO_SUPPLIER_SIRET
 from app.simulator.server import Simulator, SimulatorConfig
@@ -164,3 +167,36 @@ def test_invalid_siret_is_shown_and_nothing_saved(
     assert "clé de contrôle" in dialog.result_label.text()
     assert keyring.get_password(SERVICE_NAME, "custom:client_secret") is None
     dialog.reject()
+
+
+def test_sync_runs_at_start_and_says_what_changed(qtbot: QtBot, services: Services) -> None:
+    from app.domain.invoice import Invoice, Recipient, Totals, VatLine
+    from app.simulator.seed import siret_for
+    from tests.conftest import CORPUS_SAMPLES
+    from tests.support.chorus import admin
+
+    admin(services.demo_platform(), "comportements", {"prochains": ["suspendue"]})
+    invoice = Invoice(
+        number="NOTIF-1",
+        issue_date=date(2026, 11, 20),
+        recipient=Recipient(siret_for(4, "2129"), "CULTURE", "COMMUNE DE BREST"),
+        totals=Totals(
+            Decimal("80.00"), Decimal("0.00"), Decimal("80.00"), amount_due=Decimal("80.00")
+        ),
+        vat_lines=[VatLine(Decimal(0), Decimal("80.00"), Decimal("0.00"))],
+    )
+    assert services.deposit(invoice, CORPUS_SAMPLES / "inv_101_003.pdf").state == "done"
+    services.sync()
+    admin(services.demo_platform(), "horloge", {"jours": 40})
+
+    window = MainWindow(services)  # auto_sync: the first sync starts shortly after
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.synchronised, timeout=30000) as signal:
+        pass
+    report = signal.args[0]
+    assert any(change.number == "NOTIF-1" for change in report.changes)
+    assert window.sync_label.text().startswith("Synchronisé à ")
+    assert (
+        window.last_notification is not None and "NOTIF-1 : Suspendue" in window.last_notification
+    )
+    assert window.sync_timer.isActive()  # the next one is planned

@@ -34,7 +34,7 @@ def test_waiting_invoice_is_sent_at_start(qtbot: QtBot, services: Services, tmp_
     )
     services.outbox().enqueue(invoice, pdf)  # as if the app had been closed before sending
 
-    window = MainWindow(services)
+    window = MainWindow(services, auto_sync=False)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "envoyée" in window.statusBar().currentMessage(), timeout=20000)
     with services.database.session() as session:
