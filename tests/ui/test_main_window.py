@@ -199,4 +199,4 @@ def test_sync_runs_at_start_and_says_what_changed(qtbot: QtBot, services: Servic
     assert (
         window.last_notification is not None and "NOTIF-1 : Suspendue" in window.last_notification
     )
-    assert window.sync_timer.isActive()  # the next one is planned
+    qtbot.waitUntil(window.sync_timer.isActive, timeout=5000)  # the next one is planned
