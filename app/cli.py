@@ -9,15 +9,17 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from app.domain.environments import Environment
 from app.version import __version__
 
 if TYPE_CHECKING:
     from app.services import Services
+
+T = TypeVar("T")
 
 SECRET_ENV = "BORDEREAU_CLIENT_SECRET"
 PASSWORD_ENV = "BORDEREAU_TECHNICAL_PASSWORD"
@@ -465,17 +467,24 @@ def cmd_invoices_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_sync(args: argparse.Namespace) -> int:
-    from app.domain.statuses import status_label
+def _platform_call(args: argparse.Namespace, call: Callable[[Services], T]) -> T:
+    """One exchange with Chorus Pro; a refusal or an absent platform exits with
+    EXIT_WAITING and its French message."""
     from app.errors import BordereauError
 
     services = _services(args)
     try:
-        report = services.sync()
+        return call(services)
     except BordereauError as exc:
         raise CliError(exc.message, EXIT_WAITING) from exc
     finally:
         services.close()
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from app.domain.statuses import status_label
+
+    report = _platform_call(args, lambda services: services.sync())
     if args.json:
         print(
             json.dumps(
@@ -506,15 +515,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    from app.errors import BordereauError
-
-    services = _services(args)
-    try:
-        outcomes = services.resume_outbox()
-    except BordereauError as exc:
-        raise CliError(exc.message, EXIT_WAITING) from exc
-    finally:
-        services.close()
+    outcomes = _platform_call(args, lambda services: services.resume_outbox())
     print(json.dumps([_outcome_json(o) for o in outcomes], ensure_ascii=False))
     return EXIT_WAITING if any(o.state == "waiting" for o in outcomes) else EXIT_OK
 

@@ -455,13 +455,9 @@ class Services:
             except ChorusError as exc:
                 log.info("Vérifications en ligne impossibles : %s", exc.message)
         if document_text is None and document is not None:
-            from app.deposit.preview import PdfPreview
+            from app.deposit.preview import pdf_text
 
-            preview = PdfPreview(document)
-            try:
-                document_text = preview.text()
-            finally:
-                preview.close()
+            document_text = pdf_text(document)
         return CheckContext(
             today=datetime.now(UTC).date(),
             recipient=recipient,

@@ -38,6 +38,7 @@ from app.chorus.submission import (
     SubmittedInvoice,
     find_submitted,
     submit_once,
+    submitted_from,
 )
 from app.db import models
 from app.db.engine import Database
@@ -334,16 +335,11 @@ class Outbox:
             if state == "submitting":  # a flux may have landed before the answer was lost
                 found = find_submitted(client, number, supplier_id)
                 if found is not None:
-                    return SubmittedInvoice(
-                        found.identifiantFactureCPP,
-                        found.statut or "DEPOSEE",
-                        found.dateDepot,
-                        True,
-                    )
+                    return submitted_from(found)
             report("Envoi du Factur-X à Chorus Pro")
             self._start_submitting(entry_id)
             file_name, sha256 = main
-            content = (self.attachments_dir / stored_name(sha256, file_name)).read_bytes()
+            content = self._stored_bytes(file_name, sha256)
             answer = client.deposer_flux(
                 f.DeposerFluxRequest(
                     fichierFlux=base64.b64encode(content).decode("ascii"),
@@ -364,18 +360,16 @@ class Outbox:
             if outcome.etatCourantDepotFlux == "IN_INTEGRE":
                 found = find_submitted(client, number, supplier_id)
                 if found is not None:
-                    return SubmittedInvoice(
-                        found.identifiantFactureCPP,
-                        found.statut or "DEPOSEE",
-                        found.dateDepot,
-                        False,
-                    )
+                    return submitted_from(found, recovered=False)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(FLUX_POLL_SECONDS)
 
+    def _stored_bytes(self, file_name: str, sha256: str) -> bytes:
+        return (self.attachments_dir / stored_name(sha256, file_name)).read_bytes()
+
     def _upload(self, client: ChorusClient, file_name: str, sha256: str) -> int:
-        content = (self.attachments_dir / stored_name(sha256, file_name)).read_bytes()
+        content = self._stored_bytes(file_name, sha256)
         extension = Path(file_name).suffix.lstrip(".").upper() or "PDF"
         answer = client.ajouter_fichier(
             t.AjouterFichierRequest(

@@ -54,3 +54,13 @@ class PdfPreview:
 
     def close(self) -> None:
         self._document.close()
+
+
+def pdf_text(path: Path) -> str:
+    """The text layer of every page (empty for a scan); ``UnreadableInvoiceError`` when the
+    file cannot be opened."""
+    document = PdfPreview(path)
+    try:
+        return document.text()
+    finally:
+        document.close()

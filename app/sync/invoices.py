@@ -48,10 +48,13 @@ class SyncReport:
     started_at: datetime
     since: date | None
     seen: int = 0
-    imported: int = 0
     changes: list[StatusChange] = field(default_factory=list)
     search_pages: int = 0
     history_calls: int = 0
+
+    @property
+    def imported(self) -> int:
+        return sum(1 for change in self.changes if change.previous is None)
 
 
 def _money(value: Decimal | None) -> Decimal:
@@ -182,7 +185,6 @@ def sync_invoices(
                 found.statut or "",
             )
         )
-    report.imported = sum(1 for change in report.changes if change.previous is None)
     log.info(
         "Synchronisation : %d factures lues, %d changements, %d importées",
         report.seen,

@@ -556,24 +556,19 @@ class DeposerTab(QWidget):
         self.document_text = self._document_text(path)
         self.form.set_invoice(invoice)
         self.form.set_editable(True)
-        self._lookup_recipient(invoice.recipient.siret)
-        self.form.set_invoice(invoice)  # the services list now holds the draft's code
+        self._lookup_recipient(invoice.recipient.siret)  # keeps the draft's code service
         self.stack.setCurrentWidget(self.edit_page)
         self.saved_label.setText("Brouillon")
         self._load_supplier()
         self.run_checks()
 
     def _document_text(self, path: Path) -> str | None:
-        from app.deposit.preview import PdfPreview
+        from app.deposit.preview import pdf_text
 
         try:
-            document = PdfPreview(path)
+            return pdf_text(path) or None
         except BordereauError:
             return None
-        try:
-            return document.text() or None
-        finally:
-            document.close()
 
     def delete_selected_draft(self) -> None:
         item = self.drafts_list.currentItem()
