@@ -10,6 +10,8 @@ from pathlib import Path
 import keyring
 import pytest
 
+from app.paths import resolve_paths
+from app.services import Services
 from tests.support.file_keyring import ENV as KEYRING_FILE_ENV
 from tests.support.file_keyring import JsonFileKeyring
 
@@ -37,6 +39,15 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     keyring.set_keyring(JsonFileKeyring())
     yield data_dir
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def services(isolated_environment: Path) -> Iterator[Services]:
+    """The application facade on the isolated data dir (demo mode: the embedded simulator)."""
+    services = Services(resolve_paths(isolated_environment))
+    services.open_database()
+    yield services
+    services.close()
 
 
 @pytest.fixture

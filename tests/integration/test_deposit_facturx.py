@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from facturx import get_xml_from_pdf, xml_check_xsd
@@ -19,7 +18,6 @@ from app.deposit.facturx_writer import FacturxError, Seller, cii_invoice, embed_
 from app.deposit.flux_report import FLUX_PENDING, explain
 from app.domain.enums import TypeFacture, TypeTva
 from app.domain.invoice import Invoice, Recipient, References, Totals, VatLine
-from app.paths import resolve_paths
 from app.services import Services
 from app.simulator.flux import read_structured_invoice
 from app.simulator.seed import DEMO_SUPPLIER_SIRET, siret_for
@@ -103,14 +101,6 @@ def test_platform_messages_become_business_terms() -> None:
     )
     assert "montant total TTC" in explain("GrandTotalAmount.value est obligatoire")
     assert explain("quelque chose") == "Chorus Pro a rejeté la facture : quelque chose"
-
-
-@pytest.fixture
-def services(isolated_environment: Path) -> Iterator[Services]:
-    services = Services(resolve_paths(isolated_environment))
-    services.open_database()
-    yield services
-    services.close()
 
 
 @contextmanager

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from app.db import models
 from app.domain.invoice import Invoice, Recipient, Totals, VatLine
-from app.paths import resolve_paths
 from app.services import Services
 from app.simulator.seed import siret_for
 from tests.conftest import CORPUS_SAMPLES
@@ -23,14 +20,6 @@ from tests.support.chorus import admin, make_client, soumettre_request, upload_p
 
 PDF = CORPUS_SAMPLES / "inv_101_003.pdf"
 BREST = siret_for(4, "2129")
-
-
-@pytest.fixture
-def services(isolated_environment: Path) -> Iterator[Services]:
-    services = Services(resolve_paths(isolated_environment))
-    services.open_database()
-    yield services
-    services.close()
 
 
 def deposit(services: Services, number: str) -> int:
@@ -125,18 +114,19 @@ def test_sync_offline_says_so_and_keeps_everything(services: Services) -> None:
     assert len(rows(services)) == 1
 
 
+def run_bordereau(
+    bordereau_cmd: list[str], env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [*bordereau_cmd, *args], env=env, capture_output=True, timeout=120, check=False
+    )
+
+
 def test_sync_command_line(
     services: Services, subprocess_env: dict[str, str], bordereau_cmd: list[str]
 ) -> None:
-    result = subprocess.run(
-        [*bordereau_cmd, "sync", "--json"],
-        env=subprocess_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_bordereau(bordereau_cmd, subprocess_env, "sync", "--json")
+    assert result.returncode == 0, result.stderr.decode()
     data = json.loads(result.stdout)
     assert data["factures_lues"] == 0 and data["changements"] == []
 
@@ -156,26 +146,13 @@ def test_invoices_list_gives_deadlines_interest_and_a_spreadsheet_csv(
     assert late.schedule.due_on is not None and late.schedule.deadline_days == 30
     services.close()  # the subprocess reads the same files
 
-    listed = subprocess.run(
-        [*bordereau_cmd, "invoices", "list", "--json"],
-        env=subprocess_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert listed.returncode == 0, listed.stderr
+    listed = run_bordereau(bordereau_cmd, subprocess_env, "invoices", "list", "--json")
+    assert listed.returncode == 0, listed.stderr.decode()
     [row] = json.loads(listed.stdout)
     assert row["numero"] == "RETARD-1" and row["echeance"] == late.schedule.due_on.isoformat()
     assert row["interets_moratoires"] == str(late.schedule.interest)
 
-    exported = subprocess.run(
-        [*bordereau_cmd, "invoices", "list", "--csv"],
-        env=subprocess_env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
+    exported = run_bordereau(bordereau_cmd, subprocess_env, "invoices", "list", "--csv")
     assert exported.returncode == 0
     text = exported.stdout.decode("utf-8")
     assert text.startswith("\ufeffNuméro;Type;Destinataire;")
