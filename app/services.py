@@ -35,7 +35,10 @@ if TYPE_CHECKING:
     from app.directory.importer import ImportReport
     from app.directory.store import DirectoryStore, Service, Structure
     from app.domain.invoice import AttachmentRef, Invoice
+    from app.invoices.actions import RecycleChange
+    from app.invoices.dashboard import Dashboard
     from app.invoices.listing import InvoiceSummary
+    from app.invoices.views import InvoiceViews
     from app.prefill.engine import OcrPool
     from app.prefill.model import PrefillResult
     from app.simulator.server import Simulator
@@ -671,6 +674,139 @@ class Services:
             status=status,
         )
 
+    # --- following invoices: lists, actions, dashboard ---------------------------------------
+
+    def invoice_views(self) -> InvoiceViews:
+        """The lists of Synthèse and Rechercher (queries fast enough for the UI thread)."""
+        from app.invoices.views import InvoiceViews
+
+        return InvoiceViews(self.database, self.account_status().effective.value)
+
+    def invoice_summary(self, invoice_id: int) -> InvoiceSummary:
+        """One invoice with its payment deadline and what a late payment owes."""
+        from app.invoices.listing import summarize
+        from app.payments.rates import RateTable
+
+        with self.database.session() as session:
+            from app.db import models
+
+            row = session.get(models.Invoice, invoice_id)
+            if row is None:
+                raise ValidationProblem("Cette facture n'existe plus.")
+            return summarize(
+                row, datetime.now(UTC).date(), RateTable(self.settings.late_interest_rates)
+            )
+
+    def _recycled_invoice(self, invoice_id: int, change: RecycleChange) -> Invoice:
+        from app.domain.invoice import Recipient
+        from app.invoices.actions import invoice_of
+
+        invoice = invoice_of(self.database, invoice_id)
+        invoice.recipient = Recipient(
+            siret=change.siret.replace(" ", ""), code_service=change.code_service or None
+        )
+        invoice.references.engagement_number = change.engagement_number or None
+        return invoice
+
+    def recycle_issues(self, invoice_id: int, change: RecycleChange) -> list[Issue]:
+        """The new SIRET, service and engagement against the local directory (no network)."""
+        from app.deposit.checks import recipient_issues
+
+        invoice = self._recycled_invoice(invoice_id, change)
+        return recipient_issues(invoice, self.deposit_context(invoice))
+
+    def recycle_invoice(self, invoice_id: int, change: RecycleChange) -> str:
+        """Check the new routing (the directory online when unknown here), then ``recycler``;
+        returns the new status."""
+        from app.deposit.checks import blocking, recipient_issues
+        from app.invoices.actions import recycle
+
+        invoice = self._recycled_invoice(invoice_id, change)
+        with self.chorus_client() as client:
+            context = self.deposit_context(invoice, client=client)
+            problems = blocking(recipient_issues(invoice, context))
+            if problems:
+                raise ValidationProblem("\n".join(issue.message for issue in problems))
+            name = context.recipient.name if context.recipient else None
+            return recycle(self.database, client, invoice_id, change, name)
+
+    def complete_invoice(self, invoice_id: int, files: list[Path], comment: str | None) -> str:
+        """``completer`` with the files (kept in the data folder first) and the comment."""
+        from app.invoices.actions import complete
+
+        outbox = self.outbox()
+        attachments = [outbox.store(path, designation=path.name) for path in files]
+        with self.chorus_client() as client:
+            return complete(self.database, client, outbox, invoice_id, attachments, comment)
+
+    def acknowledge_rejection(self, invoice_id: int) -> None:
+        from app.invoices.actions import acknowledge_rejection
+
+        with self.chorus_client() as client:
+            acknowledge_rejection(self.database, client, invoice_id)
+
+    def replacement_draft(self, invoice_id: int) -> int:
+        """After a rejection: a draft copied from the rejected invoice, with the next number."""
+        from app.invoices.actions import invoice_of, new_draft_from, next_number
+
+        old = invoice_of(self.database, invoice_id)
+        summary = self.invoice_summary(invoice_id)
+        environment = self.account_status().effective.value
+        reason = (
+            f" (motif : {summary_comment})"
+            if (summary_comment := self._status_comment(invoice_id))
+            else ""
+        )
+        return new_draft_from(
+            self.database,
+            self.outbox(),
+            invoice_id,
+            number=next_number(self.database, environment, old.number),
+            note=f"Remplace la facture {old.number} rejetée le "
+            f"{_day(summary.status_at)}{reason}. Vérifiez que le PDF porte le nouveau numéro.",
+        )
+
+    def duplicate_invoice(self, invoice_id: int) -> int:
+        """« Dupliquer »: a draft copied from the invoice, with the next number."""
+        from app.invoices.actions import invoice_of, new_draft_from, next_number
+
+        old = invoice_of(self.database, invoice_id)
+        environment = self.account_status().effective.value
+        return new_draft_from(
+            self.database,
+            self.outbox(),
+            invoice_id,
+            number=next_number(self.database, environment, old.number),
+            note=f"Copie de la facture {old.number}.",
+        )
+
+    def _status_comment(self, invoice_id: int) -> str | None:
+        row = self.invoice_views().row(invoice_id)
+        return row.status_comment if row else None
+
+    def download_invoices(self, invoice_ids: list[int], target: Path) -> Path:
+        """The PDF of one invoice (or Chorus Pro's ZIP of several) written to ``target``."""
+        from app.invoices.actions import download
+
+        if len(invoice_ids) == 1:
+            try:
+                return download(self.database, None, self.outbox(), invoice_ids, target)
+            except ValidationProblem:
+                pass  # not kept here: Chorus Pro has it
+        with self.chorus_client() as client:
+            return download(self.database, client, self.outbox(), invoice_ids, target)
+
+    def dashboard(self) -> Dashboard:
+        from app.invoices.dashboard import build_dashboard
+        from app.payments.rates import RateTable
+
+        return build_dashboard(
+            self.database,
+            self.account_status().effective.value,
+            today=datetime.now(UTC).date(),
+            rates=RateTable(self.settings.late_interest_rates),
+        )
+
     # --- prefill -----------------------------------------------------------------------------
 
     def prefill(
@@ -795,3 +931,7 @@ def _engagement_required(client: ChorusClient, found: StructureTrouvee, service:
         return False
     parametres = client.consulter_service(found.idStructureCPP, service.id_service).parametres
     return bool(parametres and parametres.numeroEngagement)
+
+
+def _day(value: datetime | None) -> str:
+    return value.astimezone().strftime("%d/%m/%Y") if value else "—"

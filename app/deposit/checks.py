@@ -115,7 +115,8 @@ def _identity(invoice: Invoice, context: CheckContext) -> list[Issue]:
     return issues
 
 
-def _recipient(invoice: Invoice, context: CheckContext) -> list[Issue]:
+def recipient_issues(invoice: Invoice, context: CheckContext) -> list[Issue]:
+    """The recipient's SIRET, service and engagement against the directory's rules."""
     siret = invoice.recipient.siret.replace(" ", "")
     problem = siret_problem(siret)
     if problem:
@@ -291,7 +292,7 @@ def _mentions(invoice: Invoice, context: CheckContext) -> list[Issue]:
 def check_invoice(invoice: Invoice, context: CheckContext) -> list[Issue]:
     return [
         *_identity(invoice, context),
-        *_recipient(invoice, context),
+        *recipient_issues(invoice, context),
         *_amounts(invoice),
         *_attachments(invoice),
         *_mentions(invoice, context),

@@ -290,13 +290,13 @@ class Outbox:
         if state in ("pending", "uploading") or attachment_id is None:
             report("Envoi du PDF à Chorus Pro")
             self._set(entry_id, state="uploading")
-            attachment_id = self._upload(client, *main)
+            attachment_id = self.upload(client, *main)
             self._set(entry_id, state="uploaded", chorus_attachment_id=attachment_id)
             state = "uploaded"
         for number, (row_id, other_name, other_sha, chorus_id) in enumerate(others, 1):
             if chorus_id is None:
                 report(f"Envoi de la pièce jointe {number}/{len(others)}")
-                uploaded = self._upload(client, other_name, other_sha)
+                uploaded = self.upload(client, other_name, other_sha)
                 with self.database.session() as session:
                     attachment = session.get(models.Attachment, row_id)
                     assert attachment is not None
@@ -368,7 +368,7 @@ class Outbox:
     def _stored_bytes(self, file_name: str, sha256: str) -> bytes:
         return (self.attachments_dir / stored_name(sha256, file_name)).read_bytes()
 
-    def _upload(self, client: ChorusClient, file_name: str, sha256: str) -> int:
+    def upload(self, client: ChorusClient, file_name: str, sha256: str) -> int:
         content = self._stored_bytes(file_name, sha256)
         extension = Path(file_name).suffix.lstrip(".").upper() or "PDF"
         answer = client.ajouter_fichier(

@@ -24,11 +24,11 @@ from app.directory.store import (
     STRUCTURE_COLUMNS,
     connect,
     create_schema,
-    fold,
     insert_structure,
     structure_from_row,
 )
 from app.directory.xlsx import Workbook, XlsxError
+from app.domain.text import fold
 from app.errors import BordereauError
 
 Progress = Callable[[float, str], None]

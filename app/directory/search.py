@@ -8,7 +8,8 @@ import re
 import sqlite3
 from typing import TYPE_CHECKING
 
-from app.directory.store import STRUCTURE_COLUMNS, WORD, Structure, fold, structure_from_row
+from app.directory.store import STRUCTURE_COLUMNS, WORD, Structure, structure_from_row
+from app.domain.text import fold
 
 if TYPE_CHECKING:
     from app.directory.store import DirectoryStore

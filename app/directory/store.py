@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -57,12 +56,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS structures_fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS structures_vocab USING fts5vocab(structures_fts, row);
 """
 WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: how names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True, slots=True)

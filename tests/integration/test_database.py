@@ -74,6 +74,7 @@ def test_upgrade_from_each_released_schema(fixture: Path, tmp_path: Path) -> Non
     with database.session() as session:
         invoice = session.scalars(select(Invoice).where(Invoice.number == "F2025-0042")).one()
         assert invoice.total_ttc == Decimal("900.00")
+        assert invoice.search_text and "f2025-0042" in invoice.search_text  # filled by 0002
         assert invoice.status_at is not None and invoice.status_at.tzinfo is not None
         assert [
             row.status

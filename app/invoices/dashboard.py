@@ -1,0 +1,150 @@
+"""Tableau de bord: where the money stands, when it should come, and what is late."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.db import models
+from app.db.engine import Database
+from app.domain.money import from_cents
+from app.domain.statuses import InvoiceStatus, StatusGroup
+from app.invoices.listing import InvoiceSummary, summarize
+from app.payments.rates import RateTable
+
+C = models.Invoice.__table__.c
+MONTHS = 12
+PAID_LOOKBACK_DAYS = 4 * 365  # late interest can be claimed for four years (déchéance)
+AWAITING_PAYMENT = frozenset(
+    status.value
+    for status in InvoiceStatus
+    if status.group is StatusGroup.EN_COURS or status.value in {"SUSPENDUE", "A_COMPLETER"}
+)
+
+
+def status_group(status: str) -> StatusGroup:
+    """Platform statuses by their group; the local « En attente d'envoi » with drafts."""
+    try:
+        return InvoiceStatus(status).group
+    except ValueError:
+        return StatusGroup.BROUILLON
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTotal:
+    group: StatusGroup
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTotal:
+    month: date  # its first day
+    amounts: dict[StatusGroup, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts.values(), Decimal("0.00"))
+
+
+@dataclass(slots=True)
+class Dashboard:
+    today: date
+    groups: dict[StatusGroup, GroupTotal] = field(default_factory=dict)
+    months: list[MonthTotal] = field(default_factory=list)
+    expected: list[InvoiceSummary] = field(default_factory=list)  # not yet due, by due date
+    late: list[InvoiceSummary] = field(default_factory=list)  # most owed first
+
+    @property
+    def owed(self) -> Decimal:
+        return sum((item.schedule.owed for item in self.late), Decimal("0.00"))
+
+    @property
+    def unpaid_late(self) -> list[InvoiceSummary]:
+        return [item for item in self.late if item.schedule.paid_on is None]
+
+    def group(self, group: StatusGroup) -> GroupTotal:
+        return self.groups.get(group, GroupTotal(group, 0, Decimal("0.00")))
+
+
+def _month_start(day: date, months_back: int) -> date:
+    month = day.year * 12 + day.month - 1 - months_back
+    return date(month // 12, month % 12 + 1, 1)
+
+
+def build_dashboard(
+    database: Database, environment: str, *, today: date, rates: RateTable
+) -> Dashboard:
+    board = Dashboard(today=today)
+    here = C.environment == environment
+    first_month = _month_start(today, MONTHS - 1)
+    with database.engine.connect() as connection:
+        counts: dict[StatusGroup, list[int]] = {}
+        for status, count, cents in connection.execute(
+            select(C.status, func.count(), func.coalesce(func.sum(C.total_ttc), 0))
+            .where(here)
+            .group_by(C.status)
+        ):
+            totals = counts.setdefault(status_group(status), [0, 0])
+            totals[0] += int(count)
+            totals[1] += int(cents)
+        board.groups = {
+            group: GroupTotal(group, count, from_cents(cents))
+            for group, (count, cents) in counts.items()
+        }
+        by_month: dict[date, dict[StatusGroup, int]] = {
+            _month_start(today, back): {} for back in range(MONTHS - 1, -1, -1)
+        }
+        month = func.strftime("%Y-%m", C.deposit_date)
+        for label, status, cents in connection.execute(
+            select(month, C.status, func.sum(C.total_ttc))
+            .where(here, C.deposit_date >= first_month)
+            .group_by(month, C.status)
+        ):
+            year, number = (int(part) for part in str(label).split("-"))
+            amounts = by_month.setdefault(date(year, number, 1), {})
+            group = status_group(status)
+            amounts[group] = amounts.get(group, 0) + int(cents)
+    board.months = [
+        MonthTotal(start, {group: from_cents(cents) for group, cents in amounts.items()})
+        for start, amounts in sorted(by_month.items())
+    ]
+    _schedules(database, environment, board, rates)
+    return board
+
+
+def _schedules(database: Database, environment: str, board: Dashboard, rates: RateTable) -> None:
+    """Payment deadlines of the invoices awaiting payment, and of those paid lately."""
+    paid_since = board.today - timedelta(days=PAID_LOOKBACK_DAYS)
+    query = (
+        select(models.Invoice)
+        .where(
+            models.Invoice.environment == environment,
+            (models.Invoice.status.in_(AWAITING_PAYMENT))
+            | (
+                (models.Invoice.status == InvoiceStatus.MISE_EN_PAIEMENT.value)
+                & (models.Invoice.deposit_date >= paid_since)
+            ),
+        )
+        .options(selectinload(models.Invoice.history))
+    )
+    with database.session() as session:
+        summaries = [summarize(row, board.today, rates) for row in session.scalars(query)]
+    board.expected = sorted(
+        (
+            item
+            for item in summaries
+            if item.schedule.due_on is not None
+            and item.schedule.paid_on is None
+            and not item.schedule.is_late
+        ),
+        key=lambda item: (item.schedule.due_on or board.today, item.number),
+    )
+    board.late = sorted(
+        (item for item in summaries if item.schedule.is_late),
+        key=lambda item: (item.schedule.paid_on is not None, -item.schedule.owed),
+    )
