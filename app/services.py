@@ -752,11 +752,8 @@ class Services:
         old = invoice_of(self.database, invoice_id)
         summary = self.invoice_summary(invoice_id)
         environment = self.account_status().effective.value
-        reason = (
-            f" (motif : {summary_comment})"
-            if (summary_comment := self._status_comment(invoice_id))
-            else ""
-        )
+        comment = self._status_comment(invoice_id)
+        reason = f" (motif : {comment})" if comment else ""
         return new_draft_from(
             self.database,
             self.outbox(),
