@@ -253,8 +253,17 @@ class Services:
             if self._demo is None:
                 from app.simulator.server import Simulator, SimulatorConfig
 
-                config = SimulatorConfig(state_file=self.paths.simulator_state_file)
-                self._demo = Simulator(config).start()
+                state_file = self.paths.simulator_state_file
+                fresh = not state_file.exists()
+                config = SimulatorConfig(state_file=state_file)
+                self._demo = Simulator(config)
+                if fresh and self.settings.demo_sample:
+                    from app.simulator.demo_account import seed_demo_account
+
+                    with self._demo.state.lock:
+                        seed_demo_account(self._demo.state)
+                        self._demo.state.save_if_dirty()
+                self._demo.start()
                 log.info("Simulateur de démonstration démarré sur %s", self._demo.base_url)
             return self._demo
 
@@ -792,6 +801,24 @@ class Services:
                 pass  # not kept here: Chorus Pro has it
         with self.chorus_client() as client:
             return download(self.database, client, self.outbox(), invoice_ids, target)
+
+    def export_invoices(self, invoice_ids: list[int], target: Path) -> Path:
+        """« Exporter les résultats »: a CSV for LibreOffice and Excel, written atomically."""
+        import io
+
+        from app.invoices.actions import write_atomically
+        from app.invoices.listing import summaries_of, write_csv
+        from app.payments.rates import RateTable
+
+        buffer = io.StringIO(newline="")
+        summaries = summaries_of(
+            self.database,
+            invoice_ids,
+            today=datetime.now(UTC).date(),
+            rates=RateTable(self.settings.late_interest_rates),
+        )
+        write_csv(summaries, buffer)
+        return write_atomically(target, buffer.getvalue().encode("utf-8"))
 
     def dashboard(self) -> Dashboard:
         from app.invoices.dashboard import build_dashboard

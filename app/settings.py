@@ -29,6 +29,9 @@ class Settings(BaseModel):
     supplier_siret: str | None = Field(None, description="SIRET de votre structure")
     sync_interval_minutes: int = Field(15, ge=1, le=24 * 60, description="Synchronisation (min)")
     hide_rejected_after_days: int = Field(10, ge=0, le=365)
+    demo_sample: bool = Field(
+        True, description="Mode démonstration : un compte fictif avec un an de factures"
+    )
     last_sync: dict[str, str] = Field(
         default_factory=dict, description="Jour de la dernière synchronisation, par environnement"
     )

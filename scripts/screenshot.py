@@ -56,9 +56,51 @@ def main() -> int:
         screen.grabWindow(0).save(str(out / f"{name}-{size}.png"))
 
     def sequence() -> None:
-        for index in range(window.tabs.count()):
-            window.tabs.setCurrentIndex(index)
-            grab(window.tabs.widget(index).objectName())
+        # Demo mode: the first sync imports the demo account's year of invoices.
+        when(lambda: bool(services.settings.last_sync) and not window._syncing, suivi)
+
+    def suivi() -> None:
+        from app.invoices.views import WorkCategory
+
+        synthese = window.synthese
+        window.tabs.setCurrentWidget(synthese)
+        grab("tab_synthese")
+        for row in range(synthese.model.rowCount()):
+            found = synthese.model.row_of(row)
+            if found is not None and found.category is WorkCategory.RECYCLE:
+                synthese.table.selectRow(row)
+        synthese.recycle_selected()
+        synthese.recycle_dialog.move(300, 150)
+        grab("synthese_recycler")
+        synthese.recycle_dialog.reject()
+        window.tabs.setCurrentWidget(window.rechercher)
+        window.rechercher.criteria_button.setChecked(True)
+        grab("tab_rechercher")
+        window.rechercher.criteria_button.setChecked(False)
+        window.tabs.setCurrentWidget(window.tableau_de_bord)
+        when(lambda: window.tableau_de_bord.board is not None, dashboard)
+
+    def dashboard() -> None:
+        board = window.tableau_de_bord
+        grab("tab_tableau_de_bord")
+        board.late_table.selectRow(0)
+        board.claim_button.click()
+        window.claim_dialog.move(250, 120)
+        grab("reclamation")
+        window.claim_dialog.reject()
+        item = board.late_table.item(0, 0)
+        assert item is not None
+        board._follow(item)
+        when(lambda: getattr(window, "history_dialog", None) is not None, history)
+
+    def history() -> None:
+        window.history_dialog.move(250, 150)
+        grab("suivi_traitement")
+        window.history_dialog.reject()
+        others()
+
+    def others() -> None:
+        window.tabs.setCurrentWidget(window.deposer)
         dialog = window.open_account_dialog()
         dialog.move(200, 100)
         grab("account_dialog")

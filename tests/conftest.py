@@ -35,6 +35,10 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.delenv("BORDEREAU_DATABASE_URL", raising=False)
     monkeypatch.setenv(KEYRING_FILE_ENV, str(tmp_path / "keyring.json"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", TEST_KEYRING)
+    # Tests start from an empty platform; those about the demo account turn it back on.
+    settings_file = resolve_paths(data_dir).settings_file
+    settings_file.parent.mkdir(parents=True, exist_ok=True)
+    settings_file.write_text('{"demo_sample": false}', encoding="utf-8")
     previous = keyring.get_keyring()
     keyring.set_keyring(JsonFileKeyring())
     yield data_dir

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.environments import Environment
+from app.domain.money import format_eur
+from app.errors import BordereauError
 from app.services import Services
 from app.version import __version__
 from ui.dialogs.account_dialog import AccountDialog
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
     from app.deposit.history import HistoryLine
     from app.directory.store import Structure
+    from app.invoices.listing import InvoiceSummary
     from app.sync.invoices import SyncReport
     from ui.dialogs.directory_dialog import DirectoryDialog
 
@@ -42,6 +45,44 @@ log = logging.getLogger(__name__)
 
 OUTBOX_RETRY_MS = 2 * 60 * 1000
 FIRST_SYNC_DELAY_MS = 1500  # after the window is shown
+
+
+def deadline_text(summary: InvoiceSummary) -> str:
+    """The payment deadline in one sentence, for « Suivi du traitement »."""
+    schedule = summary.schedule
+
+    def day(value: object) -> str:
+        return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else "—"
+
+    if summary.status in ("BROUILLON", "EN_ATTENTE_ENVOI"):
+        return "Délai de paiement : il commencera quand la facture sera mise à disposition."
+    if schedule.paid_on is not None:
+        text = f"Mise en paiement le {day(schedule.paid_on)}"
+        if schedule.is_late:
+            text += (
+                f", avec {schedule.days_late} jour(s) de retard : "
+                f"{format_eur(schedule.owed)} d'intérêts et d'indemnité vous sont dus."
+            )
+        return text + "."
+    if schedule.rejected:
+        return "Facture rejetée : pas de délai de paiement (une nouvelle facture en ouvre un)."
+    if schedule.suspended:
+        return (
+            "Facture suspendue : le délai de paiement est arrêté ; il repart quand vous la "
+            "complétez."
+        )
+    if schedule.due_on is None:
+        return "Délai de paiement : il commencera à la mise à disposition du destinataire."
+    text = (
+        f"Délai global de paiement : {schedule.deadline_days} jours à compter du "
+        f"{day(schedule.started_on)} — à payer au plus tard le {day(schedule.due_on)}."
+    )
+    if schedule.is_late:
+        text += (
+            f" En retard de {schedule.days_late} jour(s) : {format_eur(schedule.interest)} "
+            f"d'intérêts moratoires et {format_eur(schedule.indemnity)} d'indemnité dus."
+        )
+    return text
 
 
 class MainWindow(QMainWindow):
@@ -74,8 +115,20 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.tableau_de_bord, "&Tableau de bord")
         self.tabs.addTab(self.deposer, "&Déposer")
         self.synthese.deposit_requested.connect(self.show_deposer)
+        self.synthese.draft_requested.connect(self.open_draft)
+        self.synthese.follow_requested.connect(self.follow_invoice)
+        self.synthese.retry_requested.connect(self.resume_outbox)
+        self.synthese.invoices_changed.connect(self.refresh_views)
+        self.rechercher.follow_requested.connect(self.follow_invoice)
+        self.rechercher.view_requested.connect(self.view_invoices)
+        self.rechercher.duplicate_requested.connect(self.duplicate_invoice)
+        self.tableau_de_bord.claim_requested.connect(self.prepare_claim)
+        self.tableau_de_bord.follow_requested.connect(self.follow_invoice)
+        for tab in (self.synthese, self.rechercher, self.deposer):
+            tab.status_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.synchronised.connect(lambda _report: self.refresh_views())
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.deposer.directory_requested.connect(self.open_directory_dialog)
-        self.deposer.status_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.deposer.follow_requested.connect(self.follow_invoice)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -222,7 +275,12 @@ class MainWindow(QMainWindow):
         from app.domain.statuses import status_label
         from app.sync.invoices import needs_attention
 
-        worth = [change for change in report.changes if needs_attention(change.current)]
+        # Only what moved since the user last looked: not the history a first import brings.
+        worth = [
+            change
+            for change in report.changes
+            if change.previous is not None and needs_attention(change.current)
+        ]
         if not worth:
             return
         lines = [
@@ -277,11 +335,88 @@ class MainWindow(QMainWindow):
         self.show_deposer()
         self.deposer.open_files(paths)
 
+    def refresh_views(self) -> None:
+        """The lists read the database again (after a sync, a deposit or an action)."""
+        self.synthese.refresh()
+        self.rechercher.refresh()
+        self.tableau_de_bord.refresh()
+
+    def _tab_shown(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        if current in (self.synthese, self.rechercher, self.tableau_de_bord):
+            current.refresh()
+
+    def open_draft(self, draft_id: int, send: bool = False) -> None:
+        self.show_deposer()
+        self.deposer.open_draft(draft_id)
+        if send:
+            self.deposer.validate_and_send()
+
+    def duplicate_invoice(self, invoice_id: int) -> None:
+        try:
+            draft_id = self.services.duplicate_invoice(invoice_id)
+        except BordereauError as exc:
+            self.statusBar().showMessage(exc.message, 10000)
+            return
+        self.open_draft(draft_id)
+        self.statusBar().showMessage("Copie prête dans Déposer : vérifiez-la avant l'envoi.", 10000)
+
+    def view_invoices(self, invoice_ids: list[int]) -> Worker:
+        """« Visualiser »: the PDF (kept here, else from Chorus Pro) in the system's viewer."""
+        folder = self.services.paths.cache_dir / "apercus"
+        rows = self.services.invoice_views().rows(invoice_ids)
+
+        def fetch(_progress: object) -> list[Path]:
+            from pathlib import Path as _Path
+
+            paths: list[_Path] = []
+            for invoice_id in invoice_ids:
+                number = rows[invoice_id].number if invoice_id in rows else str(invoice_id)
+                target = folder / f"{number.replace('/', '-') or invoice_id}.pdf"
+                paths.append(self.services.download_invoices([invoice_id], target))
+            return paths
+
+        self.statusBar().showMessage("Ouverture de la facture…")
+        worker = Worker(fetch)
+        worker.signals.succeeded.connect(self._open_paths)
+        worker.signals.failed.connect(
+            lambda error: self.statusBar().showMessage(
+                f"Facture indisponible : {getattr(error, 'message', error)}", 10000
+            )
+        )
+        return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _open_paths(self, paths: list[Path]) -> None:
+        self.statusBar().clearMessage()
+        self.opened_paths = paths
+        for path in paths:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def prepare_claim(self, invoice_id: int) -> None:
+        from app.payments.claim import late_payment_facts
+        from ui.dialogs.claim_dialog import ClaimDialog
+
+        try:
+            summary = self.services.invoice_summary(invoice_id)
+        except BordereauError as exc:
+            self.statusBar().showMessage(exc.message, 10000)
+            return
+        self.claim_dialog = ClaimDialog(
+            f"Réclamation — facture {summary.number}", late_payment_facts(summary), self
+        )
+        self.claim_dialog.open()
+
     def follow_invoice(self, invoice_id: int) -> Worker:
-        """« Suivre la facture »: its history, asked to Chorus Pro in the background."""
+        """« Suivi du traitement »: its history, asked to Chorus Pro in the background, and
+        its payment deadline."""
         self.statusBar().showMessage("Lecture de l'historique de la facture…")
-        worker = Worker(lambda _progress: self.services.invoice_history(invoice_id))
-        worker.signals.succeeded.connect(self._show_history)
+
+        def history(_progress: object) -> tuple[list[HistoryLine], InvoiceSummary]:
+            lines = self.services.invoice_history(invoice_id)
+            return lines, self.services.invoice_summary(invoice_id)
+
+        worker = Worker(history)
+        worker.signals.succeeded.connect(lambda found: self._show_history(*found))
         worker.signals.failed.connect(
             lambda error: self.statusBar().showMessage(
                 f"Historique indisponible : {getattr(error, 'message', error)}", 10000
@@ -289,11 +424,16 @@ class MainWindow(QMainWindow):
         )
         return self.workers.start(worker)  # type: ignore[no-any-return]
 
-    def _show_history(self, lines: list[HistoryLine]) -> None:
+    def _show_history(self, lines: list[HistoryLine], summary: InvoiceSummary) -> None:
         from ui.dialogs.history_dialog import HistoryDialog
 
         self.statusBar().clearMessage()
-        self.history_dialog = HistoryDialog("Suivi de la facture", lines, self)
+        self.history_dialog = HistoryDialog(
+            f"Suivi du traitement — facture {summary.number}",
+            lines,
+            self,
+            deadline=deadline_text(summary),
+        )
         self.history_dialog.open()
 
     def open_directory_dialog(self) -> DirectoryDialog:

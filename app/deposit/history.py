@@ -21,6 +21,23 @@ class HistoryLine:
     status: str
     label: str
     comment: str | None
+    actor: str = ""  # who moved it: the supplier, the platform, the buyer, its accountant
+
+
+BY_SUPPLIER = frozenset({"BROUILLON", "EN_ATTENTE_ENVOI", "DEPOSEE", "COMPLETEE"})
+BY_PLATFORM = frozenset({"EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION", "INTERPRETEE_OCR"})
+BY_ACCOUNTANT = frozenset({"MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT"})
+
+
+def actor_of(status: str, recipient: str) -> str:
+    """Chorus Pro's history does not say who acted; each status says it well enough."""
+    if status in BY_SUPPLIER:
+        return "Vous (fournisseur)"
+    if status in BY_PLATFORM:
+        return "Chorus Pro"
+    if status in BY_ACCOUNTANT:
+        return "Comptable public"
+    return recipient or "Destinataire"
 
 
 def history_of(
@@ -32,6 +49,7 @@ def history_of(
         if row is None:
             return []
         chorus_id = row.chorus_invoice_id
+        recipient = row.recipient_name or row.recipient_siret
     if client is not None and chorus_id is not None:
         remember_history(database, invoice_id, client.historique(chorus_id))
     with database.session() as session:
@@ -41,7 +59,14 @@ def history_of(
             .order_by(models.StatusHistory.occurred_at.desc())
         )
         return [
-            HistoryLine(h.occurred_at, h.status, status_label(h.status), h.comment) for h in rows
+            HistoryLine(
+                h.occurred_at,
+                h.status,
+                status_label(h.status),
+                h.comment,
+                h.actor or actor_of(h.status, recipient),
+            )
+            for h in rows
         ]
 
 

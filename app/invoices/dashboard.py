@@ -11,12 +11,12 @@ from sqlalchemy.orm import selectinload
 
 from app.db import models
 from app.db.engine import Database
-from app.domain.money import from_cents
 from app.domain.statuses import InvoiceStatus, StatusGroup
 from app.invoices.listing import InvoiceSummary, summarize
 from app.payments.rates import RateTable
 
 C = models.Invoice.__table__.c
+ZERO = Decimal("0.00")
 MONTHS = 12
 PAID_LOOKBACK_DAYS = 4 * 365  # late interest can be claimed for four years (déchéance)
 AWAITING_PAYMENT = frozenset(
@@ -83,24 +83,21 @@ def build_dashboard(
     here = C.environment == environment
     first_month = _month_start(today, MONTHS - 1)
     with database.engine.connect() as connection:
-        counts: dict[StatusGroup, list[int]] = {}
-        for status, count, cents in connection.execute(
-            select(C.status, func.count(), func.coalesce(func.sum(C.total_ttc), 0))
-            .where(here)
-            .group_by(C.status)
+        # sum() keeps the column's type: the totals come back as Decimal euros.
+        counts: dict[StatusGroup, tuple[int, Decimal]] = {}
+        for status, count, amount in connection.execute(
+            select(C.status, func.count(), func.sum(C.total_ttc)).where(here).group_by(C.status)
         ):
-            totals = counts.setdefault(status_group(status), [0, 0])
-            totals[0] += int(count)
-            totals[1] += int(cents)
+            seen, total = counts.get(status_group(status), (0, ZERO))
+            counts[status_group(status)] = (seen + int(count), total + (amount or ZERO))
         board.groups = {
-            group: GroupTotal(group, count, from_cents(cents))
-            for group, (count, cents) in counts.items()
+            group: GroupTotal(group, count, amount) for group, (count, amount) in counts.items()
         }
-        by_month: dict[date, dict[StatusGroup, int]] = {
+        by_month: dict[date, dict[StatusGroup, Decimal]] = {
             _month_start(today, back): {} for back in range(MONTHS - 1, -1, -1)
         }
         month = func.strftime("%Y-%m", C.deposit_date)
-        for label, status, cents in connection.execute(
+        for label, status, amount in connection.execute(
             select(month, C.status, func.sum(C.total_ttc))
             .where(here, C.deposit_date >= first_month)
             .group_by(month, C.status)
@@ -108,11 +105,8 @@ def build_dashboard(
             year, number = (int(part) for part in str(label).split("-"))
             amounts = by_month.setdefault(date(year, number, 1), {})
             group = status_group(status)
-            amounts[group] = amounts.get(group, 0) + int(cents)
-    board.months = [
-        MonthTotal(start, {group: from_cents(cents) for group, cents in amounts.items()})
-        for start, amounts in sorted(by_month.items())
-    ]
+            amounts[group] = amounts.get(group, ZERO) + (amount or ZERO)
+    board.months = [MonthTotal(start, amounts) for start, amounts in sorted(by_month.items())]
     _schedules(database, environment, board, rates)
     return board
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.money import format_amount
+from app.domain.money import format_eur
 from app.invoices.views import Criteria, InvoiceRow, InvoiceViews, SortKey
 
 PAGE = 200
@@ -45,12 +45,6 @@ def day(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone().date()
     return value.strftime("%d/%m/%Y")
-
-
-def euros(value: object) -> str:
-    from decimal import Decimal
-
-    return format_amount(value, "\u202f") + " €" if isinstance(value, Decimal) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +74,10 @@ COLUMNS: dict[str, Column] = {
         ),
         Column("status", "État courant", lambda r: r.status_label, SortKey.STATUS),
         Column("status_at", "Date de l'état", lambda r: day(r.status_at), SortKey.STATUS_AT),
-        Column("total_ht", "Montant HT", lambda r: euros(r.total_ht), SortKey.TOTAL_HT, True),
-        Column("total_ttc", "Montant TTC", lambda r: euros(r.total_ttc), SortKey.TOTAL_TTC, True),
+        Column("total_ht", "Montant HT", lambda r: format_eur(r.total_ht), SortKey.TOTAL_HT, True),
+        Column(
+            "total_ttc", "Montant TTC", lambda r: format_eur(r.total_ttc), SortKey.TOTAL_TTC, True
+        ),
         Column(
             "engagement",
             "N° d'engagement",
@@ -241,11 +237,12 @@ class ActionDelegate(QStyledItemDelegate):
         if not text:
             return
         button = QStyleOptionButton()
-        button.rect = QRect(option.rect).adjusted(4, 3, -4, -3)  # type: ignore[attr-defined]
+        button.rect = QRect(option.rect).adjusted(4, 3, -4, -3)
         button.text = str(text)
-        button.state = QStyle.StateFlag.State_Enabled  # type: ignore[assignment]
-        style = option.widget.style() if option.widget else QApplication.style()  # type: ignore[attr-defined]
-        style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, option.widget)  # type: ignore[attr-defined]
+        button.state = QStyle.StateFlag.State_Enabled
+        widget = option.widget
+        style = widget.style() if widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, widget)
 
     def editorEvent(
         self,
@@ -260,7 +257,7 @@ class ActionDelegate(QStyledItemDelegate):
             and event.button() == Qt.MouseButton.LeftButton
             and index.data(Qt.ItemDataRole.DisplayRole)
         ):
-            self.clicked.emit(QModelIndex(index))
+            self.clicked.emit(index.model().index(index.row(), index.column()))
             return True
         return False
 
