@@ -756,6 +756,7 @@ class Services:
 
     def replacement_draft(self, invoice_id: int) -> int:
         """After a rejection: a draft copied from the rejected invoice, with the next number."""
+        from app.domain.text import french_date
         from app.invoices.actions import invoice_of, new_draft_from, next_number
 
         old = invoice_of(self.database, invoice_id)
@@ -769,7 +770,8 @@ class Services:
             invoice_id,
             number=next_number(self.database, environment, old.number),
             note=f"Remplace la facture {old.number} rejetée le "
-            f"{_day(summary.status_at)}{reason}. Vérifiez que le PDF porte le nouveau numéro.",
+            f"{french_date(summary.status_at, '—')}{reason}. Vérifiez que le PDF porte le "
+            "nouveau numéro.",
         )
 
     def duplicate_invoice(self, invoice_id: int) -> int:
@@ -955,7 +957,3 @@ def _engagement_required(client: ChorusClient, found: StructureTrouvee, service:
         return False
     parametres = client.consulter_service(found.idStructureCPP, service.id_service).parametres
     return bool(parametres and parametres.numeroEngagement)
-
-
-def _day(value: datetime | None) -> str:
-    return value.astimezone().strftime("%d/%m/%Y") if value else "—"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.environments import Environment
 from app.domain.money import format_eur
+from app.domain.text import french_date
 from app.errors import BordereauError
 from app.services import Services
 from app.version import __version__
@@ -51,8 +52,8 @@ def deadline_text(summary: InvoiceSummary) -> str:
     """The payment deadline in one sentence, for « Suivi du traitement »."""
     schedule = summary.schedule
 
-    def day(value: object) -> str:
-        return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else "—"
+    def day(value: date | None) -> str:
+        return french_date(value, "—")
 
     if summary.status in ("BROUILLON", "EN_ATTENTE_ENVOI"):
         return "Délai de paiement : il commencera quand la facture sera mise à disposition."

@@ -16,6 +16,7 @@ from app.db import models
 from app.db.engine import Database
 from app.domain.money import format_amount
 from app.domain.statuses import status_label
+from app.domain.text import french_date
 from app.payments.deadline import PaymentSchedule, default_deadline_days, payment_schedule
 from app.payments.rates import RateTable
 
@@ -128,14 +129,6 @@ CSV_HEADERS = (
 )
 
 
-def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone().date()
-    return value.strftime("%d/%m/%Y")
-
-
 def _amount(value: Decimal) -> str:
     return format_amount(value, "")
 
@@ -156,13 +149,13 @@ def write_csv(invoices: Iterable[InvoiceSummary], stream: IO[str]) -> None:
                 item.recipient_siret,
                 item.code_service or "",
                 item.engagement_number or "",
-                _day(item.issue_date),
-                _day(item.deposit_date),
+                french_date(item.issue_date),
+                french_date(item.deposit_date),
                 item.status_label,
-                _day(item.status_at),
+                french_date(item.status_at),
                 _amount(item.total_ht),
                 _amount(item.total_ttc),
-                _day(schedule.due_on),
+                french_date(schedule.due_on),
                 str(schedule.days_late) if schedule.days_late else "",
                 _amount(schedule.interest) if schedule.days_late else "",
                 _amount(schedule.indemnity) if schedule.days_late else "",

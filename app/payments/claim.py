@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from app.domain.money import format_eur
+from app.domain.text import french_date
 from app.invoices.listing import InvoiceSummary
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def late_payment_facts(item: InvoiceSummary) -> str:
@@ -22,12 +17,13 @@ def late_payment_facts(item: InvoiceSummary) -> str:
         + (f", service {item.code_service}" if item.code_service else "")
         + ")",
         f"Montant TTC : {format_eur(item.total_ttc)}",
-        f"Déposée sur Chorus Pro le {_day(item.deposit_date)}, mise à disposition le "
-        f"{_day(schedule.started_on)}.",
+        f"Déposée sur Chorus Pro le {french_date(item.deposit_date)}, mise à disposition le "
+        f"{french_date(schedule.started_on)}.",
         f"Délai global de paiement : {schedule.deadline_days} jours, échéance le "
-        f"{_day(schedule.due_on)}.",
+        f"{french_date(schedule.due_on)}.",
         (
-            f"Payée le {_day(schedule.paid_on)}, avec {schedule.days_late} jour(s) de retard."
+            f"Payée le {french_date(schedule.paid_on)}, avec {schedule.days_late} jour(s) "
+            "de retard."
             if schedule.paid_on
             else f"Non payée à ce jour : {schedule.days_late} jour(s) de retard."
         ),

@@ -54,8 +54,10 @@ def test_one_invalid_value_keeps_the_others(
 
 
 def test_save_is_atomic_and_leaves_no_temp_file(tmp_path: Path) -> None:
-    path = tmp_path / "settings.json"
+    folder = tmp_path / "reglages"
+    folder.mkdir()
+    path = folder / "settings.json"
     save_settings(Settings(), path)
     save_settings(Settings(sync_interval_minutes=30), path)
-    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+    assert [p.name for p in folder.iterdir()] == ["settings.json"]
     assert load_settings(path).sync_interval_minutes == 30

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_eur
 from app.domain.statuses import StatusGroup
+from app.domain.text import french_date
 from app.invoices.dashboard import Dashboard
 from app.invoices.listing import InvoiceSummary
 from app.services import Services
@@ -30,10 +29,6 @@ from ui.widgets.month_chart import MonthChart
 from ui.workers import Worker, WorkerPool
 
 SHOWN_ROWS = 200
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 class Card(QFrame):
@@ -225,7 +220,7 @@ class TableauDeBordTab(QWidget):
                 (
                     item.id,
                     [
-                        _day(item.schedule.due_on),
+                        french_date(item.schedule.due_on),
                         item.recipient_name or item.recipient_siret,
                         item.number,
                         format_eur(item.total_ttc),
@@ -246,13 +241,13 @@ class TableauDeBordTab(QWidget):
         return [
             item.number,
             item.recipient_name or item.recipient_siret,
-            _day(schedule.due_on),
+            french_date(schedule.due_on),
             f"{schedule.days_late} j",
             format_eur(item.total_ttc),
             format_eur(schedule.interest),
             format_eur(schedule.indemnity),
             format_eur(schedule.owed),
-            f"payée le {_day(schedule.paid_on)}" if schedule.paid_on else "impayée",
+            f"payée le {french_date(schedule.paid_on)}" if schedule.paid_on else "impayée",
         ]
 
     # --- actions ------------------------------------------------------------------------

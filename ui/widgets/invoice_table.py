@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -32,19 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_eur
+from app.domain.text import french_date
 from app.invoices.views import Criteria, InvoiceRow, InvoiceViews, SortKey
 
 PAGE = 200
 CACHED_PAGES = 40
 Index = QModelIndex | QPersistentModelIndex
-
-
-def day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone().date()
-    return value.strftime("%d/%m/%Y")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +60,17 @@ COLUMNS: dict[str, Column] = {
         Column("recipient", "Destinataire", lambda r: r.recipient, SortKey.RECIPIENT),
         Column("service", "Service", lambda r: r.code_service or "", SortKey.SERVICE),
         Column("number", "Numéro", lambda r: r.number, SortKey.NUMBER),
-        Column("issue_date", "Date", lambda r: day(r.issue_date), SortKey.ISSUE_DATE),
+        Column("issue_date", "Date", lambda r: french_date(r.issue_date), SortKey.ISSUE_DATE),
         Column(
-            "deposit_date", "Date de dépôt", lambda r: day(r.deposit_date), SortKey.DEPOSIT_DATE
+            "deposit_date",
+            "Date de dépôt",
+            lambda r: french_date(r.deposit_date),
+            SortKey.DEPOSIT_DATE,
         ),
         Column("status", "État courant", lambda r: r.status_label, SortKey.STATUS),
-        Column("status_at", "Date de l'état", lambda r: day(r.status_at), SortKey.STATUS_AT),
+        Column(
+            "status_at", "Date de l'état", lambda r: french_date(r.status_at), SortKey.STATUS_AT
+        ),
         Column("total_ht", "Montant HT", lambda r: format_eur(r.total_ht), SortKey.TOTAL_HT, True),
         Column(
             "total_ttc", "Montant TTC", lambda r: format_eur(r.total_ttc), SortKey.TOTAL_TTC, True
