@@ -808,7 +808,7 @@ class Services:
         """« Exporter les résultats »: a CSV for LibreOffice and Excel, written atomically."""
         import io
 
-        from app.invoices.actions import write_atomically
+        from app.files import write_atomically
         from app.invoices.listing import summaries_of, write_csv
         from app.payments.rates import RateTable
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.domain.environments import Environment
+from app.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +80,5 @@ def _settings_keeping_valid_fields(raw: dict[str, Any]) -> Settings:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Atomic write: a crash mid-save leaves the previous file intact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = settings.model_dump(mode="json")
-    fd, tmp_name = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))

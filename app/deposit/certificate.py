@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +11,7 @@ from pathlib import Path
 import pymupdf
 
 from app.domain.money import format_eur
+from app.files import write_atomically
 from app.prefill.parsing import format_date_fr
 
 A4 = pymupdf.paper_rect("a4")
@@ -109,14 +108,9 @@ def write_certificate(facts: DepositFacts, target: Path) -> Path:
             "producer": "Bordereau",
         }
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".certificat-", suffix=".pdf")
-    os.close(handle)
     try:
-        document.save(temporary, garbage=3, deflate=True)
-        os.replace(temporary, target)
+        content = document.tobytes(garbage=3, deflate=True)
     finally:
         document.close()
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    write_atomically(target, content)
     return target

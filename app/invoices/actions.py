@@ -4,9 +4,7 @@ start a new invoice from an old one, download it."""
 from __future__ import annotations
 
 import base64
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +20,7 @@ from app.deposit.mapping import from_row
 from app.deposit.outbox import Outbox, mime_type
 from app.domain.invoice import AttachmentRef, Invoice
 from app.errors import ValidationProblem
+from app.files import write_atomically
 
 TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)(\D*)$")
 
@@ -204,19 +203,6 @@ def new_draft_from(
         assert row is not None
         row.status_comment = note
     return draft_id
-
-
-def write_atomically(target: Path, content: bytes) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".telechargement-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def download(

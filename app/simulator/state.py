@@ -6,9 +6,7 @@ import base64
 import heapq
 import json
 import logging
-import os
 import random
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
@@ -16,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.files import write_atomically
 from app.simulator.faults import FaultPlan
 from app.simulator.seed import (
     DEMO_SUPPLIER_NAME,
@@ -357,15 +356,7 @@ def save_state(state: SimulatorState, path: Path) -> None:
         "drafts": {str(key): value for key, value in state.drafts.items()},
         "fluxes": [_encode(asdict(item)) for item in state.fluxes.values()],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".simulateur-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(payload, stream, ensure_ascii=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
 
 def load_state(state: SimulatorState, path: Path) -> None:
