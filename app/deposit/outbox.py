@@ -45,7 +45,13 @@ from app.db.engine import Database
 from app.deposit.certificate import DepositFacts
 from app.deposit.flux_report import FLUX_PENDING, flux_rejection
 from app.deposit.mapping import from_row, soumettre_request, to_row
-from app.deposit.states import DEPOSIT, DEPOSIT_FLUX, UNFINISHED
+from app.deposit.states import (
+    DEPOSIT,
+    DEPOSIT_FLUX,
+    DRAFT_STATUS,
+    UNFINISHED,
+    WAITING_STATUS,
+)
 from app.domain.invoice import AttachmentRef, Invoice
 from app.domain.money import format_eur
 from app.domain.statuses import status_label
@@ -54,8 +60,6 @@ from app.prefill.intake import chorus_file_name
 
 log = logging.getLogger(__name__)
 
-WAITING_STATUS = "EN_ATTENTE_ENVOI"  # local: queued, or sent with the answer in doubt
-DRAFT_STATUS = "BROUILLON"
 RETRY_AFTER = timedelta(minutes=2)
 FACTURX_SYNTAX: f.SyntaxeFlux = "IN_DP_E2_CII_FACTURX"
 FLUX_POLL_SECONDS = 2.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+WAITING_STATUS = "EN_ATTENTE_ENVOI"  # local: queued, or sent with the answer in doubt
+DRAFT_STATUS = "BROUILLON"
 UNFINISHED = ("pending", "uploading", "uploaded", "submitting", "flux_deposited")
 DEPOSIT = "deposit"  # PDF uploaded, then soumettre
 DEPOSIT_FLUX = "deposit_flux"  # Factur-X through deposer/flux, then its integration report

@@ -13,17 +13,17 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from app.db import models
 from app.db.engine import Database
+from app.deposit.states import DRAFT_STATUS, WAITING_STATUS
 from app.domain.identifiers import STATE_SIRET
 from app.domain.statuses import status_label
 from app.domain.text import fold
 
 INVOICES = models.Invoice.__table__
 C = INVOICES.c
-WAITING_STATUS = "EN_ATTENTE_ENVOI"
 
 
 class WorkCategory(StrEnum):
@@ -52,7 +52,7 @@ _CATEGORY_LABELS = {
     WorkCategory.REJECTED: "Rejetées",
 }
 _CATEGORY_STATUSES = {
-    WorkCategory.DRAFT: ("BROUILLON",),
+    WorkCategory.DRAFT: (DRAFT_STATUS,),
     WorkCategory.WAITING: (WAITING_STATUS,),
     WorkCategory.RECYCLE: ("A_RECYCLER", "EN_ATTENTE_RECYCLAGE_FOURNISSEUR"),
     WorkCategory.SUSPENDED: ("SUSPENDUE", "A_COMPLETER"),
@@ -206,12 +206,18 @@ def _row(values: Any) -> InvoiceRow:
     )
 
 
+def _pending_rejection(hide_before: datetime | None) -> Any:
+    """A rejection stays in the Synthèse until acknowledged (or older than ``hide_before``)."""
+    condition: Any = C.rejection_acknowledged.is_(false())
+    if hide_before is not None:
+        condition = and_(condition, or_(C.status_at.is_(None), C.status_at >= hide_before))
+    return condition
+
+
 def _category_condition(category: WorkCategory, hide_before: datetime | None) -> Any:
     condition: Any = C.status.in_(category.statuses)
     if category is WorkCategory.REJECTED:
-        condition = and_(condition, C.rejection_acknowledged.is_(false()))
-        if hide_before is not None:
-            condition = and_(condition, or_(C.status_at.is_(None), C.status_at >= hide_before))
+        condition = and_(condition, _pending_rejection(hide_before))
     return condition
 
 
@@ -254,16 +260,11 @@ def conditions(environment: str, criteria: Criteria) -> list[Any]:
         wanted = [status for category in criteria.work for status in category.statuses]
         where.append(C.status.in_(wanted))
         if WorkCategory.REJECTED in criteria.work:
-            where.append(_not_a_pending_rejection_excluded(criteria.hide_rejected_before))
+            rejected = WorkCategory.REJECTED.statuses
+            where.append(
+                or_(C.status.not_in(rejected), _pending_rejection(criteria.hide_rejected_before))
+            )
     return where
-
-
-def _not_a_pending_rejection_excluded(hide_before: datetime | None) -> Any:
-    """Rejections count in the Synthèse until acknowledged (or older than ``hide_before``)."""
-    hidden: Any = C.rejection_acknowledged.is_(true())
-    if hide_before is not None:
-        hidden = or_(hidden, C.status_at < hide_before)
-    return or_(C.status != "REJETEE", ~hidden)
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from app.chorus.dates import parse_chorus_date, parse_chorus_datetime
 from app.db import models
 from app.db.engine import Database
 from app.deposit.history import remember_history
-from app.deposit.outbox import DRAFT_STATUS
+from app.deposit.states import DRAFT_STATUS
 from app.domain.enums import ModeDepot, TypeFacture
 
 log = logging.getLogger(__name__)
