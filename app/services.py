@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from app.chorus.client import ChorusClient
     from app.chorus.schemas import StructureTrouvee
+    from app.db import models
     from app.db.engine import Database
     from app.db.migrate import MigrationResult
     from app.deposit.certificate import DepositFacts
@@ -757,40 +758,28 @@ class Services:
     def replacement_draft(self, invoice_id: int) -> int:
         """After a rejection: a draft copied from the rejected invoice, with the next number."""
         from app.domain.text import french_date
-        from app.invoices.actions import invoice_of, new_draft_from, next_number
+        from app.invoices.actions import new_draft_from
 
-        old = invoice_of(self.database, invoice_id)
-        summary = self.invoice_summary(invoice_id)
-        environment = self.account_status().effective.value
-        comment = self._status_comment(invoice_id)
-        reason = f" (motif : {comment})" if comment else ""
-        return new_draft_from(
-            self.database,
-            self.outbox(),
-            invoice_id,
-            number=next_number(self.database, environment, old.number),
-            note=f"Remplace la facture {old.number} rejetée le "
-            f"{french_date(summary.status_at, '—')}{reason}. Vérifiez que le PDF porte le "
-            "nouveau numéro.",
-        )
+        def note(old: models.Invoice) -> str:
+            reason = f" (motif : {old.status_comment})" if old.status_comment else ""
+            return (
+                f"Remplace la facture {old.number} rejetée le "
+                f"{french_date(old.status_at, '—')}{reason}. Vérifiez que le PDF porte le "
+                "nouveau numéro."
+            )
+
+        return new_draft_from(self.database, self.outbox(), invoice_id, note)
 
     def duplicate_invoice(self, invoice_id: int) -> int:
         """« Dupliquer »: a draft copied from the invoice, with the next number."""
-        from app.invoices.actions import invoice_of, new_draft_from, next_number
+        from app.invoices.actions import new_draft_from
 
-        old = invoice_of(self.database, invoice_id)
-        environment = self.account_status().effective.value
         return new_draft_from(
             self.database,
             self.outbox(),
             invoice_id,
-            number=next_number(self.database, environment, old.number),
-            note=f"Copie de la facture {old.number}.",
+            lambda old: f"Copie de la facture {old.number}.",
         )
-
-    def _status_comment(self, invoice_id: int) -> str | None:
-        row = self.invoice_views().row(invoice_id)
-        return row.status_comment if row else None
 
     def download_invoices(self, invoice_ids: list[int], target: Path) -> Path:
         """The PDF of one invoice (or Chorus Pro's ZIP of several) written to ``target``."""

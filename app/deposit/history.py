@@ -108,4 +108,9 @@ def remember_history(
                 )
             seen.add((entry.histoStatutCode, at))
         if answer.statutCourantCode and answer.statutCourantCode != row.status:
-            row.status, row.status_at = answer.statutCourantCode, datetime.now(UTC)
+            # Dated as the platform's history dates it, when the history holds it.
+            row.status = answer.statutCourantCode
+            row.status_at = max(
+                (h.occurred_at for h in row.history if h.status == row.status),
+                default=datetime.now(UTC),
+            )

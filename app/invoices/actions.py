@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -58,17 +58,10 @@ def invoice_of(database: Database, invoice_id: int) -> Invoice:
 
 def _after_action(database: Database, client: ChorusClient, invoice_id: int, chorus_id: int) -> str:
     """The platform's history and current status, written locally; returns the status."""
-    answer = client.historique(chorus_id)
-    remember_history(database, invoice_id, answer)
+    remember_history(database, invoice_id, client.historique(chorus_id))
     with database.session() as session:
         row = session.get(models.Invoice, invoice_id)
         assert row is not None
-        status = answer.statutCourantCode
-        if status and status != row.status:
-            row.status, row.status_at = status, datetime.now(UTC)
-            latest = max(row.history, key=lambda h: h.occurred_at, default=None)
-            if latest is not None and latest.status == status:
-                row.status_at = latest.occurred_at
         return row.status
 
 
@@ -191,17 +184,24 @@ def next_number(database: Database, environment: str, number: str) -> str:
 
 
 def new_draft_from(
-    database: Database, outbox: Outbox, invoice_id: int, *, number: str, note: str
+    database: Database,
+    outbox: Outbox,
+    invoice_id: int,
+    note: Callable[[models.Invoice], str],
 ) -> int:
-    """A draft copied from an invoice (same recipient, references and amounts), with
-    ``number``; ``note`` says where it comes from."""
-    invoice = invoice_of(database, invoice_id)
-    invoice.number = number
+    """A draft copied from an invoice (same recipient, references and amounts) with the next
+    number; ``note`` says, from the old row, where it comes from."""
+    with database.session() as session:
+        row = session.get(models.Invoice, invoice_id)
+        if row is None:
+            raise ValidationProblem("Cette facture n'existe plus.")
+        invoice, text, environment = from_row(row), note(row), row.environment
+    invoice.number = next_number(database, environment, invoice.number)
     draft_id = outbox.save_draft(invoice)
     with database.session() as session:
-        row = session.get(models.Invoice, draft_id)
-        assert row is not None
-        row.status_comment = note
+        draft = session.get(models.Invoice, draft_id)
+        assert draft is not None
+        draft.status_comment = text
     return draft_id
 
 

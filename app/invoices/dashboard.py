@@ -11,12 +11,12 @@ from sqlalchemy.orm import selectinload
 
 from app.db import models
 from app.db.engine import Database
+from app.domain.money import ZERO
 from app.domain.statuses import InvoiceStatus, StatusGroup
 from app.invoices.listing import InvoiceSummary, summarize
 from app.payments.rates import RateTable
 
 C = models.Invoice.__table__.c
-ZERO = Decimal("0.00")
 MONTHS = 12
 PAID_LOOKBACK_DAYS = 4 * 365  # late interest can be claimed for four years (déchéance)
 AWAITING_PAYMENT = frozenset(
@@ -48,7 +48,7 @@ class MonthTotal:
 
     @property
     def total(self) -> Decimal:
-        return sum(self.amounts.values(), Decimal("0.00"))
+        return sum(self.amounts.values(), ZERO)
 
 
 @dataclass(slots=True)
@@ -61,14 +61,14 @@ class Dashboard:
 
     @property
     def owed(self) -> Decimal:
-        return sum((item.schedule.owed for item in self.late), Decimal("0.00"))
+        return sum((item.schedule.owed for item in self.late), ZERO)
 
     @property
     def unpaid_late(self) -> list[InvoiceSummary]:
         return [item for item in self.late if item.schedule.paid_on is None]
 
     def group(self, group: StatusGroup) -> GroupTotal:
-        return self.groups.get(group, GroupTotal(group, 0, Decimal("0.00")))
+        return self.groups.get(group, GroupTotal(group, 0, ZERO))
 
 
 def _month_start(day: date, months_back: int) -> date:
