@@ -31,7 +31,7 @@ from ui.tabs.rechercher import RechercherTab
 from ui.tabs.synthese import SyntheseTab
 from ui.tabs.tableau_de_bord import TableauDeBordTab
 from ui.widgets.demo_banner import DemoBanner
-from ui.workers import Worker, WorkerPool
+from ui.workers import Worker, WorkerPool, error_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         self._notify(report)
 
     def _sync_failed(self, error: object) -> None:
-        message = getattr(error, "message", None) or str(error)
+        message = error_text(error)
         minutes = self.services.settings.sync_interval_minutes
         self.sync_label.setText(f"Synchronisation impossible — nouvel essai dans {minutes} min")
         self.sync_label.setToolTip(message)
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         worker.signals.succeeded.connect(self._outbox_resumed)
         worker.signals.failed.connect(
             lambda error: self.statusBar().showMessage(
-                f"Factures en attente d'envoi : {getattr(error, 'message', error)}", 10000
+                f"Factures en attente d'envoi : {error_text(error)}", 10000
             )
         )
         return self.workers.start(worker)  # type: ignore[no-any-return]
@@ -382,7 +382,7 @@ class MainWindow(QMainWindow):
         worker.signals.succeeded.connect(self._open_paths)
         worker.signals.failed.connect(
             lambda error: self.statusBar().showMessage(
-                f"Facture indisponible : {getattr(error, 'message', error)}", 10000
+                f"Facture indisponible : {error_text(error)}", 10000
             )
         )
         return self.workers.start(worker)  # type: ignore[no-any-return]
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
         worker.signals.succeeded.connect(lambda found: self._show_history(*found))
         worker.signals.failed.connect(
             lambda error: self.statusBar().showMessage(
-                f"Historique indisponible : {getattr(error, 'message', error)}", 10000
+                f"Historique indisponible : {error_text(error)}", 10000
             )
         )
         return self.workers.start(worker)  # type: ignore[no-any-return]

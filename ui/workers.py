@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[str], None]
 
 
+def error_text(error: object) -> str:
+    """What to tell the user of a task's failure: a BordereauError's French message."""
+    return getattr(error, "message", None) or str(error)
+
+
 def _emit(signal: Any, *args: object) -> None:
     """Emit unless the receiving side is gone (the window closed while the task ran)."""
     try:

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
 from app.directory.importer import ImportReport
 from app.directory.rules import Requirement, recipient_rules, structure_requirement
 from app.directory.store import Service, Structure
-from app.errors import BordereauError
 from app.services import Services
-from ui.workers import Worker, WorkerPool
+from ui.workers import Worker, WorkerPool, error_text
 
 TYPING_PAUSE_MS = 120
 BADGES = {
@@ -282,8 +281,7 @@ class DirectoryDialog(QDialog):
 
     def _on_failed(self, error: object) -> None:
         self.progress.setVisible(False)
-        message = error.message if isinstance(error, BordereauError) else str(error)
-        self.status.setText(message)
+        self.status.setText(error_text(error))
 
     def _lookup_online(self) -> None:
         siret = re.sub(r"\D", "", self.query.text())

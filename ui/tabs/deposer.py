@@ -46,7 +46,7 @@ from ui.dialogs.confirm_deposit_dialog import ConfirmDepositDialog
 from ui.widgets.deposit_form import FIELD_LABELS, PREFILL_TARGETS, DepositForm
 from ui.widgets.drop_zone import DropZone, split_pdf_paths
 from ui.widgets.pdf_preview import Highlight, PdfPreviewWidget
-from ui.workers import PrefillWorker, Worker, WorkerPool
+from ui.workers import PrefillWorker, Worker, WorkerPool, error_text
 
 log = logging.getLogger(__name__)
 
@@ -447,7 +447,7 @@ class DeposerTab(QWidget):
             lambda error: self.form.set_supplier(
                 None,
                 "Chorus Pro n'a pas pu être joint : votre structure sera complétée à l'envoi. "
-                f"({getattr(error, 'message', error)})",
+                f"({error_text(error)})",
             )
         )
         self.workers.start(worker)
@@ -680,7 +680,7 @@ class DeposerTab(QWidget):
     def _send_failed(self, error: object) -> None:
         self._end_sending()
         self.form.set_editable(True)
-        message = getattr(error, "message", None) or str(error)
+        message = error_text(error)
         self._show_banner(f"<b>L'envoi n'a pas pu se faire.</b> {message}", "error")
 
     def _show_result(self, invoice: Invoice, outcome: DepositOutcome) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.cadres import SUBMITTABLE_CADRES
 from app.domain.statuses import LOCAL_STATUS_LABELS, STATUS_INFO
-from app.errors import BordereauError
 from app.invoices.views import Criteria, InvoiceRow, RecipientScope
 from app.services import Services
+from ui.actions import tab_action
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import COLUMNS, InvoiceTableModel, InvoiceTableView
 from ui.widgets.money_edit import MoneyEdit
-from ui.workers import Worker, WorkerPool
+from ui.workers import Worker, WorkerPool, error_text
 
 RESULT_COLUMNS = [
     COLUMNS[key]
@@ -246,15 +246,17 @@ class RechercherTab(QWidget):
 
     def _build_actions(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.view_action = self._action("Visualiser", "visualiser", self.view_selected, "Ctrl+O")
-        self.download_action = self._action(
-            "Télécharger…", "telecharger", self.download_selected, "Ctrl+Shift+S"
+        self.view_action = tab_action(
+            self, "Visualiser", "visualiser", self.view_selected, "Ctrl+O"
         )
-        self.duplicate_action = self._action(
-            "Dupliquer", "dupliquer", self.duplicate_selected, "Ctrl+D"
+        self.download_action = tab_action(
+            self, "Télécharger…", "telecharger", self.download_selected, "Ctrl+Shift+S"
         )
-        self.follow_action = self._action(
-            "Suivi du traitement", "suivi_traitement", self.follow_selected, "Ctrl+I"
+        self.duplicate_action = tab_action(
+            self, "Dupliquer", "dupliquer", self.duplicate_selected, "Ctrl+D"
+        )
+        self.follow_action = tab_action(
+            self, "Suivi du traitement", "suivi_traitement", self.follow_selected, "Ctrl+I"
         )
         self.action_buttons: list[QPushButton] = []
         for action in (
@@ -272,15 +274,6 @@ class RechercherTab(QWidget):
         bar.addStretch(1)
         self._selection_changed()
         return bar
-
-    def _action(self, text: str, name: str, slot: object, shortcut: str) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
 
     # --- criteria -----------------------------------------------------------------------
 
@@ -464,5 +457,4 @@ class RechercherTab(QWidget):
         return self.workers.start(worker)  # type: ignore[no-any-return]
 
     def _failed(self, error: object) -> None:
-        message = error.message if isinstance(error, BordereauError) else str(error)
-        self.status_message.emit(message)
+        self.status_message.emit(error_text(error))

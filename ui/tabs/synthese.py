@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +24,7 @@ from app.errors import BordereauError
 from app.invoices.actions import RecycleChange
 from app.invoices.views import Criteria, InvoiceRow, SortKey, WorkCategory
 from app.services import Services
+from ui.actions import tab_action
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import (
     COLUMNS,
@@ -32,7 +32,7 @@ from ui.widgets.invoice_table import (
     InvoiceTableModel,
     InvoiceTableView,
 )
-from ui.workers import Worker, WorkerPool
+from ui.workers import Worker, WorkerPool, error_text
 
 WORK_COLUMNS = [
     COLUMNS[key]
@@ -161,34 +161,26 @@ class SyntheseTab(QWidget):
         bar.addStretch(1)
         return bar
 
-    def _action(self, text: str, name: str, slot: object, shortcut: str | None = None) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> QHBoxLayout:
         self.actions_by_name = {
-            "reprendre": self._action("Reprendre", "reprendre", self.open_selected_draft),
-            "envoyer": self._action("Envoyer…", "envoyer", self.send_selected_draft),
-            "supprimer": self._action(
-                "Supprimer…", "supprimer", self.delete_selected_draft, "Delete"
+            "reprendre": tab_action(self, "Reprendre", "reprendre", self.open_selected_draft),
+            "envoyer": tab_action(self, "Envoyer…", "envoyer", self.send_selected_draft),
+            "supprimer": tab_action(
+                self, "Supprimer…", "supprimer", self.delete_selected_draft, "Delete"
             ),
-            "reessayer": self._action("Réessayer l'envoi", "reessayer", self.retry_requested),
-            "recycler": self._action("Recycler…", "recycler", self.recycle_selected),
-            "completer": self._action("Compléter…", "completer", self.complete_selected),
-            "traiter_rejet": self._action(
-                "Traiter le rejet…", "traiter_rejet", self.treat_rejection_selected
+            "reessayer": tab_action(
+                self, "Réessayer l'envoi", "reessayer", self.retry_requested.emit
             ),
-            "telecharger": self._action(
-                "Télécharger…", "telecharger_synthese", self.download_selected, "Ctrl+Shift+S"
+            "recycler": tab_action(self, "Recycler…", "recycler", self.recycle_selected),
+            "completer": tab_action(self, "Compléter…", "completer", self.complete_selected),
+            "traiter_rejet": tab_action(
+                self, "Traiter le rejet…", "traiter_rejet", self.treat_rejection_selected
             ),
-            "suivi": self._action(
-                "Suivi du traitement", "suivi_synthese", self.follow_selected, "Ctrl+I"
+            "telecharger": tab_action(
+                self, "Télécharger…", "telecharger_synthese", self.download_selected, "Ctrl+Shift+S"
+            ),
+            "suivi": tab_action(
+                self, "Suivi du traitement", "suivi_synthese", self.follow_selected, "Ctrl+I"
             ),
         }
         bar = QHBoxLayout()
@@ -469,7 +461,7 @@ class SyntheseTab(QWidget):
         self._selection_changed()
 
     def _failed(self, error: object) -> None:
-        message = error.message if isinstance(error, BordereauError) else str(error)
+        message = error_text(error)
         self.last_error = message
         box = QMessageBox(QMessageBox.Icon.Warning, "Action impossible", message, parent=self)
         box.setObjectName("erreur_action")
