@@ -308,9 +308,6 @@ class InvoiceViews:
         with self.database.engine.connect() as connection:
             return {values[0]: _row(values) for values in connection.execute(query)}
 
-    def row(self, invoice_id: int) -> InvoiceRow | None:
-        return self.rows([invoice_id]).get(invoice_id)
-
     def work_counts(self, criteria: Criteria) -> dict[WorkCategory, int]:
         """How many invoices each Synthèse category holds (the other criteria applied)."""
         counts = dict.fromkeys(WorkCategory, 0)

@@ -151,12 +151,6 @@ class InvoiceTableModel(QAbstractTableModel):
             self._pages.move_to_end(page_number)
         return page.get(self._ids[row])
 
-    def row_number(self, invoice_id: int) -> int | None:
-        try:
-            return self._ids.index(invoice_id)
-        except ValueError:
-            return None
-
     # --- Qt -----------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
