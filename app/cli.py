@@ -128,6 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
     output = listing.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true", help="CSV pour LibreOffice / Excel")
+    tickets = commands.add_parser(
+        "tickets", help="les sollicitations préparées pour le portail Chorus Pro"
+    ).add_subparsers(dest="tickets_command", required=True)
+    ticket_list = tickets.add_parser("list", help="numéro du portail, statut, titre, facture")
+    ticket_list.add_argument(
+        "--view",
+        choices=["actions_requises", "ouverts", "clotures"],
+        help="comme sur le portail : actions requises, tous (sauf clôturés), clôturés",
+    )
+    ticket_list.add_argument("--search", default="", help="mots à chercher")
+    ticket_list.add_argument("--json", action="store_true")
     directory = commands.add_parser(
         "directory", help="annuaire des structures publiques"
     ).add_subparsers(dest="directory_command", required=True)
@@ -467,6 +478,53 @@ def cmd_invoices_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tickets_list(args: argparse.Namespace) -> int:
+    from app.errors import BordereauError
+    from app.tickets.catalogue import TicketView
+
+    services = _services(args)
+    try:
+        services.open_database()
+        rows = services.ticket_rows(TicketView(args.view) if args.view else None, args.search)
+    except BordereauError as exc:
+        raise CliError(exc.message, EXIT_FAILED) from exc
+    finally:
+        services.close()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": row.id,
+                        "portal_number": row.portal_number,
+                        "status": row.status,
+                        "status_label": row.status_label,
+                        "title": row.title,
+                        "category": row.category,
+                        "subcategory": row.subcategory,
+                        "object_type": row.object_type,
+                        "object_number": row.object_number,
+                        "recipient_siret": row.recipient_siret,
+                        "recipient_name": row.recipient_name,
+                        "created_at": row.created_at.isoformat(),
+                        "updated_at": row.updated_at.isoformat(),
+                    }
+                    for row in rows
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK
+    if not rows:
+        print("Aucune sollicitation.")
+    for row in rows:
+        print(
+            f"{row.portal_number or '(non créée)':<16} {row.status_label:<26} "
+            f"{row.updated_at.astimezone():%d/%m/%Y}  {row.title}"
+        )
+    return EXIT_OK
+
+
 def _platform_call(args: argparse.Namespace, call: Callable[[Services], T]) -> T:
     """One exchange with Chorus Pro; a refusal or an absent platform exits with
     EXIT_WAITING and its French message."""
@@ -636,6 +694,7 @@ COMMANDS = (
     "outbox",
     "sync",
     "invoices",
+    "tickets",
     "directory",
     "account",
 )
@@ -676,6 +735,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ](args)
         if args.command == "invoices":
             return {"list": cmd_invoices_list}[args.invoices_command](args)
+        if args.command == "tickets":
+            return {"list": cmd_tickets_list}[args.tickets_command](args)
         if args.command == "account":
             return {
                 "show": cmd_account_show,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 from pathlib import Path
+from typing import IO, Any
 
 
 def write_atomically(target: Path, content: bytes) -> Path:
@@ -22,3 +24,10 @@ def write_atomically(target: Path, content: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def spreadsheet_csv(stream: IO[str]) -> Any:
+    """A CSV writer whose file LibreOffice and Excel open as it is: UTF-8 with BOM and « ; »
+    (the caller opens ``stream`` with ``newline=""``)."""
+    stream.write("\ufeff")
+    return csv.writer(stream, delimiter=";", lineterminator="\r\n")

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from app.prefill.model import PrefillResult
     from app.simulator.server import Simulator
     from app.sync.invoices import SyncReport
+    from app.tickets.catalogue import TicketStatus, TicketView
+    from app.tickets.store import TicketRecord, TicketRow, TicketStore
+    from app.tickets.templates import Template, TicketDraft, TicketFacts
 
 log = logging.getLogger(__name__)
 
@@ -821,6 +824,143 @@ class Services:
             today=datetime.now(UTC).date(),
             rates=RateTable(self.settings.late_interest_rates),
         )
+
+    # --- sollicitations (support requests for the Chorus Pro portal) -------------------------
+
+    def tickets(self) -> TicketStore:
+        from app.tickets.store import TicketStore
+
+        return TicketStore(self.database, self.account_status().effective.value)
+
+    def ticket_facts(self, invoice_id: int) -> TicketFacts:
+        """What a sollicitation about the invoice can state (dates, amounts, reasons)."""
+        from app.payments.rates import RateTable
+        from app.tickets.facts import invoice_facts
+
+        facts = invoice_facts(
+            self.database,
+            invoice_id,
+            today=datetime.now(UTC).date(),
+            rates=RateTable(self.settings.late_interest_rates),
+        )
+        structure, _services = self.recipient_info(facts.invoice.recipient_siret)
+        if structure is not None:
+            facts = replace(
+                facts,
+                service_required=structure.service_required,
+                engagement_required=structure.engagement_required,
+            )
+        return facts
+
+    def ticket_templates(self, invoice_id: int) -> list[Template]:
+        from app.tickets.templates import templates_for
+
+        return templates_for(self.ticket_facts(invoice_id))
+
+    def ticket_from_invoice(self, invoice_id: int, template: Template) -> int:
+        """A draft sollicitation written from the invoice's facts; files sent with
+        « Compléter » are joined to a « pièces transmises » one."""
+        from app.domain.invoice import AttachmentRef
+        from app.invoices.actions import COMPLETION_ROLE
+        from app.tickets.templates import Template, draft_from
+
+        draft = draft_from(template, self.ticket_facts(invoice_id))
+        files: list[AttachmentRef] = []
+        if template is Template.SUSPENDED_DOCUMENTS:
+            with self.database.session() as session:
+                from app.db import models
+
+                row = session.get(models.Invoice, invoice_id)
+                assert row is not None
+                files = [
+                    AttachmentRef(item.file_name, item.sha256, item.size)
+                    for item in row.attachments
+                    if item.role == COMPLETION_ROLE
+                ]
+        return self.tickets().create(draft, files)
+
+    def new_ticket(self) -> int:
+        """A blank sollicitation with the user's structure filled in."""
+        from app.tickets.templates import TicketDraft
+
+        from sqlalchemy import select
+
+        from app.db import models
+
+        environment = self.account_status().effective
+        try:
+            siret = self.supplier_siret(environment)
+        except ValidationProblem:
+            siret = ""  # no account yet: the user types it
+        with self.database.session() as session:
+            name = session.scalar(
+                select(models.SupplierStructure.name).where(
+                    models.SupplierStructure.environment == environment.value,
+                    models.SupplierStructure.siret == siret,
+                )
+            )
+        return self.tickets().create(TicketDraft(supplier_siret=siret, supplier_name=name or ""))
+
+    def ticket(self, ticket_id: int) -> TicketRecord:
+        return self.tickets().get(ticket_id)
+
+    def save_ticket(self, ticket_id: int, draft: TicketDraft) -> None:
+        self.tickets().update(ticket_id, draft)
+
+    def track_ticket(self, ticket_id: int, portal_number: str, status: TicketStatus) -> None:
+        self.tickets().track(ticket_id, portal_number, status)
+
+    def add_ticket_note(self, ticket_id: int, text: str) -> None:
+        self.tickets().add_note(ticket_id, text)
+
+    def add_ticket_file(self, ticket_id: int, source: Path) -> None:
+        """Keep a copy in the data folder first: the user may move or delete the original."""
+        self.tickets().add_file(ticket_id, self.store_attachment(source))
+
+    def ticket_file_path(self, ticket_id: int, file_id: int) -> Path:
+        from app.domain.invoice import AttachmentRef
+
+        record = self.ticket(ticket_id)
+        item = next((f for f in record.files if f.id == file_id), None)
+        if item is None:
+            raise ValidationProblem("Cette pièce jointe n'existe plus.")
+        return self.attachment_path(AttachmentRef(item.file_name, item.sha256, item.size))
+
+    def remove_ticket_file(self, ticket_id: int, file_id: int) -> None:
+        self.tickets().remove_file(ticket_id, file_id)
+
+    def delete_ticket(self, ticket_id: int) -> None:
+        self.tickets().delete(ticket_id)
+
+    def ticket_rows(self, view: TicketView | None = None, query: str = "") -> list[TicketRow]:
+        return self.tickets().rows(view, query)
+
+    def ticket_counts(self) -> dict[TicketView, int]:
+        return self.tickets().counts()
+
+    def ticket_portal_text(self, ticket_id: int) -> str:
+        from app.tickets.export import portal_text
+
+        return portal_text(self.ticket(ticket_id))
+
+    def export_tickets(self, rows: list[TicketRow], target: Path) -> Path:
+        from app.files import write_atomically
+        from app.tickets.export import csv_bytes
+
+        return write_atomically(target, csv_bytes(rows))
+
+    def export_ticket_letter(self, ticket_id: int, target: Path) -> Path:
+        from app.tickets.export import write_letter
+
+        return write_letter(self.ticket(ticket_id), target, datetime.now(UTC).astimezone().date())
+
+    def support_portal_url(self) -> str:
+        from app.domain.environments import Environment
+        from app.tickets.catalogue import PORTAL_SUPPORT_URL
+
+        environment = self.account_status().effective
+        key = "qualification" if environment is Environment.QUALIFICATION else "production"
+        return PORTAL_SUPPORT_URL[key]
 
     # --- prefill -----------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from app.errors import DatabaseMigrationError, DatabaseTooNewError
 log = logging.getLogger(__name__)
 
 # The newest revision under migrations/versions; a test checks it against Alembic's head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 5
 

@@ -191,7 +191,7 @@ class Attachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(20))  # "principale" | "complementaire"
+    role: Mapped[str] = mapped_column(String(20))  # "principale" | "complementaire" | "completer"
     file_name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
@@ -238,3 +238,90 @@ class OutboxEntry(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Ticket(Base):
+    """A « sollicitation » prepared here for the Chorus Pro support portal, and its follow-up.
+
+    The API cannot create one (chorus-api.md §2.19): the user pastes it into the portal, then
+    notes here the number the portal gave (CPROCS…) and how it goes."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_env_status", "environment", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    environment: Mapped[str] = mapped_column(String(20))
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoices.id", ondelete="SET NULL"), index=True
+    )
+    template: Mapped[str | None] = mapped_column(String(30))
+    category: Mapped[str] = mapped_column(String(100), default="")
+    subcategory: Mapped[str] = mapped_column(String(100), default="")
+    object_type: Mapped[str] = mapped_column(String(60), default="")
+    object_number: Mapped[str] = mapped_column(String(60), default="")
+    supplier_siret: Mapped[str] = mapped_column(String(14), default="")
+    supplier_name: Mapped[str] = mapped_column(String(200), default="")
+    supplier_service: Mapped[str] = mapped_column(String(100), default="")
+    recipient_siret: Mapped[str] = mapped_column(String(14), default="")
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    portal_number: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(30), default="BROUILLON")
+    status_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    notes: Mapped[list[TicketNote]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", order_by="TicketNote.at"
+    )
+    attachments: Mapped[list[TicketAttachment]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", order_by="TicketAttachment.id"
+    )
+
+
+class TicketNote(Base):
+    """One line of a ticket's activity: a status change or what the user wrote down."""
+
+    __tablename__ = "ticket_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10), default="note")  # "note" | "status"
+    text: Mapped[str] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="notes")
+
+
+class TicketAttachment(Base):
+    """A file to join to the sollicitation; the bytes live in the data dir under their sha256."""
+
+    __tablename__ = "ticket_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments")
+
+
+def ticket_search_text(row: Ticket) -> str:
+    parts = (
+        row.portal_number,
+        row.title,
+        row.object_number,
+        row.recipient_name,
+        row.recipient_siret,
+        row.description,
+    )
+    return fold(" ".join(part for part in parts if part))
+
+
+@event.listens_for(Ticket, "before_insert")
+@event.listens_for(Ticket, "before_update")
+def _keep_ticket_search_text(_mapper: object, _connection: object, row: Ticket) -> None:
+    row.search_text = ticket_search_text(row)

@@ -19,3 +19,25 @@ def french_date(value: date | datetime | None, empty: str = "") -> str:
     if isinstance(value, datetime):
         value = value.astimezone().date()
     return value.strftime("%d/%m/%Y")
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_long_date(value: date) -> str:
+    """« 1er mars 2026 », « 22 novembre 2026 »: the date at the head of a letter."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"

@@ -94,6 +94,9 @@ def recycle(
     return _after_action(database, client, invoice_id, chorus_id)
 
 
+COMPLETION_ROLE = "completer"  # a file sent with « Compléter », after the deposit
+
+
 def complete(
     database: Database,
     client: ChorusClient,
@@ -131,7 +134,7 @@ def complete(
         for attachment in attachments:
             row.attachments.append(
                 models.Attachment(
-                    role="complementaire",
+                    role=COMPLETION_ROLE,
                     file_name=attachment.file_name,
                     sha256=attachment.sha256,
                     size=attachment.size,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.db import models
 from app.db.engine import Database
 from app.domain.money import format_amount
+from app.files import spreadsheet_csv
 from app.domain.statuses import status_label
 from app.domain.text import french_date
 from app.payments.deadline import PaymentSchedule, default_deadline_days, payment_schedule
@@ -136,8 +136,7 @@ def _amount(value: Decimal) -> str:
 def write_csv(invoices: Iterable[InvoiceSummary], stream: IO[str]) -> None:
     """CSV that LibreOffice and Excel open as they are: UTF-8 with BOM, « ; », French
     decimals and dates (the caller opens ``stream`` with ``newline=""``)."""
-    stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    writer = spreadsheet_csv(stream)
     writer.writerow(CSV_HEADERS)
     for item in invoices:
         schedule = item.schedule

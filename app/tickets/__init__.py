@@ -1,0 +1,1 @@
+"""Sollicitations: support requests prepared for the Chorus Pro portal, and their follow-up."""
