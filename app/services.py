@@ -881,11 +881,10 @@ class Services:
 
     def new_ticket(self) -> int:
         """A blank sollicitation with the user's structure filled in."""
-        from app.tickets.templates import TicketDraft
-
         from sqlalchemy import select
 
         from app.db import models
+        from app.tickets.templates import TicketDraft
 
         environment = self.account_status().effective
         try:

@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 from app.db import models
 from app.db.engine import Database
 from app.domain.money import format_amount
-from app.files import spreadsheet_csv
 from app.domain.statuses import status_label
 from app.domain.text import french_date
+from app.files import spreadsheet_csv
 from app.payments.deadline import PaymentSchedule, default_deadline_days, payment_schedule
 from app.payments.rates import RateTable
 

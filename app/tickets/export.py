@@ -187,7 +187,8 @@ def letter_pdf(record: TicketRecord, today: date) -> bytes:
                 "producer": "Bordereau",
             }
         )
-        return document.tobytes(garbage=3, deflate=True)
+        content: bytes = document.tobytes(garbage=3, deflate=True)
+        return content
     finally:
         document.close()
 

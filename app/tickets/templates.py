@@ -123,8 +123,7 @@ def _invoice_reference(facts: TicketFacts) -> str:
     invoice = facts.invoice
     issued = f" du {french_date(invoice.issue_date)}" if invoice.issue_date else ""
     return (
-        f"facture n° {invoice.number}{issued}, d'un montant de "
-        f"{format_eur(invoice.total_ttc)} TTC"
+        f"facture n° {invoice.number}{issued}, d'un montant de {format_eur(invoice.total_ttc)} TTC"
     )
 
 
@@ -289,9 +288,7 @@ def _suspended_documents(facts: TicketFacts) -> TicketDraft:
             f"{french_date(facts.completion.on)} en transmettant :\n{files}{comment}"
         )
     else:
-        sent = (
-            "Vous trouverez en pièces jointes de cette sollicitation les documents demandés."
-        )
+        sent = "Vous trouverez en pièces jointes de cette sollicitation les documents demandés."
     request = (
         "Pourriez-vous nous confirmer que ces éléments permettent de reprendre le traitement de "
         "la facture ? Le délai de paiement reprend à la réception des pièces (article R.2192-29 "

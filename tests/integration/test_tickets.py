@@ -67,7 +67,9 @@ def add_invoice(
             deposit_date=history[0][1],
         )
         for event, day, text in history:
-            row.history.append(models.StatusHistory(status=event, occurred_at=at(day), comment=text))
+            row.history.append(
+                models.StatusHistory(status=event, occurred_at=at(day), comment=text)
+            )
         session.add(row)
         session.flush()
         return row.id
@@ -111,7 +113,9 @@ def test_late_payment_template_states_the_facts_to_the_cent(services: Services) 
         "R.2192-36",
     ):
         assert fact in text
-    assert text.startswith("Madame, Monsieur,") and text.rstrip().endswith(f"SIRET {SUPPLIER_SIRET}")
+    assert text.startswith("Madame, Monsieur,") and text.rstrip().endswith(
+        f"SIRET {SUPPLIER_SIRET}"
+    )
     assert record.status is TicketStatus.DRAFT
 
 
@@ -215,7 +219,9 @@ def test_suspended_invoice_lists_the_documents_sent(services: Services) -> None:
 
 def test_routing_request_goes_to_the_public_entity(services: Services) -> None:
     invoice_id = add_invoice(services, "F2026-060", [("BROUILLON", date(2026, 11, 2), None)])
-    draft = services.ticket(services.ticket_from_invoice(invoice_id, Template.ROUTING_REQUEST)).draft
+    draft = services.ticket(
+        services.ticket_from_invoice(invoice_id, Template.ROUTING_REQUEST)
+    ).draft
     assert draft.subcategory == TO_PUBLIC_ENTITY
     assert draft.recipient_siret == COMMUNE
     assert "le code service à indiquer" in draft.description
