@@ -843,6 +843,9 @@ class Services:
             today=datetime.now(UTC).date(),
             rates=RateTable(self.settings.late_interest_rates),
         )
+        if not facts.supplier_siret:  # imported from the portal: the account's structure
+            siret, name = self._supplier_identity()
+            facts = replace(facts, supplier_siret=siret, supplier_name=name)
         structure, _services = self.recipient_info(facts.invoice.recipient_siret)
         if structure is not None:
             facts = replace(
@@ -881,16 +884,22 @@ class Services:
 
     def new_ticket(self) -> int:
         """A blank sollicitation with the user's structure filled in."""
+        from app.tickets.templates import TicketDraft
+
+        siret, name = self._supplier_identity()
+        return self.tickets().create(TicketDraft(supplier_siret=siret, supplier_name=name))
+
+    def _supplier_identity(self) -> tuple[str, str]:
+        """The account's SIRET and the name Chorus Pro gave it (empty when not known)."""
         from sqlalchemy import select
 
         from app.db import models
-        from app.tickets.templates import TicketDraft
 
         environment = self.account_status().effective
         try:
             siret = self.supplier_siret(environment)
         except ValidationProblem:
-            siret = ""  # no account yet: the user types it
+            return "", ""  # no account yet: the user types it
         with self.database.session() as session:
             name = session.scalar(
                 select(models.SupplierStructure.name).where(
@@ -898,7 +907,12 @@ class Services:
                     models.SupplierStructure.siret == siret,
                 )
             )
-        return self.tickets().create(TicketDraft(supplier_siret=siret, supplier_name=name or ""))
+        if not name:
+            try:
+                name = self.supplier_profile().name  # asked once per session
+            except BordereauError:
+                name = ""  # offline: the user types it
+        return siret, name
 
     def ticket(self, ticket_id: int) -> TicketRecord:
         return self.tickets().get(ticket_id)

@@ -85,9 +85,16 @@ def main() -> int:
         grab("tab_tableau_de_bord")
         board.late_table.selectRow(0)
         board.claim_button.click()
-        window.claim_dialog.move(250, 120)
-        grab("reclamation")
-        window.claim_dialog.reject()
+        tickets = window.sollicitations
+        assert tickets is not None
+        tickets.setGeometry(40, 20, min(width - 80, 1240), height - 60)
+        grab("sollicitation_retard")
+        tickets.portal_edit.setText("CPROCS0031415")
+        tickets.save_tracking()
+        tickets.note_edit.setText("Le service comptable confirme le mandatement sous 15 jours.")
+        tickets.add_note()
+        grab("sollicitations_window")
+        tickets.close()
         item = board.late_table.item(0, 0)
         assert item is not None
         board._follow(item)

@@ -1,4 +1,5 @@
-"""Actions of a tab: a name for tests, a shortcut that works while the tab has the focus."""
+"""Actions of a tab: a name for tests, a shortcut that works while the tab has the focus; the
+menu of sollicitations an invoice can start."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QWidget
+
+from app.errors import BordereauError
+from app.services import Services
 
 
 def tab_action(
@@ -24,3 +28,35 @@ def tab_action(
     action.triggered.connect(slot)
     owner.addAction(action)
     return action
+
+
+def ticket_menu(
+    owner: QWidget,
+    services: Services,
+    current_invoice: Callable[[], int | None],
+    chosen: Callable[[int, str], object],
+) -> QMenu:
+    """« Sollicitation » ▸ the templates that fit the selected invoice, each one click away."""
+    menu = QMenu("Écrire une &sollicitation", owner)
+    menu.setObjectName("menu_sollicitation")
+
+    def fill() -> None:
+        menu.clear()
+        invoice_id = current_invoice()
+        if invoice_id is None:
+            menu.addAction("Choisissez une facture").setEnabled(False)
+            return
+        try:
+            templates = services.ticket_templates(invoice_id)
+        except BordereauError as exc:
+            menu.addAction(exc.message).setEnabled(False)
+            return
+        for template in templates:
+            action = menu.addAction(template.label + "…")
+            action.setObjectName(f"sollicitation_{template.value}")
+            action.triggered.connect(
+                lambda _checked=False, value=template.value: chosen(invoice_id, value)
+            )
+
+    menu.aboutToShow.connect(fill)
+    return menu

@@ -6,7 +6,7 @@ import logging
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSystemTrayIcon,
     QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from app.invoices.listing import InvoiceSummary
     from app.sync.invoices import SyncReport
     from ui.dialogs.directory_dialog import DirectoryDialog
+    from ui.windows.sollicitations import SollicitationsWindow
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,7 @@ class MainWindow(QMainWindow):
         self.rechercher = RechercherTab(services)
         self.tableau_de_bord = TableauDeBordTab(services)
         self.deposer = DeposerTab(services)
+        self.sollicitations: SollicitationsWindow | None = None
         self.tabs.addTab(self.synthese, "&Synthèse")
         self.tabs.addTab(self.rechercher, "&Rechercher")
         self.tabs.addTab(self.tableau_de_bord, "&Tableau de bord")
@@ -123,6 +126,8 @@ class MainWindow(QMainWindow):
         self.rechercher.follow_requested.connect(self.follow_invoice)
         self.rechercher.view_requested.connect(self.view_invoices)
         self.rechercher.duplicate_requested.connect(self.duplicate_invoice)
+        self.rechercher.ticket_requested.connect(self.create_ticket)
+        self.synthese.ticket_requested.connect(self.create_ticket)
         self.tableau_de_bord.claim_requested.connect(self.prepare_claim)
         self.tableau_de_bord.follow_requested.connect(self.follow_invoice)
         for tab in (self.synthese, self.rechercher, self.deposer):
@@ -183,12 +188,26 @@ class MainWindow(QMainWindow):
         synchronise.setShortcut(QKeySequence.StandardKey.Refresh)
         synchronise.triggered.connect(self.synchronise)
         file_menu.addAction(synchronise)
+        tickets = QAction("S&ollicitations…", self)
+        tickets.setObjectName("action_sollicitations")
+        tickets.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        tickets.setToolTip("Préparer et suivre vos demandes au support Chorus Pro (Ctrl+Maj+L)")
+        tickets.triggered.connect(lambda: self.open_sollicitations())
+        file_menu.addAction(tickets)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setObjectName("action_quitter")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        toolbar = QToolBar("Barre d'outils", self)
+        toolbar.setObjectName("barre_outils")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (deposit, synchronise, tickets):
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
 
         account_menu = menu_bar.addMenu("&Compte")
         account = QAction("&Compte Chorus Pro…", self)
@@ -225,6 +244,8 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.sollicitations is not None:
+            self.sollicitations.close()  # writes what was being typed
         self.services.settings.window_geometry = bytes(
             self.saveGeometry().toBase64().data()
         ).decode("ascii")
@@ -393,19 +414,43 @@ class MainWindow(QMainWindow):
         for path in paths:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def prepare_claim(self, invoice_id: int) -> None:
-        from app.payments.claim import late_payment_facts
-        from ui.dialogs.claim_dialog import ClaimDialog
+    def prepare_claim(self, invoice_id: int) -> int | None:
+        """« Préparer une réclamation » (dashboard): a late-payment sollicitation."""
+        from app.tickets.templates import Template
+
+        return self.create_ticket(invoice_id, Template.LATE_PAYMENT.value)
+
+    def create_ticket(self, invoice_id: int, template: str) -> int | None:
+        """A sollicitation written from the invoice, shown in the Sollicitations window."""
+        from app.tickets.templates import Template
 
         try:
-            summary = self.services.invoice_summary(invoice_id)
+            ticket_id = self.services.ticket_from_invoice(invoice_id, Template(template))
         except BordereauError as exc:
-            self.statusBar().showMessage(exc.message, 10000)
-            return
-        self.claim_dialog = ClaimDialog(
-            f"Réclamation — facture {summary.number}", late_payment_facts(summary), self
-        )
-        self.claim_dialog.open()
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, "Sollicitation impossible", exc.message, parent=self
+            )
+            box.setObjectName("erreur_sollicitation")
+            box.open()
+            self.ticket_error_box = box
+            return None
+        self.open_sollicitations(ticket_id)
+        return ticket_id
+
+    def open_sollicitations(self, ticket_id: int | None = None) -> SollicitationsWindow:
+        from ui.windows.sollicitations import SollicitationsWindow
+
+        if self.sollicitations is None:
+            self.sollicitations = SollicitationsWindow(self.services)
+        window = self.sollicitations
+        if ticket_id is not None:
+            window.select_ticket(ticket_id)
+        else:
+            window.reload()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def follow_invoice(self, invoice_id: int) -> Worker:
         """« Suivi du traitement »: its history, asked to Chorus Pro in the background, and

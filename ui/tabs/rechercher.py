@@ -27,7 +27,7 @@ from app.domain.cadres import SUBMITTABLE_CADRES
 from app.domain.statuses import LOCAL_STATUS_LABELS, STATUS_INFO
 from app.invoices.views import Criteria, InvoiceRow, RecipientScope
 from app.services import Services
-from ui.actions import tab_action
+from ui.actions import tab_action, ticket_menu
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import COLUMNS, InvoiceTableModel, InvoiceTableView
 from ui.widgets.money_edit import MoneyEdit
@@ -63,6 +63,7 @@ class RechercherTab(QWidget):
     view_requested = Signal(list)  # invoice ids to open
     duplicate_requested = Signal(int)
     status_message = Signal(str)
+    ticket_requested = Signal(int, str)  # invoice id, template: « Écrire une sollicitation »
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -271,6 +272,13 @@ class RechercherTab(QWidget):
             button.setToolTip(action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
             self.action_buttons.append(button)
             bar.addWidget(button)
+        self.ticket_menu = ticket_menu(
+            self, self.services, self._single_selected_id, self.ticket_requested.emit
+        )
+        self.ticket_button = QPushButton("Sollicitation")
+        self.ticket_button.setObjectName("bouton_sollicitation")
+        self.ticket_button.setMenu(self.ticket_menu)
+        bar.addWidget(self.ticket_button)
         bar.addStretch(1)
         self._selection_changed()
         return bar
@@ -374,6 +382,11 @@ class RechercherTab(QWidget):
             strict=True,
         ):
             button.setEnabled(action.isEnabled())
+        self.ticket_button.setEnabled(selected == 1)
+
+    def _single_selected_id(self) -> int | None:
+        ids = self.table.selected_ids()
+        return ids[0] if len(ids) == 1 else None
 
     def _double_clicked(self, index: QModelIndex) -> None:
         self.follow_requested.emit(self.model.invoice_id(index.row()))
@@ -389,6 +402,9 @@ class RechercherTab(QWidget):
             self.follow_action,
         ):
             menu.addAction(action)
+        if self.ticket_button.isEnabled():
+            menu.addSeparator()
+            menu.addMenu(self.ticket_menu)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     def selected_rows(self) -> list[InvoiceRow]:

@@ -24,7 +24,7 @@ from app.errors import BordereauError
 from app.invoices.actions import RecycleChange
 from app.invoices.views import Criteria, InvoiceRow, SortKey, WorkCategory
 from app.services import Services
-from ui.actions import tab_action
+from ui.actions import tab_action, ticket_menu
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import (
     COLUMNS,
@@ -67,6 +67,7 @@ class SyntheseTab(QWidget):
     retry_requested = Signal()
     invoices_changed = Signal()
     status_message = Signal(str)
+    ticket_requested = Signal(int, str)  # invoice id, template: « Écrire une sollicitation »
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,6 +192,13 @@ class SyntheseTab(QWidget):
             button.clicked.connect(action.trigger)
             self.action_buttons[name] = button
             bar.addWidget(button)
+        self.ticket_menu = ticket_menu(
+            self, self.services, self._current_id, self.ticket_requested.emit
+        )
+        self.ticket_button = QPushButton("Sollicitation")
+        self.ticket_button.setObjectName("bouton_sollicitation")
+        self.ticket_button.setMenu(self.ticket_menu)
+        bar.addWidget(self.ticket_button)
         bar.addStretch(1)
         self._selection_changed()
         return bar
@@ -252,6 +260,10 @@ class SyntheseTab(QWidget):
     def current_row(self) -> InvoiceRow | None:
         return self.table.current_row()
 
+    def _current_id(self) -> int | None:
+        row = self.current_row()
+        return row.id if row else None
+
     def _selection_changed(self, *_args: object) -> None:
         if not hasattr(self, "table"):
             return
@@ -275,6 +287,7 @@ class SyntheseTab(QWidget):
             button.setEnabled(enabled)
             # Only what applies to the selected invoice is shown (all when none is selected).
             button.setVisible(row is None or allowed[name])
+        self.ticket_button.setEnabled(row is not None)
 
     def _action_clicked(self, index: QModelIndex) -> None:
         self.table.selectRow(index.row())
@@ -302,6 +315,8 @@ class SyntheseTab(QWidget):
         for action in self.actions_by_name.values():
             if action.isEnabled():
                 menu.addAction(action)
+        menu.addSeparator()
+        menu.addMenu(self.ticket_menu)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     def open_selected_draft(self) -> None:

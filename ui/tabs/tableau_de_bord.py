@@ -85,7 +85,7 @@ def _fill(table: QTableWidget, rows: list[tuple[int, list[str]]]) -> None:
 
 
 class TableauDeBordTab(QWidget):
-    claim_requested = Signal(int)  # invoice id: « Préparer une réclamation »
+    claim_requested = Signal(int)  # invoice id: a « Retard de paiement » sollicitation
     follow_requested = Signal(int)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
