@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -17,7 +18,17 @@ def _version_from_pyproject() -> str:
     return match.group(1)
 
 
+def _frozen_version() -> str | None:
+    """A PyInstaller build carries the version its spec read from pyproject.toml."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    stamp = Path(bundle) / "VERSION" if bundle else None
+    return stamp.read_text("utf-8").strip() if stamp and stamp.exists() else None
+
+
 def get_version() -> str:
+    frozen = _frozen_version()
+    if frozen:
+        return frozen
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import sys
+from pathlib import Path
 from typing import Any
 
 from app.prefill.model import Word
@@ -26,6 +28,21 @@ def has_usable_text(words: list[Word]) -> bool:
     return characters >= MIN_TEXT_CHARACTERS and letters >= characters * 0.5
 
 
+def bundled_tesseract() -> Path | None:
+    """The Tesseract an installer put beside the frozen app (``tesseract/`` on Windows,
+    ``Contents/Resources/tesseract/bin`` on macOS); None elsewhere: the system's is used."""
+    if not getattr(sys, "frozen", False):
+        return None
+    app_dir = Path(sys.executable).resolve().parent
+    for candidate in (
+        app_dir / "tesseract" / "tesseract.exe",
+        app_dir.parent / "Resources" / "tesseract" / "bin" / "tesseract",
+    ):
+        if candidate.exists():
+            return candidate
+    return None
+
+
 def ocr_page(pdf_path: str, index: int) -> list[Word]:
     """Render one page at 300 dpi and read it with Tesseract (``fra``), in points.
 
@@ -36,6 +53,9 @@ def ocr_page(pdf_path: str, index: int) -> list[Word]:
     import pytesseract
     from PIL import Image
 
+    bundled = bundled_tesseract()
+    if bundled is not None:  # Windows and macOS installers ship Tesseract beside the app
+        pytesseract.pytesseract.tesseract_cmd = str(bundled)
     with pymupdf.open(pdf_path) as document:
         pixmap = document[index].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY)
         image = Image.open(io.BytesIO(pixmap.tobytes("png")))

@@ -1,0 +1,178 @@
+"""The Linux installers, built for real and the frozen program smoke-tested (issue 9):
+`packaging/build-linux` makes the PyInstaller bundle, the portable archive and the .deb;
+the frozen program then runs with a temporary data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.db.migrate import SCHEMA_HEAD
+from tests.conftest import CORPUS_SAMPLES, REPO_ROOT
+from tests.support.invoice_factory import write_fixtures
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux") or shutil.which("dpkg-deb") is None,
+        reason="the Linux installers are built on Debian or Ubuntu",
+    ),
+]
+
+VERSION = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+DIST = REPO_ROOT / "build" / "dist"
+
+
+@pytest.fixture(scope="module")
+def built() -> Iterator[Path]:
+    result = subprocess.run(
+        [str(REPO_ROOT / "packaging" / "build-linux")],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env={**os.environ, "PYTHON": sys.executable},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    yield DIST
+
+
+@pytest.fixture
+def frozen_env(tmp_path: Path) -> dict[str, str]:
+    """A clean environment: the frozen program knows nothing of the test keyring."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("BORDEREAU_", "PYTHON", "KEYRING"))
+    }
+    env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path / "home"))
+    return env
+
+
+def run(program: Path, *args: str, env: dict[str, str], timeout: int = 180) -> str:
+    result = subprocess.run(
+        [str(program), *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_frozen_program_works_from_a_fresh_data_dir(
+    built: Path, frozen_env: dict[str, str], tmp_path: Path
+) -> None:
+    program = built / "bordereau" / "bordereau"
+    data = tmp_path / "donnees"
+    assert run(program, "--version", env=frozen_env).strip() == f"Bordereau {VERSION}"
+
+    # prefill on a text PDF, then on a scan: Tesseract runs from the frozen OCR pool
+    truth = json.loads((CORPUS_SAMPLES / "inv_101_003.truth.json").read_text("utf-8"))
+    text = json.loads(
+        run(
+            program,
+            "--data-dir",
+            str(data),
+            "prefill",
+            "--json",
+            str(CORPUS_SAMPLES / "inv_101_003.pdf"),
+            env=frozen_env,
+        )
+    )
+    assert text["invoice_number"] == truth["invoice_number"] and not text["scanned"]
+    samples = write_fixtures(tmp_path / "factures", count=1, scans=1, facturx=1, seed=7)
+    scan = next(path for path in samples if path.stem.endswith("_scan"))
+    scan_truth = json.loads(scan.with_suffix(".truth.json").read_text("utf-8"))
+    scanned = json.loads(
+        run(program, "--data-dir", str(data), "prefill", "--json", str(scan), env=frozen_env)
+    )
+    assert scanned["scanned"] is True
+    assert scanned["total_ttc"] == scan_truth["total_ttc"]
+    facturx = next(path for path in samples if path.stem.endswith("_facturx"))
+    embedded = json.loads(
+        run(program, "--data-dir", str(data), "prefill", "--json", str(facturx), env=frozen_env)
+    )
+    assert (
+        embedded["invoice_number"]
+        == json.loads(facturx.with_suffix(".truth.json").read_text("utf-8"))["invoice_number"]
+    )
+
+    # the window, offscreen; the database is created at first start
+    ready = run(program, "--data-dir", str(data), "gui", "--exit-when-ready", env=frozen_env)
+    assert ready.startswith("ready ")
+    databases = list(data.rglob("bordereau.sqlite3"))
+    assert len(databases) == 1
+    with sqlite3.connect(databases[0]) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            SCHEMA_HEAD,
+        )
+
+    # the keyring backend resolves, or the app says clearly that there is none
+    account = json.loads(
+        run(program, "--data-dir", str(data), "account", "show", "--json", env=frozen_env)
+    )
+    assert account["keyring"]
+    assert account["keyring_problem"] is None or "trousseau" in account["keyring_problem"]
+
+
+def test_frozen_program_upgrades_an_old_database(
+    built: Path, frozen_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Alembic's migration scripts ship in the bundle: a first-version database is upgraded."""
+    program = built / "bordereau" / "bordereau"
+    old = REPO_ROOT / "tests" / "fixtures" / "db" / "schema-0001.sqlite3"
+    database = tmp_path / "ancienne.sqlite3"
+    shutil.copy(old, database)
+    run(
+        program,
+        "--data-dir",
+        str(tmp_path / "donnees"),
+        "--database-url",
+        f"sqlite:///{database}",
+        "gui",
+        "--exit-when-ready",
+        env=frozen_env,
+    )
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            SCHEMA_HEAD,
+        )
+        assert connection.execute("SELECT count(*) FROM tickets").fetchone() == (0,)
+
+
+def test_deb_and_portable_archive(built: Path, tmp_path: Path, frozen_env: dict[str, str]) -> None:
+    arch = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    deb = built / f"bordereau_{VERSION}_{arch}.deb"
+    depends = subprocess.run(
+        ["dpkg-deb", "--field", str(deb), "Depends"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "tesseract-ocr-fra" in depends and "tesseract-ocr," in depends
+    contents = subprocess.run(
+        ["dpkg-deb", "--contents", str(deb)], capture_output=True, text=True, check=True
+    ).stdout
+    for path in (
+        "./usr/bin/bordereau -> /opt/bordereau/bordereau",
+        "./usr/share/applications/bordereau.desktop",
+        "./usr/share/icons/hicolor/scalable/apps/bordereau.svg",
+        "./opt/bordereau/_internal/app/db/migrations/versions/0003_tickets.py",
+    ):
+        assert path in contents, path
+    unpacked = tmp_path / "racine"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(unpacked)], check=True)
+    entry = (unpacked / "usr/share/applications/bordereau.desktop").read_text("utf-8")
+    assert "MimeType=application/pdf;" in entry and "Exec=bordereau gui %F" in entry
+    program = unpacked / "opt" / "bordereau" / "bordereau"
+    assert run(program, "--version", env=frozen_env).strip() == f"Bordereau {VERSION}"
+    archive = built / f"bordereau-{VERSION}-linux-{arch}.tar.gz"
+    listing = subprocess.run(
+        ["tar", "-tzf", str(archive)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "bordereau/bordereau\n" in listing
