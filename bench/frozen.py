@@ -19,7 +19,14 @@ BUNDLE = Path(__file__).resolve().parent.parent / "build" / "dist" / "bordereau"
 
 
 def size_on_disk(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    """Bytes of the files themselves (PyInstaller's symlinks point inside the bundle)."""
+    total = 0
+    for directory, _folders, files in os.walk(folder):  # does not follow symlinks
+        for name in files:
+            path = Path(directory, name)
+            if not path.is_symlink():
+                total += path.stat().st_size
+    return total
 
 
 def main() -> int:
