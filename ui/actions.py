@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from app.errors import BordereauError
 from app.services import Services
@@ -60,3 +60,16 @@ def ticket_menu(
 
     menu.aboutToShow.connect(fill)
     return menu
+
+
+def ticket_button(
+    owner: QWidget,
+    services: Services,
+    current_invoice: Callable[[], int | None],
+    chosen: Callable[[int, str], object],
+) -> QPushButton:
+    """« Sollicitation ▾ » for a tab's button bar; its menu also serves the context menu."""
+    button = QPushButton("Sollicitation", owner)
+    button.setObjectName("bouton_sollicitation")
+    button.setMenu(ticket_menu(owner, services, current_invoice, chosen))
+    return button

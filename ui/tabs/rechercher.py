@@ -27,7 +27,7 @@ from app.domain.cadres import SUBMITTABLE_CADRES
 from app.domain.statuses import LOCAL_STATUS_LABELS, STATUS_INFO
 from app.invoices.views import Criteria, InvoiceRow, RecipientScope
 from app.services import Services
-from ui.actions import tab_action, ticket_menu
+from ui.actions import tab_action, ticket_button
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import COLUMNS, InvoiceTableModel, InvoiceTableView
 from ui.widgets.money_edit import MoneyEdit
@@ -272,12 +272,10 @@ class RechercherTab(QWidget):
             button.setToolTip(action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
             self.action_buttons.append(button)
             bar.addWidget(button)
-        self.ticket_menu = ticket_menu(
+        self.ticket_button = ticket_button(
             self, self.services, self._single_selected_id, self.ticket_requested.emit
         )
-        self.ticket_button = QPushButton("Sollicitation")
-        self.ticket_button.setObjectName("bouton_sollicitation")
-        self.ticket_button.setMenu(self.ticket_menu)
+        self.ticket_menu = self.ticket_button.menu()
         bar.addWidget(self.ticket_button)
         bar.addStretch(1)
         self._selection_changed()

@@ -24,7 +24,7 @@ from app.errors import BordereauError
 from app.invoices.actions import RecycleChange
 from app.invoices.views import Criteria, InvoiceRow, SortKey, WorkCategory
 from app.services import Services
-from ui.actions import tab_action, ticket_menu
+from ui.actions import tab_action, ticket_button
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import (
     COLUMNS,
@@ -192,12 +192,10 @@ class SyntheseTab(QWidget):
             button.clicked.connect(action.trigger)
             self.action_buttons[name] = button
             bar.addWidget(button)
-        self.ticket_menu = ticket_menu(
+        self.ticket_button = ticket_button(
             self, self.services, self._current_id, self.ticket_requested.emit
         )
-        self.ticket_button = QPushButton("Sollicitation")
-        self.ticket_button.setObjectName("bouton_sollicitation")
-        self.ticket_button.setMenu(self.ticket_menu)
+        self.ticket_menu = self.ticket_button.menu()
         bar.addWidget(self.ticket_button)
         bar.addStretch(1)
         self._selection_changed()
