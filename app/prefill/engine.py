@@ -15,7 +15,7 @@ from app.prefill.facturx_reader import embedded_xml, read_facturx
 from app.prefill.intake import open_invoice
 from app.prefill.layout import rows_from_words
 from app.prefill.model import FIELD_NAMES, Field, PrefillResult, Row, Word
-from app.prefill.pages import has_usable_text, ocr_page, text_layer_words
+from app.prefill.pages import OcrUnavailableError, has_usable_text, ocr_page, text_layer_words
 
 MAX_PAGES = 3  # what Chorus Pro's own recognition reads
 LABELS = {
@@ -92,7 +92,11 @@ def _ocr_pages(
         for index, job in list(pending.items()):
             job.wait(0.1)
             if job.ready():
-                words.extend(job.get())
+                try:
+                    words.extend(job.get())
+                except OcrUnavailableError:
+                    ocr.terminate()  # the other pages would fail the same way
+                    raise
                 del pending[index]
                 done += 1
                 progress(
@@ -105,9 +109,10 @@ def _warn_missing(result: PrefillResult) -> None:
     for name, label in LABELS.items():
         found = result.fields.get(name)
         if found is None or found.value is None:
-            result.warnings.append(f"Bordereau n'a pas trouvé {label} : saisissez-le.")
+            pronoun = "la" if label.startswith("la ") else "le"
+            result.field_warnings.append(f"Bordereau n'a pas trouvé {label} : saisissez-{pronoun}.")
         elif found.confidence < LOW_CONFIDENCE:
-            result.warnings.append(f"Vérifiez {label} : la lecture est incertaine.")
+            result.field_warnings.append(f"Vérifiez {label} : la lecture est incertaine.")
 
 
 def prefill(
@@ -149,9 +154,12 @@ def prefill(
         intake.document.close()
     own_pool = ocr is None and bool(to_ocr)
     pool = ocr or OcrPool()
+    ocr_problem: OcrUnavailableError | None = None
     try:
         if to_ocr:
             words.extend(_ocr_pages(path, to_ocr, pool, report, is_cancelled))
+    except OcrUnavailableError as exc:
+        ocr_problem = exc  # the PDF can still be sent: the user types what OCR would have read
     finally:
         if own_pool:
             pool.close()
@@ -165,7 +173,9 @@ def prefill(
     result.text = "\n".join(row.text for row in rows)
     report(0.92, "Recherche des champs")
     fill_from_rows(result, rows, own_siret=own_siret, today=today or date.today())
-    if to_ocr:
+    if ocr_problem is not None:
+        result.warnings.insert(0, f"{ocr_problem.message} Saisissez les champs vous-même.")
+    elif to_ocr:
         result.warnings.insert(
             0,
             "Cette facture est une image (numérisation) : Bordereau l'a lue par "

@@ -99,7 +99,8 @@ class Field:
 @dataclass(slots=True)
 class PrefillResult:
     fields: dict[str, Field] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the whole document
+    field_warnings: list[str] = field(default_factory=list)  # a field missing or uncertain
     pages_read: int = 0
     scanned: bool = False
     suggested_file_name: str | None = None
@@ -115,6 +116,6 @@ class PrefillResult:
         data["fields"] = {
             name: self.fields[name].as_json() for name in FIELD_NAMES if name in self.fields
         }
-        data["warnings"] = list(self.warnings)
+        data["warnings"] = self.warnings + self.field_warnings
         data["scanned"] = self.scanned
         return data

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.errors import EnvironmentProblem
 from app.prefill.model import Word
 
 OCR_DPI = 300
@@ -28,6 +29,49 @@ def has_usable_text(words: list[Word]) -> bool:
     return characters >= MIN_TEXT_CHARACTERS and letters >= characters * 0.5
 
 
+class OcrUnavailableError(EnvironmentProblem):
+    """Tesseract, or its French data, is not usable on this computer. Raised in the OCR
+    worker process, so it must pickle: the message is its only positional argument."""
+
+    title = "Lecture optique indisponible"
+
+
+def tesseract_install_hint() -> str:
+    if bundled_tesseract_expected():
+        return "Réinstallez Bordereau : son installateur contient Tesseract et le français."
+    if sys.platform.startswith("linux"):
+        return (
+            "Pour l'installer : sudo apt-get install tesseract-ocr tesseract-ocr-fra "
+            "(ou les paquets équivalents de votre distribution)."
+        )
+    return "Installez Tesseract avec les données du français, puis relancez Bordereau."
+
+
+def ocr_unavailable(error: Exception) -> OcrUnavailableError:
+    """The French explanation for a Tesseract failure (``pytesseract`` raises exceptions
+    that do not even cross the process pool: their constructors take no message)."""
+    detail = str(getattr(error, "message", "") or error).strip()
+    lowered = detail.lower()
+    if "traineddata" in lowered or ("load" in lowered and "language" in lowered):
+        message = (
+            "Lecture optique impossible : les données du français de Tesseract sont absentes. "
+            + tesseract_install_hint()
+        )
+    elif type(error).__name__ == "TesseractNotFoundError":
+        message = (
+            "Lecture optique impossible : le logiciel Tesseract n'est pas installé. "
+            + tesseract_install_hint()
+        )
+    else:
+        message = "La lecture optique de cette page a échoué (Tesseract a signalé une erreur)."
+    return OcrUnavailableError(message, details=detail or None)
+
+
+def bundled_tesseract_expected() -> bool:
+    """Windows and macOS installers ship Tesseract; the Linux packages depend on the system's."""
+    return bool(getattr(sys, "frozen", False)) and sys.platform in {"win32", "darwin"}
+
+
 def bundled_tesseract() -> Path | None:
     """The Tesseract an installer put beside the frozen app (``tesseract/`` on Windows,
     ``Contents/Resources/tesseract/bin`` on macOS); None elsewhere: the system's is used."""
@@ -43,6 +87,13 @@ def bundled_tesseract() -> Path | None:
     return None
 
 
+def bundled_tessdata(tesseract: Path) -> Path:
+    """``tessdata`` beside ``tesseract.exe`` (Windows), ``share/tessdata`` beside ``bin``
+    (macOS), as the installer scripts in ``packaging/`` lay them out."""
+    beside = tesseract.parent / "tessdata"
+    return beside if beside.is_dir() else tesseract.parent.parent / "share" / "tessdata"
+
+
 def ocr_page(pdf_path: str, index: int) -> list[Word]:
     """Render one page at 300 dpi and read it with Tesseract (``fra``), in points.
 
@@ -56,10 +107,14 @@ def ocr_page(pdf_path: str, index: int) -> list[Word]:
     bundled = bundled_tesseract()
     if bundled is not None:  # Windows and macOS installers ship Tesseract beside the app
         pytesseract.pytesseract.tesseract_cmd = str(bundled)
+        os.environ.setdefault("TESSDATA_PREFIX", str(bundled_tessdata(bundled)))
     with pymupdf.open(pdf_path) as document:
         pixmap = document[index].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY)
         image = Image.open(io.BytesIO(pixmap.tobytes("png")))
-    data = pytesseract.image_to_data(image, lang="fra", output_type=pytesseract.Output.DICT)
+    try:
+        data = pytesseract.image_to_data(image, lang="fra", output_type=pytesseract.Output.DICT)
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError) as exc:
+        raise ocr_unavailable(exc) from None
     scale = 72 / OCR_DPI
     boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]] = []
     for position, text in enumerate(data["text"]):

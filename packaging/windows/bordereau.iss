@@ -36,7 +36,11 @@ Name: "fr"; MessagesFile: "compiler:Languages\French.isl"
 
 [Files]
 Source: "..\..\build\dist\bordereau\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion
-Source: "{#TesseractDir}\*"; DestDir: "{app}\tesseract"; Flags: recursesubdirs ignoreversion
+; Tesseract: the program, its DLLs and configs, but only the French, English and script data
+Source: "{#TesseractDir}\*"; DestDir: "{app}\tesseract"; Excludes: "*.traineddata,doc\*,*.html"; Flags: recursesubdirs ignoreversion
+Source: "{#TesseractDir}\tessdata\fra.traineddata"; DestDir: "{app}\tesseract\tessdata"; Flags: ignoreversion
+Source: "{#TesseractDir}\tessdata\eng.traineddata"; DestDir: "{app}\tesseract\tessdata"; Flags: ignoreversion
+Source: "{#TesseractDir}\tessdata\osd.traineddata"; DestDir: "{app}\tesseract\tessdata"; Flags: ignoreversion
 
 [Icons]
 Name: "{group}\Bordereau"; Filename: "{app}\bordereau.exe"; Parameters: "gui"

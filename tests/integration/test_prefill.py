@@ -166,7 +166,7 @@ def test_missing_fields_are_warned_not_invented(tmp_path: Path) -> None:
     sparse.write_bytes(_pdf(text="Bonjour, voici un document sans montant ni numéro."))
     result = prefill(sparse)
     assert result.value("total_ttc") is None and result.value("buyer_siret") is None
-    assert any("total TTC" in warning for warning in result.warnings)
+    assert any("total TTC" in warning for warning in result.field_warnings)
 
 
 def test_ocr_can_be_cancelled(fixtures: Path) -> None:
@@ -225,3 +225,47 @@ def test_cli_prints_the_truth_keys_and_exit_codes(
     )
     assert done.returncode == 2 and done.stdout == ""
     assert "n'est pas un PDF" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("broken_setup", "explanation"),
+    [
+        ("no_french_data", "les données du français de Tesseract sont absentes"),
+        ("no_tesseract", "le logiciel Tesseract n'est pas installé"),
+    ],
+)
+def test_a_scan_without_usable_tesseract_is_kept_with_a_french_explanation(
+    broken_setup: str,
+    explanation: str,
+    fixtures: Path,
+    tmp_path: Path,
+    bordereau_cmd: list[str],
+    subprocess_env: dict[str, str],
+) -> None:
+    """The worker's Tesseract error crosses the process pool as a French message; the scan
+    is still usable: the user types its fields."""
+    scan = next(fixtures.glob("*_scan.pdf"))
+    env = dict(subprocess_env)
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    if broken_setup == "no_french_data":
+        env["TESSDATA_PREFIX"] = str(empty)
+    else:
+        env["PATH"] = str(empty)
+    done = subprocess.run(
+        [*bordereau_cmd, "prefill", str(scan), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    output = json.loads(done.stdout)
+    first = output["warnings"][0]
+    assert first.startswith(f"Lecture optique impossible : {explanation}.")
+    assert "sudo apt-get install tesseract-ocr tesseract-ocr-fra" in first
+    assert output["scanned"] is True
+    assert all(output[name] is None for name in ("invoice_number", "total_ttc", "buyer_siret"))
+    assert "Bordereau n'a pas trouvé la date de facture : saisissez-la." in output["warnings"]

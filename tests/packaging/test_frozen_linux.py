@@ -96,6 +96,14 @@ def test_frozen_program_works_from_a_fresh_data_dir(
     )
     assert scanned["scanned"] is True
     assert scanned["total_ttc"] == scan_truth["total_ttc"]
+    # without the French data, the worker's error crosses the frozen pool as a French notice
+    (tmp_path / "tessdata_vide").mkdir()
+    no_french = {**frozen_env, "TESSDATA_PREFIX": str(tmp_path / "tessdata_vide")}
+    unread = json.loads(
+        run(program, "--data-dir", str(data), "prefill", "--json", str(scan), env=no_french)
+    )
+    assert unread["warnings"][0].startswith("Lecture optique impossible : les données du français")
+    assert unread["total_ttc"] is None
     facturx = next(path for path in samples if path.stem.endswith("_facturx"))
     embedded = json.loads(
         run(program, "--data-dir", str(data), "prefill", "--json", str(facturx), env=frozen_env)

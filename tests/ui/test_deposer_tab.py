@@ -267,3 +267,28 @@ def test_a_recipient_chosen_first_applies_to_the_next_invoice(
     form = window.deposer.form
     assert form.recipient_siret.text() == BREST and form.service_code() == "CULTURE"
     assert form.recipient_name.text() == "COMMUNE DE BREST"
+
+
+def test_a_scan_is_kept_when_tesseract_lacks_french(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No OCR: the scan is not refused; the banner says why and how to fix it, and the
+    fields are open for typing."""
+    empty = tmp_path / "tessdata_vide"
+    empty.mkdir()
+    monkeypatch.setenv("TESSDATA_PREFIX", str(empty))  # the OCR workers start after this
+    scan = tmp_path / "scan.pdf"
+    with pymupdf.open(TEXT_INVOICE) as source, pymupdf.open() as image_only:
+        for page in source:
+            copy = image_only.new_page(width=page.rect.width, height=page.rect.height)
+            copy.insert_image(copy.rect, pixmap=page.get_pixmap(dpi=100))
+        image_only.save(scan)
+    tab = window.deposer
+    window.show_deposer()
+    drop(tab.drop_zone, scan)
+    wait_filled(qtbot, window)
+    assert tab.stack.currentWidget() is tab.edit_page and tab.current_path == scan
+    assert tab.banner.isVisible()
+    assert "Lecture optique impossible" in tab.banner.text()
+    assert "tesseract-ocr-fra" in tab.banner.text()
+    assert not tab.form.number.isReadOnly() and tab.form.number.text() == ""

@@ -6,6 +6,7 @@ result. Reading, checking online and sending run on the thread pool; the window 
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -384,9 +385,7 @@ class DeposerTab(QWidget):
             self.pending_recipient = None
             self.set_recipient(structure, code)
         self._show_highlights(result)
-        if result.warnings:
-            self._show_banner("<br>".join(result.warnings), "warning")
-        self.run_checks()
+        self.run_checks()  # the banner: what the reading says of the document, then the checks
         self.status_message.emit("Facture lue : vérifiez les champs puis envoyez-la.")
 
     def _prefill_failed(self, error: object) -> None:
@@ -487,10 +486,15 @@ class DeposerTab(QWidget):
         return self.issues
 
     def _show_issues(self, issues: list[Issue]) -> None:
+        """Field issues go beside their fields; the banner keeps the reading's notes on the
+        whole document (a scan, OCR unavailable, a renamed file) and the other issues."""
         elsewhere = self.form.show_issues(issues)
-        if elsewhere:
+        notes = self.prefill_result.warnings if self.prefill_result is not None else []
+        lines = [html.escape(note, quote=False) for note in notes]
+        lines += [f"• {html.escape(issue.message, quote=False)}" for issue in elsewhere]
+        if lines:
             kind = "error" if blocking(elsewhere) else "warning"
-            self._show_banner("<br>".join(f"• {i.message}" for i in elsewhere), kind)
+            self._show_banner("<br>".join(lines), kind)
         else:
             self.banner.setVisible(False)
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -106,6 +107,9 @@ def _vat_rate(ht: Decimal, tva: Decimal) -> Decimal:
     return (tva / ht * 100).quantize(Decimal("0.1")) if ht else Decimal(0)
 
 
+QWIDGETSIZE_MAX = (1 << 24) - 1
+
+
 class FieldBox(QWidget):
     """A form widget with its issue written under it."""
 
@@ -115,7 +119,14 @@ class FieldBox(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(widget)
+        # The box takes the row's width, so its message wraps at the row's edge, not at a
+        # narrow date's; a widget that would not have grown keeps its own width.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        grows = widget.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Expanding
+        if grows and widget.maximumWidth() == QWIDGETSIZE_MAX:
+            layout.addWidget(widget)
+        else:
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setVisible(False)
