@@ -15,13 +15,16 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.db import models
+from app.deposit.supplier import Choice, SupplierProfile
 from app.domain.enums import TypeFacture
 from app.domain.identifiers import STATE_SIRET
+from app.domain.invoice import Invoice, Supplier
 from app.services import Services
 from app.simulator.seed import siret_for
 from tests.conftest import CORPUS_SAMPLES
 from ui.dialogs.confirm_deposit_dialog import ConfirmDepositDialog
 from ui.main_window import MainWindow
+from ui.widgets.deposit_form import DepositForm
 
 CORPUS = CORPUS_SAMPLES
 TEXT_INVOICE = CORPUS / "inv_101_003.pdf"
@@ -292,3 +295,33 @@ def test_a_scan_is_kept_when_tesseract_lacks_french(
     assert "Lecture optique impossible" in tab.banner.text()
     assert "tesseract-ocr-fra" in tab.banner.text()
     assert not tab.form.number.isReadOnly() and tab.form.number.text() == ""
+
+
+def test_a_draft_keeps_its_supplier_service_and_account_whenever_the_profile_arrives(
+    qtbot: QtBot,
+) -> None:
+    """A draft opened before Chorus Pro answered (or offline) keeps its supplier service and
+    bank account; when the profile comes, they are the ones selected, not the defaults."""
+    profile = SupplierProfile(
+        siret="81234567600017",
+        name="ATELIER MARTIN",
+        id_structure_cpp=9001,
+        services=[Choice(501, "Atelier"), Choice(502, "Formations")],
+        bank_accounts=[Choice(77001, "Compte courant"), Choice(77002, "Compte pro")],
+    )
+    form = DepositForm()
+    qtbot.addWidget(form)
+    draft = Invoice(supplier=Supplier(id_service=502, bank_account_id=77002))
+    form.set_invoice(draft)
+    assert form.invoice().supplier.id_service == 502  # saved as it was, profile or not
+    form.set_supplier(None, "Chorus Pro n'a pas pu être joint.")
+    assert form.invoice().supplier.bank_account_id == 77002
+    form.set_supplier(profile)
+    assert form.supplier_service.currentText() == "Formations"
+    assert form.supplier_bank.currentText() == "Compte pro"
+    form.set_supplier(profile)  # the cached profile, applied again: the draft's choice stays
+    assert form.invoice().supplier.bank_account_id == 77002
+
+    form.set_invoice(Invoice())  # a new invoice: no service, the first account
+    assert form.invoice().supplier.id_service is None
+    assert form.invoice().supplier.bank_account_id == 77001

@@ -166,6 +166,10 @@ class DepositForm(QWidget):
         self._recipient_services: list[Service] = []
         self._main: AttachmentRef | None = None
         self._others: list[AttachmentRef] = []
+        # The invoice's own supplier service and bank account, kept until the profile's
+        # choices arrive (a draft may open before Chorus Pro answers, or offline).
+        self._wanted_supplier = Supplier()
+        self._supplier_choices_loaded = False
         self.store_attachment: Callable[[Path, str | None, str | None], AttachmentRef] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 8, 0)
@@ -580,10 +584,21 @@ class DepositForm(QWidget):
             self._fill_choices(
                 self.supplier_bank, "Celles de votre structure", profile.bank_accounts
             )
-            if profile.bank_accounts:
-                self.supplier_bank.setCurrentIndex(1)
+            self._supplier_choices_loaded = True
+            self._select_supplier_choices()
         finally:
             self._loading = False
+
+    def _select_supplier_choices(self) -> None:
+        """The invoice's service and account; for a new invoice, the first account."""
+        wanted = self._wanted_supplier
+        self.supplier_service.setCurrentIndex(
+            max(self.supplier_service.findData(wanted.id_service), 0)
+        )
+        bank = self.supplier_bank.findData(wanted.bank_account_id)
+        if wanted.bank_account_id is None or bank < 0:
+            bank = 1 if self.supplier_bank.count() > 1 else 0
+        self.supplier_bank.setCurrentIndex(bank)
 
     @staticmethod
     def _fill_choices(combo: QComboBox, none_label: str, choices: Iterable[object]) -> None:
@@ -686,13 +701,9 @@ class DepositForm(QWidget):
             )
             self._show_attachments()
             self.comment.setPlainText(invoice.comment or "")
-            self.supplier_service.setCurrentIndex(
-                max(self.supplier_service.findData(invoice.supplier.id_service), 0)
-            )
-            if invoice.supplier.bank_account_id is not None:
-                self.supplier_bank.setCurrentIndex(
-                    max(self.supplier_bank.findData(invoice.supplier.bank_account_id), 0)
-                )
+            self._wanted_supplier = invoice.supplier
+            if self._supplier_choices_loaded:
+                self._select_supplier_choices()
             for box in self.boxes.values():
                 box.show_issues([])
                 box.mark_for_checking(None)
@@ -737,9 +748,13 @@ class DepositForm(QWidget):
                 code_service=self.service_code(),
                 name=self.recipient_name.text() if self.recipient_name.text() != "—" else None,
             ),
-            supplier=Supplier(
-                id_service=self.supplier_service.currentData(),
-                bank_account_id=self.supplier_bank.currentData(),
+            supplier=(
+                Supplier(
+                    id_service=self.supplier_service.currentData(),
+                    bank_account_id=self.supplier_bank.currentData(),
+                )
+                if self._supplier_choices_loaded
+                else self._wanted_supplier
             ),
             framework=Framework(
                 self._cadre(),
