@@ -587,10 +587,11 @@ class Services:
         environment = self.account_status().effective
         siret = self.supplier_siret(environment)
         try:
-            name = self.supplier_profile().name
+            profile = self.supplier_profile()
+            seller = Seller(siret, profile.name, profile.vat_number)
         except BordereauError:
-            name = siret
-        xml = cii_invoice(invoice, Seller(siret, name))
+            seller = Seller(siret, siret)
+        xml = cii_invoice(invoice, seller)
         content = embed_facturx(self.attachment_path(main).read_bytes(), xml)
         stem = Path(main.file_name).stem[:36]
         with tempfile.TemporaryDirectory() as folder:

@@ -21,6 +21,7 @@ class SupplierProfile:
     id_structure_cpp: int
     services: list[Choice] = field(default_factory=list)  # active services only
     bank_accounts: list[Choice] = field(default_factory=list)
+    vat_number: str | None = None  # numeroTVA of the structure's record, when Chorus Pro has one
 
 
 def fetch_supplier_profile(client: ChorusClient, siret: str) -> SupplierProfile:
@@ -43,6 +44,13 @@ def fetch_supplier_profile(client: ChorusClient, siret: str) -> SupplierProfile:
         )
         for item in client.coordonnees_bancaires(structure.idStructureCPP).listeCoordonneeBancaire
     ]
+    record = client.consulter_structure(structure.idStructureCPP).informationGenerales
+    vat_number = record.numeroTVA if record is not None and record.numeroTVA else None
     return SupplierProfile(
-        siret, structure.designationStructure or siret, structure.idStructureCPP, services, banks
+        siret,
+        structure.designationStructure or siret,
+        structure.idStructureCPP,
+        services,
+        banks,
+        vat_number=vat_number,
     )

@@ -34,3 +34,11 @@ def siret_problem(value: str) -> str | None:
 
 def is_valid_vat(value: str) -> bool:
     return bool(_tva.is_valid(value))
+
+
+def vat_number_of(siret: str) -> str | None:
+    """The French intra-community VAT number derived from a SIRET's SIREN (FR + key + SIREN),
+    or None when the SIRET is not valid."""
+    if not is_valid_siret(siret):
+        return None
+    return f"FR{_siret.to_tva(normalize_siret(siret))}"

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.domain.identifiers import vat_number_of
 from app.files import write_atomically
 from app.simulator.faults import FaultPlan
 from app.simulator.seed import (
@@ -192,6 +193,7 @@ class SimulatorState:
             "LYON",
             public=False,
             address="12 rue de Marseille",
+            vat_number=vat_number_of(self.config.supplier_siret),
             services=[],
         )
         self.password_expires_at = self.clock.now() + PASSWORD_LIFETIME

@@ -11,12 +11,14 @@ from decimal import Decimal
 
 import pytest
 from facturx import get_xml_from_pdf, xml_check_xsd
+from lxml import etree
 from sqlalchemy import select
 
 from app.db import models
 from app.deposit.facturx_writer import FacturxError, Seller, cii_invoice, embed_facturx
 from app.deposit.flux_report import FLUX_PENDING, explain
 from app.domain.enums import TypeFacture, TypeTva
+from app.domain.identifiers import vat_number_of
 from app.domain.invoice import Invoice, Recipient, References, Totals, VatLine
 from app.services import Services
 from app.simulator.flux import read_structured_invoice
@@ -170,3 +172,21 @@ def test_a_flux_still_integrating_is_followed_at_the_next_start(services: Servic
     assert simulated.number == "FX-PLUS-TARD"
     assert len(services.demo_platform().state.fluxes) == flux_count  # not deposited twice
     assert not services.has_waiting_invoices()
+
+
+def test_the_seller_vat_number_comes_from_the_structure_record(services: Services) -> None:
+    """BR-S-02: an invoice with VAT names the seller's VAT number; Bordereau takes the one
+    Chorus Pro holds for the structure (consulter structure, ``numeroTVA``)."""
+    made = invoice("FX-TVA-VENDEUR")
+    made.main_attachment = services.store_attachment(PDF)
+    assert services.supplier_profile().vat_number == vat_number_of(DEMO_SUPPLIER_SIRET)
+    stored = services.facturx_attachment(made)
+    _name, xml = get_xml_from_pdf(services.attachment_path(stored).read_bytes(), check_xsd=True)
+    namespaces = {
+        "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    }
+    registration = etree.fromstring(xml).find(
+        ".//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID", namespaces
+    )
+    assert registration is not None and registration.get("schemeID") == "VA"
+    assert registration.text == "FR19812345676"

@@ -8,7 +8,14 @@ import pytest
 
 from app.domain.cadres import SUBMITTABLE_CADRES, CadreFacturation
 from app.domain.enums import ModeDepot, ModePaiement, TypeIdentifiant, TypeTva
-from app.domain.identifiers import STATE_SIRET, is_valid_siret, normalize_siret, siret_problem
+from app.domain.identifiers import (
+    STATE_SIRET,
+    is_valid_siret,
+    is_valid_vat,
+    normalize_siret,
+    siret_problem,
+    vat_number_of,
+)
 from app.domain.money import MoneyError, format_eur, from_cents, to_cents, to_money
 from app.domain.statuses import InvoiceStatus, StatusGroup
 from tests.conftest import SWAGGER_DIR
@@ -106,3 +113,9 @@ def test_siret_checks_say_what_is_wrong() -> None:
     assert siret_problem("1100020110004") == "Un SIRET compte 14 chiffres ; celui-ci en a 13."
     assert "clé de contrôle" in (siret_problem("11000201100045") or "")
     assert "chiffres" in (siret_problem("1100020110004A") or "")
+
+
+def test_the_vat_number_derived_from_a_siret() -> None:
+    derived = vat_number_of("81234567600017")
+    assert derived == "FR19812345676" and is_valid_vat(derived)
+    assert vat_number_of("81234567600018") is None  # wrong key: nothing is invented
