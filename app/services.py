@@ -768,8 +768,8 @@ class Services:
             reason = f" (motif : {old.status_comment})" if old.status_comment else ""
             return (
                 f"Remplace la facture {old.number} rejetée le "
-                f"{french_date(old.status_at, '—')}{reason}. Vérifiez que le PDF porte le "
-                "nouveau numéro."
+                f"{french_date(old.status_at, '—')}{reason}. Le PDF joint est l'ancien : "
+                "remplacez-le par la facture corrigée (Pièces jointes › Remplacer le PDF…)."
             )
 
         return new_draft_from(self.database, self.outbox(), invoice_id, note)

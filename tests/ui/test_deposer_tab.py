@@ -325,3 +325,35 @@ def test_a_draft_keeps_its_supplier_service_and_account_whenever_the_profile_arr
     form.set_invoice(Invoice())  # a new invoice: no service, the first account
     assert form.invoice().supplier.id_service is None
     assert form.invoice().supplier.bank_account_id == 77001
+
+
+def test_the_pdf_of_an_invoice_being_prepared_can_be_replaced(
+    qtbot: QtBot, window: MainWindow, services: Services, tmp_path: Path
+) -> None:
+    """A replacement or a copy starts with the old PDF: « Remplacer le PDF… » swaps it, the
+    typed fields stay, a bad file is refused without losing the current one."""
+    tab = window.deposer
+    window.open_files([TEXT_INVOICE])
+    wait_filled(qtbot, window)
+    tab.form.number.setText("F-CORRIGEE")
+    assert tab.form.main_replace.isVisible()
+
+    broken = tmp_path / "abimee.pdf"
+    broken.write_bytes(b"%PDF-1.7\n garbage")
+    tab.replace_main_pdf(broken)
+    assert "Le PDF n'a pas été remplacé" in tab.banner.text()
+    main = tab.form.invoice().main_attachment
+    assert main is not None and main.file_name == TEXT_INVOICE.name
+    assert tab.preview.page_count >= 1
+
+    corrected = CORPUS / "inv_101_007.pdf"
+    tab.replace_main_pdf(corrected)
+    main = tab.form.invoice().main_attachment
+    assert main is not None and main.file_name == corrected.name
+    assert tab.form.number.text() == "F-CORRIGEE"
+    assert corrected.name in tab.file_label.text() and corrected.name in tab.form.main_label.text()
+    draft_id = tab.save_draft(quiet=True)
+    assert draft_id is not None
+    saved = services.load_draft(draft_id).main_attachment
+    assert saved is not None and saved.file_name == corrected.name
+    assert services.attachment_path(saved).read_bytes() == corrected.read_bytes()

@@ -216,6 +216,7 @@ class DeposerTab(QWidget):
         self.form.changed.connect(self._form_changed)
         self.form.field_focused.connect(self._field_focused)
         self.form.directory_requested.connect(self.directory_requested)
+        self.form.main_replace_requested.connect(self.choose_replacement_pdf)
         self.form.recipient_changed.connect(self._lookup_recipient)
         scroll = QScrollArea()
         scroll.setObjectName("deposer_formulaire")
@@ -565,6 +566,38 @@ class DeposerTab(QWidget):
         self.saved_label.setText("Brouillon")
         self._load_supplier()
         self.run_checks()
+
+    def choose_replacement_pdf(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "PDF qui remplace celui de la facture", "", "Factures PDF (*.pdf *.PDF)"
+        )
+        if name:
+            self.replace_main_pdf(Path(name))
+
+    def replace_main_pdf(self, path: Path) -> None:
+        """A corrected PDF for the invoice being prepared (a replacement or a copy keeps the
+        old one until then); the typed fields stay, the checks read the new document."""
+        if self.current_path is None:
+            return
+        previous = self.current_path
+        try:
+            self.preview.set_document(path)
+            main = self.services.store_attachment(path)
+        except (BordereauError, OSError) as exc:
+            message = exc.message if isinstance(exc, BordereauError) else str(exc)
+            self.preview.set_document(previous)
+            self._show_banner(
+                html.escape(f"Le PDF n'a pas été remplacé : {message}", quote=False), "error"
+            )
+            return
+        self.current_path = self.services.attachment_path(main)
+        self.prefill_result = None  # its notes and frames were about the old PDF
+        self.document_text = self._document_text(self.current_path)
+        draft = " (brouillon)" if self.draft_id is not None else ""
+        self.file_label.setText(f"<b>{html.escape(main.file_name, quote=False)}</b>{draft}")
+        self.form.set_main_attachment(main)  # marks the draft modified: autosaved
+        self.run_checks()
+        self.status_message.emit(f"PDF remplacé par « {main.file_name} ».")
 
     def _document_text(self, path: Path) -> str | None:
         from app.deposit.preview import pdf_text

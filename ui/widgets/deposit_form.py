@@ -155,6 +155,7 @@ class DepositForm(QWidget):
     changed = Signal()
     field_focused = Signal(str)  # a field name of PREFILL_TARGETS' values, or ""
     directory_requested = Signal()
+    main_replace_requested = Signal()  # « Remplacer le PDF… »: the tab chooses and checks it
     recipient_changed = Signal(str)  # the SIRET as typed
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -413,7 +414,19 @@ class DepositForm(QWidget):
         self.main_label = QLabel("—")
         self.main_label.setObjectName("piece_principale")
         self.main_label.setWordWrap(True)
-        form.addRow("Facture (PDF)", self._box("main_attachment", self.main_label))
+        self.main_replace = QPushButton("Remplacer le PDF…")
+        self.main_replace.setObjectName("remplacer_pdf")
+        self.main_replace.setToolTip(
+            "Une facture corrigée, un nouveau numéro : déposez le PDF qui le porte."
+        )
+        self.main_replace.clicked.connect(self.main_replace_requested)
+        main_row = QWidget()
+        main_row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        main_line = QHBoxLayout(main_row)
+        main_line.setContentsMargins(0, 0, 0, 0)
+        main_line.addWidget(self.main_label, 1)
+        main_line.addWidget(self.main_replace)
+        form.addRow("Facture (PDF)", self._box("main_attachment", main_row))
         self.attachments = QListWidget()
         self.attachments.setObjectName("pieces_complementaires")
         self.attachments.setMaximumHeight(90)
@@ -555,6 +568,11 @@ class DepositForm(QWidget):
         ref = self.store_attachment(path, label, type_code)
         self._others.append(ref)
         self._show_attachments()
+        self._edited()
+
+    def set_main_attachment(self, ref: AttachmentRef) -> None:
+        self._main = ref
+        self.main_label.setText(f"{ref.file_name} ({_size(ref.size)})")
         self._edited()
 
     def _remove_attachment(self) -> None:
