@@ -338,7 +338,7 @@ def cmd_prefill(args: argparse.Namespace) -> int:
         value = found.value if found and found.value is not None else "—"
         detail = f"  ({found.source}, {found.confidence:.0%})" if found and found.source else ""
         print(f"{label:<24} {value}{detail}")
-    for warning in result.warnings + result.field_warnings:
+    for warning in result.all_warnings():
         print(f"⚠ {warning}")
     return EXIT_OK
 

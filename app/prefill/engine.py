@@ -92,11 +92,7 @@ def _ocr_pages(
         for index, job in list(pending.items()):
             job.wait(0.1)
             if job.ready():
-                try:
-                    words.extend(job.get())
-                except OcrUnavailableError:
-                    ocr.terminate()  # the other pages would fail the same way
-                    raise
+                words.extend(job.get())
                 del pending[index]
                 done += 1
                 progress(
@@ -159,6 +155,7 @@ def prefill(
         if to_ocr:
             words.extend(_ocr_pages(path, to_ocr, pool, report, is_cancelled))
     except OcrUnavailableError as exc:
+        pool.terminate()  # the other pages would fail the same way
         ocr_problem = exc  # the PDF can still be sent: the user types what OCR would have read
     finally:
         if own_pool:

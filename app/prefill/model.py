@@ -110,12 +110,16 @@ class PrefillResult:
         found = self.fields.get(name)
         return found.value if found else None
 
+    def all_warnings(self) -> list[str]:
+        """The document's warnings, then the fields'."""
+        return self.warnings + self.field_warnings
+
     def as_json(self) -> dict[str, Any]:
         """The truth-format keys (null when not found) plus ``fields`` and ``warnings``."""
         data: dict[str, Any] = {name: self.value(name) for name in FIELD_NAMES}
         data["fields"] = {
             name: self.fields[name].as_json() for name in FIELD_NAMES if name in self.fields
         }
-        data["warnings"] = self.warnings + self.field_warnings
+        data["warnings"] = self.all_warnings()
         data["scanned"] = self.scanned
         return data

@@ -47,17 +47,16 @@ def tesseract_install_hint() -> str:
     return "Installez Tesseract avec les données du français, puis relancez Bordereau."
 
 
-def ocr_unavailable(error: Exception) -> OcrUnavailableError:
+def ocr_unavailable(detail: str, *, program_missing: bool = False) -> OcrUnavailableError:
     """The French explanation for a Tesseract failure (``pytesseract`` raises exceptions
     that do not even cross the process pool: their constructors take no message)."""
-    detail = str(getattr(error, "message", "") or error).strip()
     lowered = detail.lower()
     if "traineddata" in lowered or ("load" in lowered and "language" in lowered):
         message = (
             "Lecture optique impossible : les données du français de Tesseract sont absentes. "
             + tesseract_install_hint()
         )
-    elif type(error).__name__ == "TesseractNotFoundError":
+    elif program_missing:
         message = (
             "Lecture optique impossible : le logiciel Tesseract n'est pas installé. "
             + tesseract_install_hint()
@@ -113,8 +112,10 @@ def ocr_page(pdf_path: str, index: int) -> list[Word]:
         image = Image.open(io.BytesIO(pixmap.tobytes("png")))
     try:
         data = pytesseract.image_to_data(image, lang="fra", output_type=pytesseract.Output.DICT)
-    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError) as exc:
-        raise ocr_unavailable(exc) from None
+    except pytesseract.TesseractNotFoundError as exc:
+        raise ocr_unavailable(str(exc), program_missing=True) from None
+    except pytesseract.TesseractError as exc:
+        raise ocr_unavailable(str(exc.message).strip()) from None
     scale = 72 / OCR_DPI
     boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]] = []
     for position, text in enumerate(data["text"]):

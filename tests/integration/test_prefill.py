@@ -195,17 +195,24 @@ def test_ocr_can_be_cancelled(fixtures: Path) -> None:
 # --- command line --------------------------------------------------------------------------------
 
 
+def _prefill_cli(
+    bordereau_cmd: list[str], pdf: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*bordereau_cmd, "prefill", str(pdf), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
 def test_cli_prints_the_truth_keys_and_exit_codes(
     fixtures: Path, tmp_path: Path, bordereau_cmd: list[str], subprocess_env: dict[str, str]
 ) -> None:
     pdf = next(fixtures.glob("gen_001_*[!n].pdf"))
-    done = subprocess.run(
-        [*bordereau_cmd, "prefill", str(pdf), "--json"],
-        capture_output=True,
-        text=True,
-        env=subprocess_env,
-        check=False,
-    )
+    done = _prefill_cli(bordereau_cmd, pdf, subprocess_env)
     assert done.returncode == 0, done.stderr
     output = json.loads(done.stdout)
     truth = json.loads(pdf.with_suffix("").with_suffix(".truth.json").read_text(encoding="utf-8"))
@@ -216,13 +223,7 @@ def test_cli_prints_the_truth_keys_and_exit_codes(
 
     broken = tmp_path / "faux.pdf"
     broken.write_text("pas un pdf", encoding="utf-8")
-    done = subprocess.run(
-        [*bordereau_cmd, "prefill", str(broken), "--json"],
-        capture_output=True,
-        text=True,
-        env=subprocess_env,
-        check=False,
-    )
+    done = _prefill_cli(bordereau_cmd, broken, subprocess_env)
     assert done.returncode == 2 and done.stdout == ""
     assert "n'est pas un PDF" in done.stderr
 
@@ -252,14 +253,7 @@ def test_a_scan_without_usable_tesseract_is_kept_with_a_french_explanation(
         env["TESSDATA_PREFIX"] = str(empty)
     else:
         env["PATH"] = str(empty)
-    done = subprocess.run(
-        [*bordereau_cmd, "prefill", str(scan), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=120,
-    )
+    done = _prefill_cli(bordereau_cmd, scan, env)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     output = json.loads(done.stdout)

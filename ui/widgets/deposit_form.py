@@ -572,8 +572,12 @@ class DepositForm(QWidget):
 
     def set_main_attachment(self, ref: AttachmentRef) -> None:
         self._main = ref
-        self.main_label.setText(f"{ref.file_name} ({_size(ref.size)})")
+        self._show_main()
         self._edited()
+
+    def _show_main(self) -> None:
+        main = self._main
+        self.main_label.setText(f"{main.file_name} ({_size(main.size)})" if main else "—")
 
     def _remove_attachment(self) -> None:
         row = self.attachments.currentRow()
@@ -714,9 +718,7 @@ class DepositForm(QWidget):
             self.vat_panel.setVisible(detailed)
             self._main = invoice.main_attachment
             self._others = list(invoice.other_attachments)
-            self.main_label.setText(
-                f"{self._main.file_name} ({_size(self._main.size)})" if self._main else "—"
-            )
+            self._show_main()
             self._show_attachments()
             self.comment.setPlainText(invoice.comment or "")
             self._wanted_supplier = invoice.supplier
