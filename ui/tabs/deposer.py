@@ -579,16 +579,16 @@ class DeposerTab(QWidget):
         old one until then); the typed fields stay, the checks read the new document."""
         if self.current_path is None:
             return
-        previous = self.current_path
         try:
-            self.preview.set_document(path)
+            self.preview.set_document(path)  # an unreadable PDF is refused, the current one stays
+        except BordereauError as exc:
+            self._refuse_replacement(exc.message)
+            return
+        try:
             main = self.services.store_attachment(path)
-        except (BordereauError, OSError) as exc:
-            message = exc.message if isinstance(exc, BordereauError) else str(exc)
-            self.preview.set_document(previous)
-            self._show_banner(
-                html.escape(f"Le PDF n'a pas été remplacé : {message}", quote=False), "error"
-            )
+        except OSError as exc:
+            self.preview.set_document(self.current_path)
+            self._refuse_replacement(str(exc))
             return
         self.current_path = self.services.attachment_path(main)
         self.prefill_result = None  # its notes and frames were about the old PDF
@@ -598,6 +598,10 @@ class DeposerTab(QWidget):
         self.form.set_main_attachment(main)  # marks the draft modified: autosaved
         self.run_checks()
         self.status_message.emit(f"PDF remplacé par « {main.file_name} ».")
+
+    def _refuse_replacement(self, reason: str) -> None:
+        message = f"Le PDF n'a pas été remplacé : {reason}"
+        self._show_banner(html.escape(message, quote=False), "error")
 
     def _document_text(self, path: Path) -> str | None:
         from app.deposit.preview import pdf_text

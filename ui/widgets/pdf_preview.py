@@ -90,9 +90,11 @@ class PdfPreviewWidget(QWidget):
     # --- document -------------------------------------------------------------------------
 
     def set_document(self, path: Path) -> None:
-        """Raises ``UnreadableInvoiceError`` (French) when the file cannot be shown."""
+        """Raises ``UnreadableInvoiceError`` (French) when the file cannot be shown; the
+        document shown until then stays, with its highlights."""
+        document = PdfPreview(path)
         self.clear()
-        self._document = PdfPreview(path)
+        self._document = document
         self._page = 0
         if self._fit_width:
             self._zoom = self._width_zoom()
