@@ -7,6 +7,7 @@ import contextlib
 import getpass
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -20,9 +21,11 @@ if TYPE_CHECKING:
     from app.services import Services
 
 T = TypeVar("T")
+log = logging.getLogger("bordereau.cli")
 
 SECRET_ENV = "BORDEREAU_CLIENT_SECRET"
 PASSWORD_ENV = "BORDEREAU_TECHNICAL_PASSWORD"
+SIMULATOR_ENV_PREFIX = "BORDEREAU_SIMULATEUR_"  # BORDEREAU_SIMULATEUR_CLIENT_SECRET, …
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -164,9 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=0, help="graine du comportement des acheteurs")
     sim.add_argument("--state", type=Path, default=None, help="fichier où garder l'état")
     sim.add_argument("--client-id")
-    sim.add_argument("--client-secret")
+    sim.add_argument(
+        "--client-secret", help="(ou $BORDEREAU_SIMULATEUR_CLIENT_SECRET, invisible dans ps)"
+    )
     sim.add_argument("--login")
-    sim.add_argument("--password")
+    sim.add_argument("--password", help="(ou $BORDEREAU_SIMULATEUR_PASSWORD)")
     sim.add_argument("--supplier-siret")
     return parser
 
@@ -575,7 +580,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_outbox(args: argparse.Namespace) -> int:
     outcomes = _platform_call(args, lambda services: services.resume_outbox())
     print(json.dumps([_outcome_json(o) for o in outcomes], ensure_ascii=False))
-    return EXIT_WAITING if any(o.state == "waiting" for o in outcomes) else EXIT_OK
+    for outcome in outcomes:
+        if outcome.state == "blocked":
+            print(f"bordereau : {outcome.message}", file=sys.stderr)
+    if any(o.state == "waiting" for o in outcomes):
+        return EXIT_WAITING
+    return EXIT_FAILED if any(o.state == "blocked" for o in outcomes) else EXIT_OK
 
 
 def cmd_deposit(args: argparse.Namespace) -> int:
@@ -586,7 +596,10 @@ def cmd_deposit(args: argparse.Namespace) -> int:
 
     services = _services(args)
     try:
-        services.resume_outbox()  # what a killed run left in doubt goes first
+        try:
+            services.resume_outbox()  # what a killed run left in doubt goes first
+        except BordereauError as exc:  # the platform is away: this invoice queues too
+            log.info("Envoi des factures en attente remis à plus tard : %s", exc.message)
         try:
             result = services.prefill(args.file)
         except BordereauError as exc:
@@ -664,7 +677,8 @@ def cmd_simulator(args: argparse.Namespace) -> int:
 
     config = SimulatorConfig(seed=args.seed, state_file=args.state)
     for name in ("client_id", "client_secret", "login", "password", "supplier_siret"):
-        value = getattr(args, name)
+        # Secrets from the environment too: a command line is visible to everyone in « ps ».
+        value = getattr(args, name) or os.environ.get(SIMULATOR_ENV_PREFIX + name.upper())
         if value:
             setattr(config, name, value)
     simulator = Simulator(config, port=args.port)
@@ -749,6 +763,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a French message, and a report for what was not foreseen
+        return _unexpected(args, exc)
+
+
+EXIT_CRASH = 70
+
+
+def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.crash import format_crash_report, write_crash_report
+    from app.errors import BordereauError
+    from app.paths import resolve_paths
+
+    report = format_crash_report(type(exc), exc, exc.__traceback__)
+    path = write_crash_report(report, resolve_paths(args.data_dir).crash_dir)
+    log.error("Erreur inattendue :\n%s", report)
+    if isinstance(exc, SQLAlchemyError):
+        from app.db.errors import database_error
+        from app.paths import resolve_database_url
+
+        url = resolve_database_url(args.database_url, resolve_paths(args.data_dir))
+        message = database_error(exc, url).message
+    elif isinstance(exc, BordereauError):
+        message = exc.message
+    else:
+        message = "Bordereau a rencontré une erreur inattendue."
+    where = f" Rapport d'erreur : {path}" if path else ""
+    print(f"bordereau : {message}{where}", file=sys.stderr)
+    return EXIT_CRASH
 
 
 if __name__ == "__main__":

@@ -28,6 +28,10 @@ class DatabaseMigrationError(EnvironmentProblem):
     title = "Mise à jour de la base impossible"
 
 
+class DatabaseUnavailableError(EnvironmentProblem):
+    title = "Base de données inaccessible"
+
+
 class KeyringUnavailableError(EnvironmentProblem):
     title = "Trousseau de mots de passe indisponible"
 

@@ -9,6 +9,17 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def make_private(path: Path) -> Path:
+    """Create ``path`` if missing, readable by its owner only (0600), like everything of the
+    user's that Bordereau writes in its data folder (database, logs, reports, directory)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if os.name == "posix":
+        path.chmod(0o600)
+    return path
+
+
 def write_atomically(target: Path, content: bytes) -> Path:
     """Write ``content`` to a hidden temporary file beside ``target``, flush it to disk, then
     rename it over ``target``."""

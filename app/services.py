@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from app.credentials import Credentials, CredentialStore
@@ -557,6 +557,7 @@ class Services:
         when the platform is away; a refusal brings it back as a draft. With ``facturx``
         the PDF gets the invoice's EN 16931 XML and goes through ``deposer/flux``."""
         from app.chorus.errors import ChorusError
+        from app.deposit.claims import Claim
         from app.deposit.states import DEPOSIT, DEPOSIT_FLUX
         from app.domain.enums import ModeDepot
 
@@ -566,13 +567,21 @@ class Services:
         if facturx:
             invoice.main_attachment = self.facturx_attachment(invoice)
             invoice.deposit_mode = ModeDepot.UPLOAD_API
-        entry_id = outbox.enqueue(invoice, None, draft_id, DEPOSIT_FLUX if facturx else DEPOSIT)
+        claim = Claim.new()
+        entry_id = outbox.enqueue(
+            invoice, None, draft_id, DEPOSIT_FLUX if facturx else DEPOSIT, claim=claim
+        )
         try:
             with self.chorus_client() as client:
-                return outbox.send(entry_id, client, self.supplier_id(client), progress)
+                outcome = outbox.send(
+                    entry_id, client, self.supplier_id(client), progress, claim=claim
+                )
         except ChorusError as exc:
             log.info("Dépôt en attente : %s", exc.message)
-            return outbox.waiting(entry_id, exc.message)
+            return outbox.waiting(entry_id, exc.message, claim)
+        if outcome is None:  # taken over by another sender after a lost lease
+            return outbox.waiting(entry_id, "Son envoi a été repris par un autre poste.")
+        return outcome
 
     def facturx_attachment(self, invoice: Invoice) -> AttachmentRef:
         """The invoice's PDF with its Factur-X XML embedded, kept in the data folder."""
@@ -645,35 +654,50 @@ class Services:
         pending = outbox.unfinished()
         if not pending:
             return []
+        outcomes = []
         with self.chorus_client() as client:
             supplier = self.supplier_id(client)
-            return [outbox.send(entry_id, client, supplier, progress) for entry_id in pending]
+            for entry_id in pending:
+                outcome = outbox.send(entry_id, client, supplier, progress)
+                if outcome is not None:  # None: another sender has it
+                    outcomes.append(outcome)
+        return outcomes
 
     # --- sync ---------------------------------------------------------------------------------
 
     def sync(self, progress: Callable[[str], None] | None = None) -> SyncReport:
         """What moved on Chorus Pro since the last sync (all of it the first time)."""
-        from datetime import date
-
+        from app.db.shared import set_shared_setting
         from app.sync.invoices import next_since, sync_invoices
 
         environment = self.account_status().effective
-        last = self.settings.last_sync.get(environment.value)
         with self.chorus_client(environment) as client:
             report = sync_invoices(
                 self.database,
                 client,
                 environment.value,
                 self.supplier_id(client),
-                since=date.fromisoformat(last) if last else None,
+                since=self.last_sync_day(environment),
                 progress=progress,
             )
-        self.settings.last_sync = {
-            **self.settings.last_sync,
-            environment.value: next_since(report).isoformat(),
-        }
-        self.save_settings()
+        set_shared_setting(
+            self.database, f"last_sync:{environment.value}", next_since(report).isoformat()
+        )
         return report
+
+    def last_sync_day(self, environment: Environment) -> date | None:
+        """The day the next sync starts from: the office's, in the shared database (this
+        workstation's settings file held it before; an unreadable date means from the start)."""
+        from app.db.shared import shared_setting
+
+        stored = shared_setting(self.database, f"last_sync:{environment.value}")
+        if stored is None:
+            stored = self.settings.last_sync.get(environment.value)
+        try:
+            return date.fromisoformat(str(stored)) if stored else None
+        except ValueError:
+            log.warning("Date de dernière synchronisation illisible (%r) : tout est relu", stored)
+            return None
 
     def invoices(self, status: str | None = None) -> list[InvoiceSummary]:
         """The local invoices with their payment deadline and late interest."""

@@ -18,7 +18,7 @@ APP_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 "libglib2.0-0t64|libglib2.0-0"
   fonts-dejavu-core
 )
-TEST_PACKAGES=(xvfb xauth binutils)  # binutils: strip and readelf for the installer build
+TEST_PACKAGES=(xvfb xauth binutils postgresql)  # binutils: strip and readelf for the installer build; postgresql: the suite runs on it too
 
 pkg_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

@@ -14,6 +14,7 @@ from app.paths import resolve_paths
 from app.services import Services
 from tests.support.file_keyring import ENV as KEYRING_FILE_ENV
 from tests.support.file_keyring import JsonFileKeyring
+from tests.support.postgres import PostgresServer, running_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -25,6 +26,37 @@ TEST_KEYRING = "tests.support.file_keyring.JsonFileKeyring"
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_databases`` run once on SQLite and once on PostgreSQL."""
+    if "db_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_databases"
+    ):
+        metafunc.parametrize("db_backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run (started only if a test needs it)."""
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def database_url(db_backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None (the SQLite file in the data dir) or a fresh PostgreSQL database."""
+    if db_backend != "postgresql":
+        yield None
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    with server.database() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
@@ -46,17 +78,21 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 @pytest.fixture
-def services(isolated_environment: Path) -> Iterator[Services]:
-    """The application facade on the isolated data dir (demo mode: the embedded simulator)."""
-    services = Services(resolve_paths(isolated_environment))
+def services(isolated_environment: Path, database_url: str | None) -> Iterator[Services]:
+    """The application facade on the isolated data dir (demo mode: the embedded simulator),
+    on SQLite, or on PostgreSQL for tests marked ``both_databases``."""
+    services = Services(resolve_paths(isolated_environment), database_url=database_url)
     services.open_database()
     yield services
     services.close()
 
 
 @pytest.fixture
-def subprocess_env(isolated_environment: Path) -> dict[str, str]:
+def subprocess_env(isolated_environment: Path, database_url: str | None) -> dict[str, str]:
+    """The environment of a ``bordereau`` subprocess: same data dir, same database."""
     env = dict(os.environ)
+    if database_url is not None:
+        env["BORDEREAU_DATABASE_URL"] = database_url
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return env

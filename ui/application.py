@@ -94,10 +94,28 @@ def run_gui(
 
     from ui.main_window import MainWindow
 
-    window = MainWindow(services)
+    shown: list[MainWindow] = []  # the crash dialog's parent, once the window exists
     install_excepthook(
-        paths.crash_dir, on_crash=lambda report, path: show_crash(window, report, path)
+        paths.crash_dir,
+        on_crash=lambda report, path: show_crash(shown[0] if shown else None, report, path),
     )
+    try:
+        window = MainWindow(services)
+    except Exception as exc:  # the window could not be built: say so, with a report
+        from app.crash import format_crash_report, write_crash_report
+
+        report = format_crash_report(type(exc), exc, exc.__traceback__)
+        log.error("La fenêtre n'a pas pu s'ouvrir :\n%s", report)
+        path = write_crash_report(report, paths.crash_dir)
+        if exit_when_ready:
+            print(f"bordereau : la fenêtre n'a pas pu s'ouvrir ; rapport : {path}", file=sys.stderr)
+        else:
+            from ui.dialogs.crash_dialog import CrashDialog
+
+            CrashDialog(report, path, None).exec()  # no window, no event loop yet: wait here
+        services.close()
+        return 70
+    shown.append(window)
     window.show()
     from ui.file_open import FileOpenForwarder
 

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
+from app.files import make_private
 
-def _prepare_sqlite_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    if os.name == "posix":
-        path.chmod(0o600)
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -44,7 +43,7 @@ def sqlite_path(url: str) -> Path | None:
 def make_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
-        _prepare_sqlite_file(path)
+        make_private(path)
         engine = create_engine(url, poolclass=NullPool)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
@@ -78,3 +77,18 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def retry_on_conflict(work: Callable[[], T], attempts: int = 4) -> T:
+    """Run a unit of work again when another process wrote the same rows at the same moment
+    (a duplicate insert, or an invoice changed since it was read): the next run reads what
+    the other one committed, so an insert becomes an update and nothing is undone."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except (IntegrityError, StaleDataError) as exc:
+            if attempt == attempts:
+                raise
+            log.info("Écriture concurrente (%s) : nouvel essai", type(exc).__name__)
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,9 +21,16 @@ from app.errors import DatabaseMigrationError, DatabaseTooNewError
 log = logging.getLogger(__name__)
 
 # The newest revision under migrations/versions; a test checks it against Alembic's head.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 5
+# pg_advisory_lock key of schema upgrades (any constant shared by every Bordereau).
+MIGRATION_LOCK_KEY = 0x426F7264  # "Bord"
+PG_DUMP_HINT = (
+    "Bordereau ne peut pas copier une base PostgreSQL lui-même : avant de mettre à jour "
+    "Bordereau sur le premier poste, sauvegardez-la avec « pg_dump -Fc -f bordereau.dump "
+    "<adresse de la base> » (et restaurez-la au besoin avec « pg_restore »)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +38,7 @@ class MigrationResult:
     from_revision: str | None
     to_revision: str
     backup: Path | None
+    notice: str = ""  # what the user should know (how to back up a PostgreSQL database)
 
     @property
     def changed(self) -> bool:
@@ -73,15 +85,67 @@ def backup_sqlite(source: Path, backups_dir: Path, revision: str | None) -> Path
     return target
 
 
-def upgrade_database(database: Database, backups_dir: Path) -> MigrationResult:
+@contextmanager
+def migration_lock(database: Database) -> Iterator[None]:
+    """One upgrade at a time, whichever process or workstation starts first: a PostgreSQL
+    advisory lock, or a lock file beside the SQLite file. The others wait, then find the
+    schema already up to date."""
+    if database.engine.dialect.name == "postgresql":
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+                connection.commit()
+        return
+    file = database.file
+    if file is None:
+        yield
+        return
+    with _file_lock(file.with_name(file.name + ".migration-lock")):
+        yield
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        revision = current_revision(database)
+        if sys.platform == "win32":  # pragma: no cover - Windows
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(descriptor, msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+        else:
+            import fcntl
+
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def upgrade_database(database: Database, backups_dir: Path) -> MigrationResult:
+    """Bring the schema to :data:`SCHEMA_HEAD`, under :func:`migration_lock`."""
+    try:
+        with migration_lock(database):
+            return _upgrade_locked(database, backups_dir)
     except SQLAlchemyError as exc:
-        raise DatabaseMigrationError(
-            "La base de données ne peut pas être lue. Elle est peut-être endommagée ou "
-            "utilisée par une autre application.",
-            details=str(exc),
-        ) from exc
+        from app.db.errors import database_error
+
+        raise database_error(exc, database.url) from exc
+
+
+def _upgrade_locked(database: Database, backups_dir: Path) -> MigrationResult:
+    revision = current_revision(database)
     if revision == SCHEMA_HEAD:
         return MigrationResult(revision, SCHEMA_HEAD, None)
     if revision is not None and revision not in known_revisions():
@@ -91,10 +155,14 @@ def upgrade_database(database: Database, backups_dir: Path) -> MigrationResult:
             "vos données n'ont pas été modifiées."
         )
     backup = None
+    notice = ""
     file = database.file
     if revision is not None and file is not None and file.exists():
         backup = backup_sqlite(file, backups_dir, revision)
         log.info("Sauvegarde avant mise à jour du schéma : %s", backup)
+    elif revision is not None and database.engine.dialect.name == "postgresql":
+        notice = PG_DUMP_HINT
+        log.warning("Mise à jour du schéma PostgreSQL %s → %s. %s", revision, SCHEMA_HEAD, notice)
     try:
         from alembic import command
 
@@ -107,4 +175,4 @@ def upgrade_database(database: Database, backups_dir: Path) -> MigrationResult:
             details=repr(exc),
         ) from exc
     log.info("Schéma mis à jour : %s → %s", revision, SCHEMA_HEAD)
-    return MigrationResult(revision, SCHEMA_HEAD, backup)
+    return MigrationResult(revision, SCHEMA_HEAD, backup, notice)

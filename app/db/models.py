@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -122,6 +123,11 @@ class Invoice(Base):
     search_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking: an update made from a stale copy (another workstation, or the sync
+    # and an action on the same invoice) fails with StaleDataError instead of undoing the other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.number"
@@ -222,7 +228,11 @@ class StatusHistory(Base):
 
 
 class OutboxEntry(Base):
-    """One operation to send to Chorus Pro exactly once, with the step it reached."""
+    """One operation to send to Chorus Pro exactly once, with the step it reached.
+
+    A sender claims an entry by setting ``owner`` and ``lease_until`` in one conditional
+    update; it renews the lease at each step, and another process may take the entry over only
+    once the lease has run out (or, on the same computer, once the owner's process is gone)."""
 
     __tablename__ = "outbox_entries"
     __table_args__ = (Index("ix_outbox_state", "state"),)
@@ -236,7 +246,32 @@ class OutboxEntry(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    owner: Mapped[str | None] = mapped_column(String(200))  # host/pid/claim of the sender
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class StoredFile(Base):
+    """The bytes of an invoice's file, by sha256: in the database, so that every workstation
+    sharing it can send what another one queued (a local copy is kept as a cache)."""
+
+    __tablename__ = "stored_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SharedSetting(Base):
+    """What belongs to the office rather than to one workstation (the account's non-secret
+    settings, the last sync), as JSON values by name."""
+
+    __tablename__ = "shared_settings"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -5,10 +5,16 @@ Steps of a deposit entry::
 
     pending → uploading → uploaded → submitting → done
                                                ↘ refused (Chorus Pro said no: back to draft)
+                                               ↘ blocked (this entry cannot go on: its reason)
 
 A crash while ``uploading`` uploads again (an unused file on the platform is harmless). A
 crash or a lost answer while ``submitting`` leaves the outcome in doubt: the next attempt
 looks the number up on the platform before anything is sent again.
+
+Several processes (the window's sender, ``bordereau outbox``, other workstations on a shared
+database) may try the same entries: each one is claimed first by a conditional update
+(:mod:`app.deposit.claims`), every step is written only while the claim holds, and a
+« done » is never written over.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.chorus import schemas_factures as f
@@ -43,6 +50,7 @@ from app.chorus.submission import (
 from app.db import models
 from app.db.engine import Database
 from app.deposit.certificate import DepositFacts
+from app.deposit.claims import LEASE, Claim, actor, owner_is_gone
 from app.deposit.flux_report import FLUX_PENDING, flux_rejection
 from app.deposit.mapping import from_row, soumettre_request, to_row
 from app.deposit.states import (
@@ -55,7 +63,8 @@ from app.deposit.states import (
 from app.domain.invoice import AttachmentRef, Invoice
 from app.domain.money import format_eur
 from app.domain.statuses import status_label
-from app.errors import ValidationProblem
+from app.errors import BordereauError, ValidationProblem
+from app.files import write_atomically
 from app.prefill.intake import chorus_file_name
 
 log = logging.getLogger(__name__)
@@ -67,10 +76,14 @@ FLUX_POLL_SECONDS = 2.0
 Progress = Callable[[str], None]
 
 
+class LeaseLost(Exception):
+    """Another sender took the entry over (this one was too slow, or thought dead)."""
+
+
 @dataclass(frozen=True, slots=True)
 class DepositOutcome:
     invoice_id: int
-    state: str  # done | refused | waiting
+    state: str  # done | refused | waiting | blocked
     chorus_invoice_id: int | None = None
     deposit_date: date | None = None
     message: str = ""
@@ -148,12 +161,39 @@ class Outbox:
     def store(
         self, source: Path, *, designation: str | None = None, type_code: str | None = None
     ) -> AttachmentRef:
-        """Keep a copy of ``source`` in the data folder (the user may move or delete it)."""
+        """Keep a copy of ``source`` (the user may move or delete it): in the database, which
+        every workstation sharing it reads, and in the data folder as a local cache."""
         sha256, size = store_file(self.attachments_dir, source)
+        self._keep_in_database(sha256, self.attachments_dir / stored_name(sha256, source.name))
         return AttachmentRef(chorus_file_name(source.name), sha256, size, designation, type_code)
 
+    def _keep_in_database(self, sha256: str, path: Path) -> None:
+        with self.database.session() as session:
+            if session.get(models.StoredFile, sha256) is not None:
+                return
+        content = path.read_bytes()
+        try:
+            with self.database.session() as session:
+                session.add(models.StoredFile(sha256=sha256, size=len(content), content=content))
+        except IntegrityError:  # stored by another process at the same moment
+            log.debug("Fichier %s déjà en base", sha256)
+
     def file_path(self, attachment: AttachmentRef) -> Path:
-        return self.attachments_dir / stored_name(attachment.sha256, attachment.file_name)
+        """The file on this computer, fetched from the database when another workstation
+        stored it (or the local cache was cleared)."""
+        path = self.attachments_dir / stored_name(attachment.sha256, attachment.file_name)
+        if not path.exists():
+            with self.database.session() as session:
+                stored = session.get(models.StoredFile, attachment.sha256)
+                if stored is None:
+                    raise ValidationProblem(
+                        f"Le fichier « {attachment.file_name} » n'est plus ni dans la base ni "
+                        "dans le dossier de Bordereau : joignez-le à nouveau."
+                    )
+                content = stored.content
+            self.attachments_dir.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, content)
+        return path
 
     def _write(
         self, session: Session, invoice: Invoice, invoice_id: int | None, status: str
@@ -235,15 +275,23 @@ class Outbox:
         pdf: Path | None = None,
         draft_id: int | None = None,
         operation: str = DEPOSIT,
+        claim: Claim | None = None,
     ) -> int:
         """The invoice, its files and its send order, in one transaction; returns the order's
-        id (the entry :meth:`send` takes). A draft becomes the invoice being sent."""
+        id (the entry :meth:`send` takes). A draft becomes the invoice being sent. With
+        ``claim`` the entry is born claimed: no other process takes it before this one sends."""
         if pdf is not None:
             invoice.main_attachment = self.store(pdf)
         with self.database.session() as session:
             row = self._write(session, invoice, draft_id, WAITING_STATUS)
             row.status_comment = None
-            entry = models.OutboxEntry(invoice_id=row.id, operation=operation, state="pending")
+            entry = models.OutboxEntry(
+                invoice_id=row.id,
+                operation=operation,
+                state="pending",
+                owner=str(claim) if claim else None,
+                lease_until=datetime.now(UTC) + LEASE if claim else None,
+            )
             session.add(entry)
             session.flush()
             return entry.id
@@ -269,18 +317,65 @@ class Outbox:
                 )
             )
 
-    def _set(self, entry_id: int, **values: object) -> None:
+    def claim(self, entry_id: int, claim: Claim) -> bool:
+        """Take the entry for this sender, atomically: only if it is unfinished and nobody
+        holds it (no owner, a lease run out, or an owner on this computer that is gone)."""
+        now = datetime.now(UTC)
         with self.database.session() as session:
             entry = session.get(models.OutboxEntry, entry_id)
-            assert entry is not None
-            for name, value in values.items():
-                setattr(entry, name, value)
+            if entry is None or entry.state not in UNFINISHED:
+                return False
+            owner, lease = entry.owner, entry.lease_until
+        held = owner is not None and lease is not None and lease > now
+        if held and owner != str(claim) and not owner_is_gone(owner or ""):
+            return False
+        with self.database.session() as session:
+            result = session.execute(
+                update(models.OutboxEntry)
+                .where(
+                    models.OutboxEntry.id == entry_id,
+                    models.OutboxEntry.state.in_(UNFINISHED),
+                    models.OutboxEntry.owner.is_(None)
+                    if owner is None
+                    else models.OutboxEntry.owner == owner,
+                )
+                .values(owner=str(claim), lease_until=now + LEASE)
+                .execution_options(synchronize_session=False)
+            )
+            return _changed(result) == 1
+
+    def release(self, entry_id: int, claim: Claim) -> None:
+        """Let go of the entry (it waits, or it is finished): anyone may take it next."""
+        with self.database.session() as session:
+            session.execute(
+                update(models.OutboxEntry)
+                .where(models.OutboxEntry.id == entry_id, models.OutboxEntry.owner == str(claim))
+                .values(owner=None, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    def _set(self, entry_id: int, claim: Claim, **values: object) -> None:
+        """Record a step, and renew the lease, only while this sender holds the entry."""
+        with self.database.session() as session:
+            result = session.execute(
+                update(models.OutboxEntry)
+                .where(
+                    models.OutboxEntry.id == entry_id,
+                    models.OutboxEntry.owner == str(claim),
+                    models.OutboxEntry.state.in_(UNFINISHED),
+                )
+                .values(**values, lease_until=datetime.now(UTC) + LEASE)
+                .execution_options(synchronize_session=False)
+            )
+            if _changed(result) != 1:
+                raise LeaseLost(entry_id)
 
     # --- sending ------------------------------------------------------------------------------
 
     def _deposit_pdf(
         self,
         entry_id: int,
+        claim: Claim,
         client: ChorusClient,
         supplier_id: int,
         report: Progress,
@@ -293,9 +388,9 @@ class Outbox:
         """ajouter/fichier for each file, then soumettre (reconciled when in doubt)."""
         if state in ("pending", "uploading") or attachment_id is None:
             report("Envoi du PDF à Chorus Pro")
-            self._set(entry_id, state="uploading")
+            self._set(entry_id, claim, state="uploading")
             attachment_id = self.upload(client, *main)
-            self._set(entry_id, state="uploaded", chorus_attachment_id=attachment_id)
+            self._set(entry_id, claim, state="uploaded", chorus_attachment_id=attachment_id)
             state = "uploaded"
         for number, (row_id, other_name, other_sha, chorus_id) in enumerate(others, 1):
             if chorus_id is None:
@@ -308,23 +403,20 @@ class Outbox:
                 invoice.other_attachments[number - 1].chorus_id = uploaded
         in_doubt = state == "submitting"
         report("Dépôt de la facture")
-        self._start_submitting(entry_id)
+        self._start_submitting(entry_id, claim)
         return submit_once(
             client,
             soumettre_request(invoice, supplier_id, attachment_id),
             already_attempted=in_doubt,
         )
 
-    def _start_submitting(self, entry_id: int) -> None:
-        with self.database.session() as session:
-            entry = session.get(models.OutboxEntry, entry_id)
-            assert entry is not None
-            entry.state = "submitting"
-            entry.attempts += 1
+    def _start_submitting(self, entry_id: int, claim: Claim) -> None:
+        self._set(entry_id, claim, state="submitting", attempts=models.OutboxEntry.attempts + 1)
 
     def _deposit_flux(
         self,
         entry_id: int,
+        claim: Claim,
         client: ChorusClient,
         supplier_id: int,
         report: Progress,
@@ -341,7 +433,7 @@ class Outbox:
                 if found is not None:
                     return submitted_from(found)
             report("Envoi du Factur-X à Chorus Pro")
-            self._start_submitting(entry_id)
+            self._start_submitting(entry_id, claim)
             file_name, sha256 = main
             content = self._stored_bytes(file_name, sha256)
             answer = client.deposer_flux(
@@ -354,10 +446,11 @@ class Outbox:
             flux_number = answer.numeroFluxDepot
             if not flux_number:
                 raise PlatformUnavailableError(details="deposer/flux sans numéro de flux")
-            self._set(entry_id, state="flux_deposited", payload={"flux": flux_number})
+            self._set(entry_id, claim, state="flux_deposited", payload={"flux": flux_number})
         deadline = time.monotonic() + self.flux_wait_seconds
         while True:
             report(f"Intégration du flux {flux_number} par Chorus Pro")
+            self._set(entry_id, claim)  # still here: renew the lease
             outcome = client.consulter_cr_detaille(flux_number, FACTURX_SYNTAX)
             if outcome.etatCourantDepotFlux == "IN_REJETE":
                 raise flux_rejection(outcome)
@@ -370,7 +463,7 @@ class Outbox:
             time.sleep(FLUX_POLL_SECONDS)
 
     def _stored_bytes(self, file_name: str, sha256: str) -> bytes:
-        return (self.attachments_dir / stored_name(sha256, file_name)).read_bytes()
+        return self.file_path(AttachmentRef(file_name, sha256, 0)).read_bytes()
 
     def upload(self, client: ChorusClient, file_name: str, sha256: str) -> int:
         content = self._stored_bytes(file_name, sha256)
@@ -395,6 +488,31 @@ class Outbox:
         client: ChorusClient,
         supplier_id: int,
         progress: Progress | None = None,
+        claim: Claim | None = None,
+    ) -> DepositOutcome | None:
+        """Send one entry to the end, or as far as the platform allows. None when another
+        sender holds it. ``claim``: the entry is already this sender's (see :meth:`enqueue`).
+        Whatever happens to this entry, it is recorded on it and the others can go on."""
+        if claim is None:
+            claim = Claim.new()
+            if not self.claim(entry_id, claim):
+                log.info("Envoi %s : déjà pris en charge par un autre envoi", entry_id)
+                return None
+        try:
+            return self._send_claimed(entry_id, claim, client, supplier_id, progress)
+        except LeaseLost:
+            log.warning("Envoi %s repris par un autre processus : celui-ci s'arrête", entry_id)
+            return None
+        finally:
+            self.release(entry_id, claim)
+
+    def _send_claimed(
+        self,
+        entry_id: int,
+        claim: Claim,
+        client: ChorusClient,
+        supplier_id: int,
+        progress: Progress | None,
     ) -> DepositOutcome:
         report = progress or (lambda _message: None)
         with self.database.session() as session:
@@ -403,7 +521,7 @@ class Outbox:
             row = session.get(models.Invoice, entry.invoice_id)
             assert row is not None
             invoice = from_row(row)
-            main = next(a for a in row.attachments if a.role == "principale")
+            main = next((a for a in row.attachments if a.role == "principale"), None)
             others = [
                 (a.id, a.file_name, a.sha256, a.chorus_id)
                 for a in row.attachments
@@ -411,18 +529,21 @@ class Outbox:
             ]
             state, attachment_id = entry.state, entry.chorus_attachment_id
             operation, flux_number = entry.operation, (entry.payload or {}).get("flux")
-            file_name, sha256, invoice_id = main.file_name, main.sha256, row.id
+            invoice_id = row.id
         try:
+            if main is None:
+                raise ValidationProblem("La facture n'a plus de PDF : joignez-le à nouveau.")
             if operation == DEPOSIT_FLUX:
                 flux_result = self._deposit_flux(
                     entry_id,
+                    claim,
                     client,
                     supplier_id,
                     report,
                     invoice.number,
                     state,
                     flux_number,
-                    (file_name, sha256),
+                    (main.file_name, main.sha256),
                 )
                 if flux_result is None:
                     return DepositOutcome(invoice_id, "waiting", message=FLUX_PENDING)
@@ -430,46 +551,110 @@ class Outbox:
             else:
                 result = self._deposit_pdf(
                     entry_id,
+                    claim,
                     client,
                     supplier_id,
                     report,
                     invoice,
                     state,
                     attachment_id,
-                    (file_name, sha256),
+                    (main.file_name, main.sha256),
                     others,
                 )
         except PlatformUnavailableError as exc:
             self._set(
                 entry_id,
+                claim,
                 last_error=exc.message,
                 next_attempt_at=datetime.now(UTC) + RETRY_AFTER,
             )
             log.info("Dépôt %s en attente : %s", invoice.number, exc.details or exc.message)
             return DepositOutcome(invoice_id, "waiting", message=exc.message)
         except BusinessError as exc:
-            with self.database.session() as session:
-                entry = session.get(models.OutboxEntry, entry_id)
-                row = session.get(models.Invoice, invoice_id)
-                assert entry is not None and row is not None
-                entry.state, entry.last_error = "refused", exc.message
-                row.status, row.status_comment = DRAFT_STATUS, exc.message
-            return DepositOutcome(invoice_id, "refused", message=exc.message)
+            return self._refused(entry_id, claim, invoice_id, exc.message)
         except ChorusError as exc:  # credentials, subscription: the user must act; keep the order
-            self._set(entry_id, last_error=exc.message)
+            self._set(entry_id, claim, last_error=exc.message)
             return DepositOutcome(invoice_id, "waiting", message=exc.message)
-        deposited = parse_chorus_date(result.deposit_date) or date.today()
-        now = datetime.now(UTC)
+        except (BordereauError, OSError, IntegrityError) as exc:
+            log.exception("Envoi %s impossible", entry_id)
+            return self._blocked(entry_id, claim, invoice_id, invoice.number, _reason(exc))
+        return self._done(entry_id, claim, invoice_id, invoice.number, result, report)
+
+    def _refused(
+        self, entry_id: int, claim: Claim, invoice_id: int, message: str
+    ) -> DepositOutcome:
+        """Chorus Pro said no: the invoice is a draft again, with the platform's reason."""
         with self.database.session() as session:
             entry = session.get(models.OutboxEntry, entry_id)
             row = session.get(models.Invoice, invoice_id)
             assert entry is not None and row is not None
-            entry.state, entry.last_error = "done", None
-            row.chorus_invoice_id = result.identifiant_facture_cpp
-            row.deposit_date = deposited
-            row.status, row.status_at, row.status_comment = result.status, now, None
-            row.history.append(
-                models.StatusHistory(status=result.status, occurred_at=now, source="local")
+            if entry.owner != str(claim) or entry.state not in UNFINISHED:
+                raise LeaseLost(entry_id)
+            entry.state, entry.last_error = "refused", message
+            row.status, row.status_comment = DRAFT_STATUS, message
+        return DepositOutcome(invoice_id, "refused", message=message)
+
+    def _blocked(
+        self, entry_id: int, claim: Claim, invoice_id: int, number: str, reason: str
+    ) -> DepositOutcome:
+        """This entry cannot go on (not the platform's doing): it is set aside with its reason,
+        not retried by itself, and the other entries go on."""
+        message = f"La facture {number} ne peut pas partir : {reason}"
+        log.error("Envoi %s mis de côté : %s", entry_id, reason)
+        with self.database.session() as session:
+            session.execute(
+                update(models.OutboxEntry)
+                .where(
+                    models.OutboxEntry.id == entry_id,
+                    models.OutboxEntry.owner == str(claim),
+                    models.OutboxEntry.state.in_(UNFINISHED),
+                )
+                .values(state="blocked", last_error=message)
+                .execution_options(synchronize_session=False)
+            )
+            row = session.get(models.Invoice, invoice_id)
+            if row is not None and row.status == WAITING_STATUS:
+                row.status_comment = message
+        return DepositOutcome(invoice_id, "blocked", message=message)
+
+    def _done(
+        self,
+        entry_id: int,
+        claim: Claim,
+        invoice_id: int,
+        number: str,
+        result: SubmittedInvoice,
+        report: Progress,
+    ) -> DepositOutcome:
+        """The platform has it: record its id, once. The platform's answer is the truth, so it
+        is written even if the claim ran out meanwhile, but a « done » is never written over."""
+        deposited = parse_chorus_date(result.deposit_date) or date.today()
+        now = datetime.now(UTC)
+        try:
+            with self.database.session() as session:
+                entry = session.get(models.OutboxEntry, entry_id)
+                row = session.get(models.Invoice, invoice_id)
+                assert entry is not None and row is not None
+                if entry.state != "done":
+                    entry.state, entry.last_error = "done", None
+                    row.chorus_invoice_id = result.identifiant_facture_cpp
+                    row.deposit_date = deposited
+                    row.status, row.status_at, row.status_comment = result.status, now, None
+                    row.history.append(
+                        models.StatusHistory(
+                            status=result.status, occurred_at=now, source="local", actor=actor()
+                        )
+                    )
+        except IntegrityError:
+            other = self._holder_of(result.identifiant_facture_cpp)
+            return self._blocked(
+                entry_id,
+                claim,
+                invoice_id,
+                number,
+                f"Chorus Pro l'a enregistrée sous l'identifiant {result.identifiant_facture_cpp}, "
+                f"que Bordereau connaît déjà pour la facture {other}. Elle n'est pas renvoyée ; "
+                "vérifiez-la sur Chorus Pro (Rechercher) avant toute autre action.",
             )
         report("Facture déposée")
         return DepositOutcome(
@@ -480,14 +665,40 @@ class Outbox:
             "Retrouvée sur Chorus Pro après une coupure." if result.recovered else "",
         )
 
-    def waiting(self, entry_id: int, message: str) -> DepositOutcome:
-        """The platform could not be reached before sending: the order stays queued."""
+    def _holder_of(self, chorus_invoice_id: int) -> str:
+        with self.database.session() as session:
+            number = session.scalar(
+                select(models.Invoice.number).where(
+                    models.Invoice.environment == self.environment,
+                    models.Invoice.chorus_invoice_id == chorus_invoice_id,
+                )
+            )
+        return number or "?"
+
+    def waiting(self, entry_id: int, message: str, claim: Claim | None = None) -> DepositOutcome:
+        """The platform could not be reached before sending: the order stays queued, free for
+        whichever sender comes next."""
         with self.database.session() as session:
             entry = session.get(models.OutboxEntry, entry_id)
             assert entry is not None
             entry.last_error = message
             entry.next_attempt_at = datetime.now(UTC) + RETRY_AFTER
+            if claim is not None and entry.owner == str(claim):
+                entry.owner, entry.lease_until = None, None
             return DepositOutcome(entry.invoice_id, "waiting", message=message)
+
+
+def _changed(result: object) -> int:
+    """Rows an UPDATE changed (``rowcount`` is on the cursor result SQLAlchemy returns)."""
+    return int(getattr(result, "rowcount", 0))
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, BordereauError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return f"un fichier n'a pas pu être lu ({exc.strerror or exc})."
+    return "la base de données a refusé l'enregistrement (voir le journal)."
 
 
 def deposit_facts(

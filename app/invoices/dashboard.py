@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import selectinload
 
 from app.db import models
@@ -96,14 +96,14 @@ def build_dashboard(
         by_month: dict[date, dict[StatusGroup, Decimal]] = {
             _month_start(today, back): {} for back in range(MONTHS - 1, -1, -1)
         }
-        month = func.strftime("%Y-%m", C.deposit_date)
-        for label, status, amount in connection.execute(
-            select(month, C.status, func.sum(C.total_ttc))
+        year, month = extract("year", C.deposit_date), extract("month", C.deposit_date)
+        for year_number, month_number, status, amount in connection.execute(
+            select(year, month, C.status, func.sum(C.total_ttc))
             .where(here, C.deposit_date >= first_month)
-            .group_by(month, C.status)
+            .group_by(year, month, C.status)
         ):
-            year, number = (int(part) for part in str(label).split("-"))
-            amounts = by_month.setdefault(date(year, number, 1), {})
+            year_number, number = int(year_number), int(month_number)
+            amounts = by_month.setdefault(date(year_number, number, 1), {})
             group = status_group(status)
             amounts[group] = amounts.get(group, ZERO) + (amount or ZERO)
     board.months = [MonthTotal(start, amounts) for start, amounts in sorted(by_month.items())]

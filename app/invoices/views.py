@@ -291,9 +291,13 @@ class InvoiceViews:
         column: Any = SORT_COLUMNS[sort]
         if criteria.work or criteria.statuses:
             # Few invoices have these statuses: SQLite must find them by status and sort them,
-            # not walk the sort column's index (ifnull(x, NULL) is x, but hides the index).
-            column = func.ifnull(column, None)
-        order = [column.desc() if descending else column.asc()]
+            # not walk the sort column's index (coalesce(x, NULL) is x, but hides the index).
+            column = func.coalesce(column, None)
+        ordered = column.desc() if descending else column.asc()
+        if self.database.engine.dialect.name != "sqlite":
+            # Empty values first when ascending, as SQLite does (PostgreSQL puts them last).
+            ordered = ordered.nulls_last() if descending else ordered.nulls_first()
+        order = [ordered]
         if sort is not SortKey.STATUS:  # the status index holds more columns before the id
             order.append(C.id.desc() if descending else C.id.asc())
         query = select(C.id).where(*conditions(self.environment, criteria)).order_by(*order)

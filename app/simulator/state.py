@@ -8,6 +8,7 @@ import json
 import logging
 import random
 import threading
+import time
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +31,15 @@ log = logging.getLogger(__name__)
 STATE_FORMAT = 1
 SUPPLIER_ID = 9001
 PASSWORD_LIFETIME = timedelta(days=180)
+
+
+
+def fresh_id_base() -> int:
+    """Where a new platform starts numbering: from the clock (a million ids a second, still
+    below 2⁵³), so a platform started again from nothing (its state file deleted) never gives
+    out an id it gave before — the real Chorus Pro never reuses one."""
+    return int(time.time()) * 1_000_000
+
 
 DEFAULT_CLIENT_ID = "bordereau-demo"
 DEFAULT_CLIENT_SECRET = "demo-secret"
@@ -173,8 +183,8 @@ class SimulatorState:
     resubmitted_numbers: list[str] = field(default_factory=list)  # sent again once recorded
     faults: FaultPlan = field(default_factory=FaultPlan)
     next_behaviours: list[str] = field(default_factory=list)
-    next_invoice_id: int = 8_400_001
-    next_attachment_id: int = 6_900_001
+    next_invoice_id: int = field(default_factory=fresh_id_base)
+    next_attachment_id: int = field(default_factory=fresh_id_base)
     next_history_id: int = 1
     lock: threading.RLock = field(default_factory=threading.RLock)
     rng: random.Random = field(init=False)

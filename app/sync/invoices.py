@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from app.chorus import schemas_factures as f
 from app.chorus.client import ChorusClient
 from app.chorus.dates import parse_chorus_date, parse_chorus_datetime
 from app.db import models
-from app.db.engine import Database
+from app.db.engine import Database, retry_on_conflict
 from app.deposit.history import remember_history
 from app.deposit.states import DRAFT_STATUS
 from app.domain.enums import ModeDepot, TypeFacture
@@ -174,7 +175,8 @@ def sync_invoices(
         moved += _write_page(database, page, environment, report)
     for index, (row_id, previous, found) in enumerate(moved, start=1):
         say(f"Historique des factures modifiées ({index}/{len(moved)})…")
-        remember_history(database, row_id, client.historique(found.identifiantFactureCPP))
+        answer = client.historique(found.identifiantFactureCPP)
+        retry_on_conflict(partial(remember_history, database, row_id, answer))
         report.history_calls += 1
         report.changes.append(
             StatusChange(
@@ -201,8 +203,12 @@ def _write_page(
     report.seen += len(page)
     if not page:
         return []
-    with database.session() as session:
-        return _apply_page(session, page, environment)
+
+    def write() -> list[tuple[int, str | None, f.FactureTrouvee]]:
+        with database.session() as session:
+            return _apply_page(session, page, environment)
+
+    return retry_on_conflict(write)  # another workstation may import the same page now
 
 
 def needs_attention(status: str) -> bool:

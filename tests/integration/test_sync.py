@@ -18,6 +18,8 @@ from app.simulator.seed import siret_for
 from tests.conftest import CORPUS_SAMPLES
 from tests.support.chorus import admin, make_client, soumettre_request, upload_pdf
 
+pytestmark = pytest.mark.both_databases
+
 PDF = CORPUS_SAMPLES / "inv_101_003.pdf"
 BREST = siret_for(4, "2129")
 

@@ -213,3 +213,47 @@ def raw_post(simulator: Simulator, path: str, body: dict[str, Any]) -> httpx.Res
         json=body,
         headers={"Authorization": f"Bearer {token}", "cpro-account": account},
     )
+
+
+def configure_account(
+    cmd: list[str],
+    env: dict[str, str],
+    simulator: Simulator,
+    *,
+    api_url: str | None = None,
+) -> None:
+    """``bordereau account set`` to the simulator's own account (secrets through the
+    environment, as a script would); ``api_url`` points the account elsewhere (a dead port)."""
+    import subprocess
+
+    config = simulator.state.config
+    done = subprocess.run(
+        [
+            *cmd,
+            "account",
+            "set",
+            "--environment",
+            "custom",
+            "--api-url",
+            api_url or simulator.base_url,
+            "--token-url",
+            simulator.token_url if api_url is None else api_url + TOKEN_PATH,
+            "--client-id",
+            config.client_id,
+            "--login",
+            config.login,
+            "--supplier-siret",
+            config.supplier_siret,
+        ],
+        env={
+            **env,
+            "BORDEREAU_CLIENT_SECRET": config.client_secret,
+            "BORDEREAU_TECHNICAL_PASSWORD": config.password,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

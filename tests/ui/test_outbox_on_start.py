@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -16,6 +17,8 @@ from app.services import Services
 from app.simulator.seed import siret_for
 from tests.support.invoice_factory import make_invoice, render
 from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.both_databases  # the views, the dashboard and the outbox
 
 
 def test_waiting_invoice_is_sent_at_start(qtbot: QtBot, services: Services, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -21,6 +22,8 @@ from tests.integration.test_sync import BREST, deposit, rows
 from tests.support.chorus import admin
 from ui.main_window import MainWindow
 from ui.tabs.synthese import SyntheseTab
+
+pytestmark = pytest.mark.both_databases  # the views, the dashboard and the outbox
 
 PDF = CORPUS_SAMPLES / "inv_101_003.pdf"
 
