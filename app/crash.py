@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from app.files import make_private
 from app.logging_setup import redact
 from app.version import __version__
 
@@ -40,7 +41,7 @@ def write_crash_report(report: str, crash_dir: Path) -> Path | None:
     try:
         crash_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        path = crash_dir / f"plantage-{stamp}.txt"
+        path = make_private(crash_dir / f"plantage-{stamp}.txt")
         path.write_text(report, encoding="utf-8")
         return path
     except OSError:
@@ -81,7 +82,7 @@ def enable_faulthandler(crash_dir: Path) -> str | None:
         if fault_path.exists() and fault_path.stat().st_size > 0:
             previous = fault_path.read_text("utf-8", errors="replace")
             fault_path.replace(crash_dir / "faulthandler-precedent.log")
-        _fault_file = fault_path.open("w", encoding="utf-8")
+        _fault_file = make_private(fault_path).open("w", encoding="utf-8")
         faulthandler.enable(_fault_file)
     except OSError:
         log.warning("faulthandler indisponible", exc_info=True)

@@ -8,6 +8,9 @@ import logging.handlers
 import re
 import threading
 from pathlib import Path
+from typing import Any
+
+from app.files import make_private
 
 LOG_FILE_NAME = "bordereau.log"
 REDACTED = "«masqué»"
@@ -54,6 +57,14 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The log is the user's: created 0600 (a rotation renames it, keeping its mode)."""
+
+    def _open(self) -> Any:
+        make_private(Path(self.baseFilename))
+        return super()._open()
+
+
 def setup_logging(log_dir: Path, *, level: int = logging.INFO, stderr: bool = False) -> Path:
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / LOG_FILE_NAME
@@ -63,7 +74,7 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO, stderr: bool = Fa
             root.removeHandler(handler)
             handler.close()
     formatter = RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = PrivateRotatingFileHandler(
         log_file, maxBytes=2 * 1024 * 1024, backupCount=5, encoding="utf-8", delay=True
     )
     file_handler.setFormatter(formatter)

@@ -21,10 +21,13 @@ from typing import Any
 from stdnum.fr import siret as stdnum_siret
 
 from app.directory.store import (
+    IMPORT_PREFIX,
+    IMPORT_SUFFIX,
     STRUCTURE_COLUMNS,
     connect,
     create_schema,
     insert_structure,
+    remove_abandoned_imports,
     structure_from_row,
 )
 from app.directory.xlsx import Workbook, XlsxError
@@ -228,8 +231,9 @@ def import_export(source: Path, index_path: Path, progress: Progress | None = No
     except XlsxError as exc:
         raise DirectoryImportError(f"« {source.name} » : {exc}.") from exc
     index_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_imports(index_path.parent)
     handle, temporary_name = tempfile.mkstemp(
-        prefix=".annuaire-", suffix=".import", dir=index_path.parent
+        prefix=IMPORT_PREFIX, suffix=IMPORT_SUFFIX, dir=index_path.parent
     )
     os.close(handle)
     temporary = Path(temporary_name)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.directory.rules import ServiceFlags, StructureFlags
+from app.files import make_private
 
 SCHEMA_VERSION = "1"
 SCHEMA = """
@@ -127,6 +128,7 @@ def structure_from_row(row: sqlite3.Row | tuple) -> Structure:  # type: ignore[t
 
 
 def connect(path: Path) -> sqlite3.Connection:
+    make_private(path)
     connection = sqlite3.connect(path, timeout=10, check_same_thread=False)
     connection.execute("PRAGMA foreign_keys = ON")
     return connection
@@ -164,11 +166,33 @@ def insert_structure(connection: sqlite3.Connection, structure: Structure) -> in
     return cursor.lastrowid
 
 
+IMPORT_PREFIX, IMPORT_SUFFIX = ".annuaire-", ".import"  # an import's file until it is done
+ABANDONED_AFTER_SECONDS = 15 * 60  # far longer than an import of the whole export takes
+
+
+def remove_abandoned_imports(folder: Path) -> int:
+    """Delete what killed imports left beside the index (a finished or failed import removes
+    its own file; a recent one may still be running in another process)."""
+    import time
+
+    removed = 0
+    limit = time.time() - ABANDONED_AFTER_SECONDS
+    for leftover in folder.glob(f"{IMPORT_PREFIX}*{IMPORT_SUFFIX}*"):
+        try:
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 class DirectoryStore:
     """Reads (search, lookups) and small writes (online answers) on the index file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        remove_abandoned_imports(path.parent)
         self._vocabulary: list[str] | None = None
         self._vocabulary_set: frozenset[str] = frozenset()
         self._reader: sqlite3.Connection | None = None

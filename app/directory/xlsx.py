@@ -93,16 +93,35 @@ class Workbook:
         return sheets
 
     def _shared_strings(self) -> list[str]:
+        """Streamed, each distinct text kept once: millions of repeated strings (a small file
+        that inflates a lot) cost one pointer each, not one string each."""
         if self._shared is None:
             self._shared = []
-            if "xl/sharedStrings.xml" in self.archive.namelist():
-                for item in self._xml("xl/sharedStrings.xml").iter(f"{{{MAIN}}}si"):
-                    self._shared.append("".join(item.itertext()))
+            member = "xl/sharedStrings.xml"
+            if member in self.archive.namelist():
+                item_tag = f"{{{MAIN}}}si"
+                distinct: dict[str, str] = {}
+                try:
+                    with self.archive.open(member) as stream:
+                        for _event, item in etree.iterparse(stream, tag=item_tag, huge_tree=True):
+                            text = "".join(item.itertext())
+                            self._shared.append(distinct.setdefault(text, text))
+                            item.clear()
+                            while item.getprevious() is not None:
+                                del item.getparent()[0]
+                except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
+                    raise XlsxError(f"partie illisible dans le classeur : {member}") from exc
         return self._shared
+
+    def _member(self, sheet: str) -> str:
+        member = self.sheets[sheet]
+        if member not in self.archive.namelist():
+            raise XlsxError(f"la feuille « {sheet} » manque dans le classeur ({member})")
+        return member
 
     def row_count_hint(self, sheet: str) -> int | None:
         """The sheet's declared size (``<dimension ref="A1:M150001">``), for progress."""
-        with self.archive.open(self.sheets[sheet]) as stream:
+        with self.archive.open(self._member(sheet)) as stream:
             head = stream.read(4096).decode("utf-8", "ignore")
         match = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
         return int(match.group(1)) if match else None
@@ -115,8 +134,8 @@ class Workbook:
         shared = self._shared_strings()
         row_tag, cell_tag = f"{{{MAIN}}}row", f"{{{MAIN}}}c"
         value_tag, inline_tag = f"{{{MAIN}}}v", f"{{{MAIN}}}is"
+        member = self._member(sheet)
         try:
-            member = self.sheets[sheet]
             with self.archive.open(member) as raw:
                 size = self.archive.getinfo(member).file_size
                 stream = _Counting(raw, size, on_fraction or (lambda _fraction: None))
@@ -146,9 +165,12 @@ class Workbook:
                             else:
                                 value = float(text) if any(c in text for c in ".eE") else int(text)
                         values.append(value)
-                    yield values
+                    if any(value not in (None, "") for value in values):  # skip empty rows
+                        yield values
                     row.clear()
                     while row.getprevious() is not None:
                         del row.getparent()[0]
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError) as exc:
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             raise XlsxError(f"la feuille « {sheet} » est illisible ou tronquée") from exc
+        except IndexError as exc:  # a shared-string index beyond the list
+            raise XlsxError(f"la feuille « {sheet} » renvoie à un texte absent") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -12,10 +13,12 @@ from pathlib import Path
 from app.errors import BordereauError
 from app.prefill import extract
 from app.prefill.facturx_reader import embedded_xml, read_facturx
-from app.prefill.intake import open_invoice
+from app.prefill.intake import damaged, open_invoice
 from app.prefill.layout import rows_from_words
 from app.prefill.model import FIELD_NAMES, Field, PrefillResult, Row, Word
 from app.prefill.pages import OcrUnavailableError, has_usable_text, ocr_page, text_layer_words
+
+log = logging.getLogger(__name__)
 
 MAX_PAGES = 3  # what Chorus Pro's own recognition reads
 LABELS = {
@@ -80,7 +83,10 @@ def _ocr_pages(
     ocr: OcrPool,
     progress: Progress,
     cancelled: Callable[[], bool],
+    unread: list[int],
 ) -> list[Word]:
+    """The OCR words of the pages ``indexes``; the numbers of pages that failed go to
+    ``unread`` (the others are still read)."""
     pool = ocr.pool()
     pending = {index: pool.apply_async(ocr_page, (str(path), index)) for index in indexes}
     words: list[Word] = []
@@ -92,7 +98,15 @@ def _ocr_pages(
         for index, job in list(pending.items()):
             job.wait(0.1)
             if job.ready():
-                words.extend(job.get())
+                try:
+                    words.extend(job.get())
+                except OcrUnavailableError:
+                    raise
+                except Exception:  # this page only (a broken image, a page too odd to render)
+                    log.warning(
+                        "Lecture optique de la page %d impossible", index + 1, exc_info=True
+                    )
+                    unread.append(index + 1)
                 del pending[index]
                 done += 1
                 progress(
@@ -140,7 +154,10 @@ def prefill(
         words: list[Word] = []
         to_ocr: list[int] = []
         for index in range(min(MAX_PAGES, intake.document.page_count)):
-            page_words = text_layer_words(intake.document[index], index)
+            try:
+                page_words = text_layer_words(intake.document[index], index)
+            except Exception as exc:  # PyMuPDF: a looping page tree, a broken content stream
+                raise damaged(path.name, exc) from exc
             if has_usable_text(page_words):
                 words.extend(page_words)
             else:
@@ -151,9 +168,10 @@ def prefill(
     own_pool = ocr is None and bool(to_ocr)
     pool = ocr or OcrPool()
     ocr_problem: OcrUnavailableError | None = None
+    unread: list[int] = []
     try:
         if to_ocr:
-            words.extend(_ocr_pages(path, to_ocr, pool, report, is_cancelled))
+            words.extend(_ocr_pages(path, to_ocr, pool, report, is_cancelled, unread))
     except OcrUnavailableError as exc:
         pool.terminate()  # the other pages would fail the same way
         ocr_problem = exc  # the PDF can still be sent: the user types what OCR would have read
@@ -170,6 +188,13 @@ def prefill(
     result.text = "\n".join(row.text for row in rows)
     report(0.92, "Recherche des champs")
     fill_from_rows(result, rows, own_siret=own_siret, today=today or date.today())
+    if unread:
+        pages_text = ", ".join(str(number) for number in unread)
+        result.warnings.insert(
+            0,
+            f"La lecture optique n'a pas pu lire la page {pages_text} (image illisible) : "
+            "vérifiez cette page et saisissez ce qui manque.",
+        )
     if ocr_problem is not None:
         result.warnings.insert(0, f"{ocr_problem.message} Saisissez les champs vous-même.")
     elif to_ocr:

@@ -65,6 +65,15 @@ def _what_it_is(head: bytes) -> str:
     )
 
 
+def damaged(name: str, exc: Exception) -> UnreadableInvoiceError:
+    """A PDF whose structure PyMuPDF cannot follow (broken, looping page tree, bad xref)."""
+    return UnreadableInvoiceError(
+        f"« {name} » est endommagé : son contenu PDF ne peut pas être lu. Exportez-le de "
+        "nouveau depuis votre logiciel de facturation.",
+        details=str(exc),
+    )
+
+
 def open_invoice(path: Path) -> Intake:
     """Read and open ``path``; raise :class:`UnreadableInvoiceError` with a French message."""
     import pymupdf
@@ -72,6 +81,11 @@ def open_invoice(path: Path) -> Intake:
     name = path.name
     try:
         size = path.stat().st_size
+        if path.is_dir():
+            raise UnreadableInvoiceError(
+                f"« {name} » est un dossier, pas un fichier : choisissez le PDF de la facture "
+                "qu'il contient."
+            )
     except FileNotFoundError:
         raise UnreadableInvoiceError(f"Le fichier « {name} » est introuvable.") from None
     except OSError as exc:
@@ -86,7 +100,12 @@ def open_invoice(path: Path) -> Intake:
             "de 10 Mo. Réenregistrez le PDF en « taille réduite » (ou avec des images moins "
             "lourdes), puis déposez-le de nouveau."
         )
-    content = path.read_bytes()
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInvoiceError(
+            f"Le fichier « {name} » ne peut pas être lu.", details=str(exc)
+        ) from exc
     if b"%PDF-" not in content[:1024]:
         raise UnreadableInvoiceError(
             f"« {name} » n'est pas un PDF : c'est {_what_it_is(content[:64])}, d'après son "
@@ -96,11 +115,15 @@ def open_invoice(path: Path) -> Intake:
     try:
         document = pymupdf.open(stream=content, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises its own FileDataError and friends
+        raise damaged(name, exc) from exc
+    if document.is_repaired and b"%%EOF" not in content[-2048:]:
+        # A cut-off file (an interrupted download or copy): PyMuPDF rebuilds what it can, but
+        # the pages it lost would be missing from the invoice sent.
+        document.close()
         raise UnreadableInvoiceError(
-            f"« {name} » est endommagé : son contenu PDF ne peut pas être lu. Exportez-le de "
-            "nouveau depuis votre logiciel de facturation.",
-            details=str(exc),
-        ) from exc
+            f"« {name} » est incomplet (fichier endommagé : la fin manque, par exemple après un "
+            "téléchargement interrompu). Exportez ou téléchargez-le de nouveau."
+        )
     if document.needs_pass:
         document.close()
         raise UnreadableInvoiceError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import sys
 from pathlib import Path
@@ -12,6 +13,10 @@ from app.errors import EnvironmentProblem
 from app.prefill.model import Word
 
 OCR_DPI = 300
+# An A4 page at 300 dpi is 8.7 million pixels; a page as big as PDF allows (5 m a side) would
+# be 60 000 pixels a side. Larger pages are rendered at a lower resolution to stay under this.
+MAX_OCR_PIXELS = 36_000_000
+MIN_OCR_DPI = 20
 MIN_TEXT_CHARACTERS = 40  # fewer on a page means it is an image: OCR it
 
 
@@ -93,6 +98,19 @@ def bundled_tessdata(tesseract: Path) -> Path:
     return beside if beside.is_dir() else tesseract.parent.parent / "share" / "tessdata"
 
 
+class OcrPageError(Exception):
+    """One page could not be rendered for OCR (a message only, so that it pickles)."""
+
+
+def ocr_dpi(width_pt: float, height_pt: float) -> float:
+    """300 dpi, or less for a page so large that it would exceed :data:`MAX_OCR_PIXELS`."""
+    pixels_at_300: float = (width_pt * OCR_DPI / 72) * (height_pt * OCR_DPI / 72)
+    if pixels_at_300 <= MAX_OCR_PIXELS:
+        return OCR_DPI
+    scaled: float = OCR_DPI * math.sqrt(MAX_OCR_PIXELS / pixels_at_300)
+    return max(MIN_OCR_DPI, scaled)
+
+
 def ocr_page(pdf_path: str, index: int) -> list[Word]:
     """Render one page at 300 dpi and read it with Tesseract (``fra``), in points.
 
@@ -107,16 +125,21 @@ def ocr_page(pdf_path: str, index: int) -> list[Word]:
     if bundled is not None:  # Windows and macOS installers ship Tesseract beside the app
         pytesseract.pytesseract.tesseract_cmd = str(bundled)
         os.environ.setdefault("TESSDATA_PREFIX", str(bundled_tessdata(bundled)))
-    with pymupdf.open(pdf_path) as document:
-        pixmap = document[index].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY)
-        image = Image.open(io.BytesIO(pixmap.tobytes("png")))
+    try:
+        with pymupdf.open(pdf_path) as document:
+            page = document[index]
+            dpi = ocr_dpi(page.rect.width, page.rect.height)
+            pixmap = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+            image = Image.open(io.BytesIO(pixmap.tobytes("png")))
+    except Exception as exc:  # PyMuPDF's own errors do not cross the process pool
+        raise OcrPageError(f"page {index + 1} impossible à afficher : {exc}") from None
     try:
         data = pytesseract.image_to_data(image, lang="fra", output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractNotFoundError as exc:
         raise ocr_unavailable(str(exc), program_missing=True) from None
     except pytesseract.TesseractError as exc:
         raise ocr_unavailable(str(exc.message).strip()) from None
-    scale = 72 / OCR_DPI
+    scale = 72 / dpi
     boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]] = []
     for position, text in enumerate(data["text"]):
         if not str(text).strip() or float(data["conf"][position]) < 0:
