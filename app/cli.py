@@ -764,6 +764,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a French message, and a report for what was not foreseen
+        from app.errors import BordereauError
+
+        if isinstance(exc, BordereauError):  # foreseen: its message says it all
+            print(f"bordereau : {exc.message}", file=sys.stderr)
+            return EXIT_UNUSABLE
         return _unexpected(args, exc)
 
 

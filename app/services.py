@@ -137,6 +137,16 @@ class Services:
             self._database = Database(self.database_url)
         return upgrade_database(self._database, self.paths.backups_dir)
 
+    def upgrade_notice(self) -> str | None:
+        """Before :meth:`open_database`: how to back up a PostgreSQL database about to be
+        upgraded (a SQLite file is copied by Bordereau itself)."""
+        from app.db.engine import Database
+        from app.db.migrate import upgrade_notice
+
+        if self._database is None:
+            self._database = Database(self.database_url)
+        return upgrade_notice(self._database)
+
     @property
     def database(self) -> Database:
         if self._database is None:

@@ -83,6 +83,18 @@ def run_gui(
 
     services = Services(paths, database_url=database_url)
     try:
+        notice = services.upgrade_notice()
+        if notice and not exit_when_ready:
+            answer = QMessageBox.question(
+                None,
+                "Mise à jour de la base partagée",
+                notice + "\n\nMettre la base à jour maintenant ?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                services.close()
+                return 0
         services.open_database()
     except BordereauError as exc:
         log.error("Base de données inutilisable : %s", exc.message)

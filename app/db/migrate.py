@@ -85,6 +85,22 @@ def backup_sqlite(source: Path, backups_dir: Path, revision: str | None) -> Path
     return target
 
 
+def upgrade_notice(database: Database) -> str | None:
+    """What to say before upgrading a PostgreSQL database that holds data (the app cannot
+    copy it first, as it does a SQLite file); None when there is nothing to say."""
+    if database.engine.dialect.name != "postgresql":
+        return None
+    try:
+        revision = current_revision(database)
+    except SQLAlchemyError:
+        return None  # upgrade_database will say what is wrong
+    if revision is None or revision == SCHEMA_HEAD or revision not in known_revisions():
+        return None
+    return f"La base partagée doit être mise à jour (schéma {revision} → {SCHEMA_HEAD}). " + (
+        PG_DUMP_HINT
+    )
+
+
 @contextmanager
 def migration_lock(database: Database) -> Iterator[None]:
     """One upgrade at a time, whichever process or workstation starts first: a PostgreSQL

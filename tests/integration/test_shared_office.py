@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.db import models
 from app.db.engine import Database
@@ -378,3 +379,91 @@ def test_two_first_syncs_at_once_import_each_invoice_once(
         ).all()
     database.dispose()
     assert len(imported) == 25 and len(set(imported)) == 25
+
+
+# --- the window, errors and conflicts on each database -------------------------------------------
+
+
+def test_the_window_opens_on_the_shared_database(
+    office: Services, bordereau_cmd: list[str], subprocess_env: dict[str, str]
+) -> None:
+    queue(office, 2, "FENETRE")  # the views and the dashboard have rows to read
+    code, out, err = finish(start(bordereau_cmd, subprocess_env, "gui", "--exit-when-ready"))
+    assert code == 0, err
+    assert out.startswith("ready ")
+
+
+def test_an_unreachable_server_is_said_in_french(
+    bordereau_cmd: list[str], subprocess_env: dict[str, str]
+) -> None:
+    url = f"postgresql+psycopg://bureau:motdepasse@127.0.0.1:{_dead_port()}/compta"
+    code, _out, err = finish(
+        start(bordereau_cmd, subprocess_env, "--database-url", url, "invoices", "list")
+    )
+    assert code == 2
+    assert "Le serveur de base de données est injoignable" in err and "« compta »" in err
+    assert "motdepasse" not in err
+
+
+def test_two_writers_on_one_invoice_never_undo_each_other(office: Services, db_url: str) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app.db.errors import database_error
+
+    office.outbox().save_draft(invoice("VERSION-1"))
+    first, second = Database(db_url), Database(db_url)
+    try:
+        with Session(first.engine) as one, Session(second.engine) as two:
+            mine = one.scalars(select(models.Invoice)).one()
+            theirs = two.scalars(select(models.Invoice)).one()  # read before the first writes
+            mine.comment = "vu par le premier poste"
+            one.commit()
+            theirs.comment = "vu par le second poste"
+            with pytest.raises(StaleDataError) as caught:
+                two.commit()
+        message = database_error(caught.value, db_url).message
+        assert "modifiée sur un autre poste" in message and "rien n'a été écrasé" in message
+        with first.session() as session:
+            kept = session.scalars(select(models.Invoice.comment)).one()
+        assert kept == "vu par le premier poste"
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def test_an_upgrade_of_a_shared_database_says_how_to_back_it_up(db_url: str) -> None:
+    from alembic import command
+
+    from app.db.migrate import _alembic_config, upgrade_database, upgrade_notice
+
+    database = Database(db_url)
+    try:
+        with database.engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "0003")  # type: ignore[arg-type]
+        notice = upgrade_notice(database)
+        if database.file is not None:
+            assert notice is None  # a SQLite file is copied before the upgrade
+        else:
+            assert notice is not None and "pg_dump" in notice and "0003 → " in notice
+        result = upgrade_database(database, Path(database.file or ".").parent / "sauvegardes")
+        assert result.to_revision == SCHEMA_HEAD
+        assert (result.backup is not None) == (database.file is not None)
+        assert upgrade_notice(database) is None
+    finally:
+        database.dispose()
+
+
+def test_the_migrations_build_the_models_schema(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.db.migrate import upgrade_database
+
+    database = Database(db_url)
+    try:
+        upgrade_database(database, Path(database.file or ".").parent / "sauvegardes")
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": False})
+            assert compare_metadata(context, models.Base.metadata) == []
+    finally:
+        database.dispose()

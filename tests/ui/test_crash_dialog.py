@@ -44,3 +44,26 @@ def test_uncaught_error_opens_a_french_dialog_and_writes_a_report(
     reports = list(crash_dir.glob("plantage-*.txt"))
     assert len(reports) == 1 and "mot-de-passe-tres-secret" not in reports[0].read_text("utf-8")
     dialog.close()
+
+
+def test_a_window_that_cannot_be_built_writes_a_report(
+    qtbot: QtBot,
+    isolated_environment: Path,
+    restore_hooks: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As on a database the window could not read (PostgreSQL before its views were
+    portable): the user is told, and a report is written, instead of nothing at all."""
+    import ui.main_window
+    from app.paths import resolve_paths
+    from ui.application import run_gui
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("fonction SQL inconnue : ifnull")
+
+    monkeypatch.setattr(ui.main_window, "MainWindow", broken)
+    assert run_gui(data_dir=isolated_environment, exit_when_ready=True) == 70
+    assert "la fenêtre n'a pas pu s'ouvrir ; rapport :" in capsys.readouterr().err
+    [report] = resolve_paths(isolated_environment).crash_dir.glob("plantage-*.txt")
+    assert "fonction SQL inconnue : ifnull" in report.read_text("utf-8")
