@@ -135,7 +135,21 @@ class Services:
         self.paths.ensure()
         if self._database is None:
             self._database = Database(self.database_url)
-        return upgrade_database(self._database, self.paths.backups_dir)
+        result = upgrade_database(self._database, self.paths.backups_dir)
+        self._share_account(self._database)
+        return result
+
+    def _share_account(self, database: Database) -> None:
+        """The account is the office's: a workstation that has not chosen demo mode takes
+        it from the shared database; the first one configured puts it there."""
+        from app.db.shared import set_shared_setting, shared_setting
+        from app.settings import shared_account, with_shared_account
+
+        stored = shared_setting(database, "account")
+        if stored is not None and not self.settings.demo_chosen:
+            self.settings = with_shared_account(self.settings, stored)
+        elif stored is None and self.settings.environment is not Environment.DEMO:
+            set_shared_setting(database, "account", shared_account(self.settings))
 
     def upgrade_notice(self) -> str | None:
         """Before :meth:`open_database`: how to back up a PostgreSQL database about to be
@@ -171,6 +185,11 @@ class Services:
     # --- account -------------------------------------------------------------------------------
 
     def account_status(self) -> AccountStatus:
+        if self._database is None:  # the office's account is in the shared database
+            try:
+                self.open_database()
+            except BordereauError as exc:
+                log.warning("Compte du bureau illisible, réglages du poste utilisés : %s", exc)
         problem = self.credentials.backend_problem()
         environment = self.settings.environment
         client_id = login = None
@@ -236,11 +255,13 @@ class Services:
         )
 
     def save_account(self, account: AccountInput) -> None:
-        """Secrets to the keyring, everything else to the settings file."""
+        """Secrets to the keyring; the rest to the settings file and, unless it is demo mode
+        (a personal choice), to the shared database for every workstation of the office."""
         account = self._with_stored_secrets(account)
         problems = self.validate_account(account)
         if problems:
             raise ValidationProblem("\n".join(problems))
+        database = self.database  # opened first: opening adopts the office's current account
         if account.environment is not Environment.DEMO:
             self.credentials.save(
                 account.environment,
@@ -253,10 +274,16 @@ class Services:
             )
             self.settings.supplier_siret = account.supplier_siret
         self.settings.environment = account.environment
+        self.settings.demo_chosen = account.environment is Environment.DEMO
         if account.environment is Environment.CUSTOM:
             self.settings.api_url = account.api_url
             self.settings.token_url = account.token_url
         self.save_settings()
+        if account.environment is not Environment.DEMO:
+            from app.db.shared import set_shared_setting
+            from app.settings import shared_account
+
+            set_shared_setting(database, "account", shared_account(self.settings))
         log.info("Compte enregistré pour l'environnement %s", account.environment.value)
 
     # --- platform ------------------------------------------------------------------------------

@@ -28,11 +28,15 @@ class Settings(BaseModel):
     supplier_siret: str | None = Field(None, description="SIRET de votre structure")
     sync_interval_minutes: int = Field(15, ge=1, le=24 * 60, description="Synchronisation (min)")
     hide_rejected_after_days: int = Field(10, ge=0, le=365)
+    demo_chosen: bool = Field(
+        False, description="Mode démonstration choisi sur ce poste (sinon le compte du bureau)"
+    )
     demo_sample: bool = Field(
         True, description="Mode démonstration : un compte fictif avec un an de factures"
     )
     last_sync: dict[str, str] = Field(
-        default_factory=dict, description="Jour de la dernière synchronisation, par environnement"
+        default_factory=dict,
+        description="Ancien emplacement du jour de la dernière synchronisation (lu une fois)",
     )
     late_interest_rates: dict[str, str] = Field(
         default_factory=dict,
@@ -82,3 +86,24 @@ def save_settings(settings: Settings, path: Path) -> None:
     """Atomic write: a crash mid-save leaves the previous file intact."""
     data = settings.model_dump(mode="json")
     write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+
+
+# The account's settings that belong to the office (kept in the shared database); the
+# secrets stay in each person's keyring, the window and folders in their settings file.
+SHARED_ACCOUNT_FIELDS = ("environment", "api_url", "token_url", "supplier_siret")
+
+
+def shared_account(settings: Settings) -> dict[str, Any]:
+    return settings.model_dump(mode="json", include=set(SHARED_ACCOUNT_FIELDS))
+
+
+def with_shared_account(settings: Settings, account: Any) -> Settings:
+    """``settings`` with the office's account, when it is valid (else unchanged)."""
+    if not isinstance(account, dict):
+        return settings
+    values = {key: account[key] for key in SHARED_ACCOUNT_FIELDS if key in account}
+    try:
+        return Settings.model_validate({**settings.model_dump(mode="json"), **values})
+    except ValidationError:
+        log.warning("Compte partagé illisible dans la base : réglages du poste gardés")
+        return settings

@@ -224,7 +224,14 @@ FINAL_STATUSES: frozenset[InvoiceStatus] = frozenset(
 )
 
 # Statuses that exist only in Bordereau, before the platform has the invoice.
-LOCAL_STATUS_LABELS = {"EN_ATTENTE_ENVOI": "En attente d'envoi"}
+# Local lines of an invoice's history: its wait before sending, and what someone of the office
+# did on it (« Recycler », « Compléter », « Traiter le rejet »), with who and where.
+LOCAL_STATUS_LABELS = {
+    "EN_ATTENTE_ENVOI": "En attente d'envoi",
+    "ACTION_RECYCLER": "Recyclée vers un autre destinataire",
+    "ACTION_COMPLETER": "Complétée (pièces ou commentaire envoyés)",
+    "ACTION_REJET_TRAITE": "Rejet marqué comme traité",
+}
 
 
 def status_label(code: str) -> str:

@@ -7,6 +7,7 @@ import base64
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from app.chorus import schemas_factures as f
 from app.chorus.client import ChorusClient
 from app.db import models
 from app.db.engine import Database
+from app.deposit.claims import actor
 from app.deposit.history import remember_history
 from app.deposit.mapping import from_row
 from app.deposit.outbox import Outbox, mime_type
@@ -56,6 +58,19 @@ def invoice_of(database: Database, invoice_id: int) -> Invoice:
         return from_row(row)
 
 
+def record_action(row: models.Invoice, code: str, comment: str | None = None) -> None:
+    """A line of the invoice's history saying who did this, from which workstation."""
+    row.history.append(
+        models.StatusHistory(
+            status=code,
+            occurred_at=datetime.now(UTC),
+            comment=comment,
+            actor=actor(),
+            source="action",
+        )
+    )
+
+
 def _after_action(database: Database, client: ChorusClient, invoice_id: int, chorus_id: int) -> str:
     """The platform's history and current status, written locally; returns the status."""
     remember_history(database, invoice_id, client.historique(chorus_id))
@@ -91,6 +106,7 @@ def recycle(
         row.recipient_name = recipient_name or row.recipient_name
         row.code_service = change.code_service or None
         row.engagement_number = change.engagement_number or None
+        record_action(row, "ACTION_RECYCLER", change.comment or None)
     return _after_action(database, client, invoice_id, chorus_id)
 
 
@@ -143,6 +159,7 @@ def complete(
                     type_code=attachment.type_code,
                 )
             )
+        record_action(row, "ACTION_COMPLETER", (comment or "").strip() or None)
     return _after_action(database, client, invoice_id, chorus_id)
 
 
@@ -153,6 +170,7 @@ def acknowledge_rejection(database: Database, client: ChorusClient, invoice_id: 
         row = session.get(models.Invoice, invoice_id)
         assert row is not None
         row.rejection_acknowledged = True
+        record_action(row, "ACTION_REJET_TRAITE")
 
 
 def next_number(database: Database, environment: str, number: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from app.paths import resolve_paths
 from app.services import Services
 from tests.support.bad_files import BAD_PDFS, BAD_XLSX
 from tests.support.directory_export import write_export
+from tests.support.measured import MARKER
 
 LIMIT_SECONDS = 30  # a hard stop: a case still running then has failed
 LIMIT_BYTES = 500 * 1024 * 1024
@@ -49,9 +50,9 @@ def run_bounded(
     cmd: list[str], env: dict[str, str], *args: str
 ) -> subprocess.CompletedProcess[str]:
     """Run a command under the corpus's bounds (time: a hard timeout; memory: the largest
-    resident size of any process it started, itself and its OCR workers included)."""
+    resident size of the command and of the processes it started, its OCR workers)."""
     done = subprocess.run(
-        [*cmd, *args],
+        [sys.executable, "-m", "tests.support.measured", *cmd, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -59,10 +60,11 @@ def run_bounded(
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    stderr, _, measured = done.stderr.rpartition("\n" + MARKER)
+    largest = int(measured)
     assert largest <= LIMIT_BYTES, f"{args}: {largest / 2**20:.0f} MiB"
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
+    assert "Traceback" not in stderr, stderr
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout, stderr.lstrip())
 
 
 def test_bad_pdfs_corpus_matches_the_expectations() -> None:

@@ -322,8 +322,12 @@ def test_a_second_workstation_sends_what_the_first_queued(
     if db_backend == "sqlite":
         pytest.skip("two workstations share a database server, not a SQLite file")
     numbers = queue(office, 2, "POSTE1")
+    # A new workstation: no settings of its own; the account comes from the shared database
+    # (its secrets from this person's keyring, the test's one).
     second = {**subprocess_env, "BORDEREAU_DATA_DIR": str(tmp_path / "poste-2")}
-    configure_account(bordereau_cmd, second, simulator)
+    shown = json.loads(finish(start(bordereau_cmd, second, "account", "show", "--json"))[1])
+    assert (shown["mode"], shown["supplier_siret"]) == ("custom", DEMO_SUPPLIER_SIRET)
+    assert shown["api_url"] == simulator.base_url
     code, out, err = finish(start(bordereau_cmd, second, "outbox"))
     assert code == 0, err
     assert [item["etat"] for item in json.loads(out)] == ["done", "done"]
@@ -467,3 +471,20 @@ def test_the_migrations_build_the_models_schema(db_url: str) -> None:
             assert compare_metadata(context, models.Base.metadata) == []
     finally:
         database.dispose()
+
+
+def test_each_deposit_and_action_says_who_did_it(office: Services, simulator: Simulator) -> None:
+    from app.deposit.claims import actor
+
+    admin(simulator, "comportements", {"prochains": ["rejetee"]})
+    outcome = office.deposit(invoice("QUI-1"), PDF)
+    assert outcome.state == "done", outcome.message
+    admin(simulator, "horloge", {"jours": 30})
+    office.sync()
+    office.acknowledge_rejection(outcome.invoice_id)
+    lines = {line.status: line for line in office.invoice_history(outcome.invoice_id)}
+    assert lines["DEPOSEE"].actor == actor()
+    assert lines["REJETEE"].actor != actor()  # the buyer's doing
+    assert lines["ACTION_REJET_TRAITE"].actor == actor()
+    assert lines["ACTION_REJET_TRAITE"].label == "Rejet marqué comme traité"
+    assert "@" in actor()
