@@ -87,3 +87,12 @@ def enable_faulthandler(crash_dir: Path) -> str | None:
     except OSError:
         log.warning("faulthandler indisponible", exc_info=True)
     return previous
+
+
+def disable_faulthandler() -> None:
+    """At the end of the run: stop watching and close the file (a clean exit leaves it empty)."""
+    global _fault_file
+    if _fault_file is not None:
+        faulthandler.disable()
+        _fault_file.close()
+        _fault_file = None

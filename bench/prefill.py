@@ -31,6 +31,8 @@ def main() -> int:
     pool = OcrPool()
     hits: dict[tuple[str, str], int] = {}
     totals: dict[str, int] = {}
+    known: dict[str, int] = {}
+    known_hits: dict[str, int] = {}
     times: dict[str, list[float]] = {"text": [], "scan": []}
     per_scanned_page: list[float] = []
     misses: list[str] = []
@@ -51,6 +53,9 @@ def main() -> int:
                     per_scanned_page.append(elapsed / max(1, result.pages_read))
                 totals[kind] = totals.get(kind, 0) + 1
                 for name in FIELD_NAMES:
+                    if truth.get(name) is not None:  # real-dev: null means unknown
+                        known[kind] = known.get(kind, 0) + 1
+                        known_hits[kind] = known_hits.get(kind, 0) + (found[name] == truth[name])
                     if found[name] == truth.get(name):
                         hits[(kind, name)] = hits.get((kind, name), 0) + 1
                     else:
@@ -69,6 +74,10 @@ def main() -> int:
         print(
             f"précision globale {kind} : {100 * correct / (count * len(FIELD_NAMES)):.1f} % "
             f"({count} documents)"
+        )
+        print(
+            f"  sur les seuls champs connus de la vérité : "
+            f"{100 * known_hits.get(kind, 0) / max(1, known.get(kind, 0)):.1f} %"
         )
     for kind, values in times.items():
         if values:

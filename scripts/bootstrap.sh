@@ -87,13 +87,14 @@ ensure_python() {
 }
 
 ensure_venv() {
-  local extras="" stamp_value
-  [ "$WANT_TEST_TOOLS" = test ] && extras="[test]"
+  local extras="[postgresql]" stamp_value  # an office may share a PostgreSQL database
+  [ "$WANT_TEST_TOOLS" = test ] && extras="[test]"  # the test tools include the driver
   stamp_value="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)$extras"
   if [ -x "$VENV/bin/python" ] && [ -f "$VENV/.bordereau-stamp" ]; then
     # An install with the test tools also serves the app.
     if grep -qxF "$stamp_value" "$VENV/.bordereau-stamp" \
-       || { [ -z "$extras" ] && grep -qxF "${stamp_value}[test]" "$VENV/.bordereau-stamp"; }; then
+       || { [ "$extras" = "[postgresql]" ] \
+            && grep -qxF "${stamp_value%\[postgresql\]}[test]" "$VENV/.bordereau-stamp"; }; then
       return
     fi
   fi

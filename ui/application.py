@@ -54,7 +54,7 @@ def run_gui(
         print(f"bordereau : {problem}", file=sys.stderr)
         return 2
 
-    from app.crash import enable_faulthandler, install_excepthook
+    from app.crash import disable_faulthandler, enable_faulthandler, install_excepthook
     from app.errors import BordereauError
     from app.logging_setup import setup_logging
     from app.paths import resolve_paths
@@ -94,6 +94,7 @@ def run_gui(
             )
             if answer != QMessageBox.StandardButton.Yes:
                 services.close()
+                disable_faulthandler()
                 return 0
         services.open_database()
     except BordereauError as exc:
@@ -102,6 +103,7 @@ def run_gui(
             print(f"bordereau : {exc.message}", file=sys.stderr)
         else:
             QMessageBox.critical(None, exc.title, exc.message)
+        disable_faulthandler()
         return 2
 
     from ui.main_window import MainWindow
@@ -126,6 +128,7 @@ def run_gui(
 
             CrashDialog(report, path, None).exec()  # no window, no event loop yet: wait here
         services.close()
+        disable_faulthandler()
         return 70
     shown.append(window)
     window.show()
@@ -149,6 +152,7 @@ def run_gui(
 
     code = app.exec()
     services.close()
+    disable_faulthandler()
     return int(code)
 
 

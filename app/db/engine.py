@@ -47,7 +47,17 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, poolclass=NullPool)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:  # the URL's driver (psycopg for PostgreSQL) is not installed
+        from app.errors import EnvironmentProblem
+
+        raise EnvironmentProblem(
+            f"Le pilote de cette base de données n'est pas installé ({exc.name or exc}). Pour "
+            "une base PostgreSQL partagée, installez Bordereau avec son pilote : "
+            "pip install 'bordereau[postgresql]' (./run-app le fait lui-même).",
+            details=str(exc),
+        ) from exc
 
 
 class Database:

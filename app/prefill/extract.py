@@ -33,8 +33,10 @@ NUMBER_LABELS = _label(
     r"n\s*[°ºo]\.?\s*(?:de\s+)?(?:la\s+)?(?:facture|l['’]avoir|avoir)\s*:?",
     r"num[ée]ro\s+(?:de\s+)?(?:la\s+)?(?:facture|l['’]avoir|d['’]avoir)\s*:?",
     r"invoice\s+number\s*:?",
-    r"^\s*(?:facture|avoir)\s*:?(?=\s+\S*\d)",
+    r"^\s*(?:facture|avoir|invoice)\s*:?(?=\s+\S*\d)",
 )
+# A title standing alone (« FACTURE », « Avoir »), the number beside or under it.
+TITLE_WORD = re.compile(r"(?:FACTURE|Facture|AVOIR|Avoir|INVOICE|Invoice)")
 # "N° : 2025-12" under a FACTURE title: weaker, only when nothing better is found.
 NUMBER_LABELS_WEAK = _label(
     r"^\s*n\s*[°ºo]\.?\s*(?:de\s+pi[èe]ce\s*)?:", r"^\s*r[ée]f(?:[ée]rence)?\s*:"
@@ -47,10 +49,15 @@ DATE_LABELS = _label(
     r"invoice\s+date",
     r"fait\s+(?:à\s+[\w\- ]+\s+)?le",
     r"^\s*le\b",
+    r"(?-i:\bLe)(?=\s+\d{1,2}(?:er)?(?:\s+[a-zéû]{3,9}\.?\s+\d{4}|[/.\-]\d))",
+    r"\b(?:facture|avoir)\s+du(?=\s+\d)",
     r"^\s*date\s*:",
     r"\bdate\b(?!\s+d['’]\s*[ée]ch)",
 )
-NOT_ISSUE_DATE = re.compile(r"[ée]ch[ée]ance|livraison|paiement|validit|due\s+date", re.I)
+NOT_ISSUE_DATE = re.compile(
+    r"[ée]ch[ée]ance|livraison|paiement|payable|limite|validit|due\s+date|p[ée]riode|prochain",
+    re.I,
+)
 ORDER_LABELS = _label(
     r"(?:n\s*[°ºo]\.?\s*(?:d['’]\s*)?)?engagement(?:\s+juridique)?\s*(?:n\s*[°ºo]\.?)?\s*:?",
     r"\bEJ\b\s*(?:n\s*[°ºo]\.?)?\s*:?",
@@ -78,11 +85,17 @@ TOTAL_HT = _label(
     r"total\s+net\s+h\.?\s*t\.?",
     r"total\s+\(?excl",
 )
-TOTAL_HT_WEAK = _label(r"montant\s+h\.?\s*t\.?\b", r"sous[\s\-]total\b", r"\bnet\s+h\.?\s*t\.?\b")
+TOTAL_HT_WEAK = _label(
+    r"montant\s+h\.?\s*t\.?\b",
+    r"sous[\s\-]total\b",
+    r"\bsub[\s\-]?total\b",
+    r"\bnet\s+h\.?\s*t\.?\b",
+)
 TOTAL_TVA = _label(
     r"total\s+(?:de\s+la\s+)?t\.?v\.?a\.?\b",
     r"montant\s+(?:de\s+la\s+)?t\.?v\.?a\.?\b",
     r"^\s*t\.?v\.?a\.?\b(?:\s*\(?\s*\d+(?:[.,]\d+)?\s*%\)?)?",
+    r"taxe\s+sur\s+la\s+valeur\s+ajout[ée]e(?:\s*\(?\s*\d+(?:[.,]\d+)?\s*%\)?)?",
     r"\bVAT\b",
 )
 NOT_VAT_TOTAL = re.compile(
@@ -96,11 +109,15 @@ TOTAL_TTC = _label(
     r"total\s+\(?incl",
     r"\btotal\s+g[ée]n[ée]ral",
 )
+# « TOTAL », « Total (EUR) », « Total : » with the amount right after: the grand total, when
+# no « Total TTC » says it (not « Sous-total », not « Total HT »).
+TOTAL_BARE = _label(r"(?<![\w\-])total\s*(?:\(\s*(?:EUR|€)\s*\)|EUR|€)?\s*:?(?=\s*-?\d)")
 AMOUNT_DUE = _label(
     r"net\s+[àa]\s+payer",
     r"reste\s+[àa]\s+payer",
     r"montant\s+(?:net\s+)?[àa]\s+payer",
     r"total\s+[àa]\s+payer",
+    r"^\s*[àa]\s+payer\b",
     r"solde\s+(?:d[ûu]|[àa]\s+payer)",
     r"montant\s+d[ûu]",
     r"amount\s+due",
@@ -114,6 +131,7 @@ DEPOSIT = _label(
 SIRET_PATTERN = re.compile(r"(?<![\dA-Z])(\d(?:[ \u00a0.]?\d){13})(?![\d])")
 VAT_PATTERN = re.compile(r"\bFR((?:[ \u00a0]?[0-9A-Z]){2}(?:[ \u00a0]?\d){9})\b")
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/+.]*")
+CANADA = re.compile(r"\b(?:TPS|TVQ|Qu[ée]bec|Canada|CAD)\b")
 CURRENCIES = {
     "€": "EUR",
     "EUR": "EUR",
@@ -155,7 +173,9 @@ def _after_label(
     exclude: re.Pattern[str] | None = None,
     below: bool = True,
 ) -> list[Candidate]:
-    """Values found after each occurrence of ``label``: on its row, else on the next row."""
+    """Values found after each occurrence of ``label``: on its row, else under it (the words
+    of the next rows that stand in the label's column: a value on the line below, or a
+    column header with its value under it)."""
     found: list[Candidate] = []
     for index, row in enumerate(rows):
         text = row.text
@@ -169,15 +189,49 @@ def _after_label(
                 offset = match.end()
                 found.append(Candidate(value, 0.95, row, offset + start, offset + end))
                 break
-            if below and index + 1 < len(rows) and rows[index + 1].page == row.page:
-                following = rows[index + 1]
-                if following.top - row.bottom < 3 * max(1.0, row.bottom - row.top):
-                    picked = pick(following.text)
-                    if picked is not None:
-                        value, start, end = picked
-                        found.append(Candidate(value, 0.85, following, start, end))
-                        break
+            if below and not _value_follows(row, match.start(), match.end()):
+                under = _under(rows, index, row.bbox_of(match.start(), match.end()), pick)
+                if under is not None:
+                    found.append(under)
+                    break
     return found
+
+
+def _value_follows(row: Row, start: int, end: int) -> bool:
+    """Whether the label is followed on its row by a word close enough to be its value
+    (« bon de commande : Aucun »), rather than by another column (a header row)."""
+    box = row.bbox_of(start, end)
+    height = max(1.0, box[3] - box[1])
+    after = [word for word in row.words if word.x0 >= box[2] - 0.5]
+    return bool(after) and after[0].x0 - box[2] <= 1.5 * height
+
+
+def _under(
+    rows: list[Row],
+    index: int,
+    box: tuple[float, float, float, float],
+    pick: Callable[[str], tuple[str, int, int] | None],
+) -> Candidate | None:
+    """The value in the label's column on the next rows (at most three, close below)."""
+    row = rows[index]
+    height = max(1.0, box[3] - box[1])
+    bottom = row.bottom
+    for following in rows[index + 1 : index + 4]:
+        if following.page != row.page or following.top - bottom > 3.5 * height:
+            return None
+        column = [
+            word
+            for word in following.words
+            if word.x1 >= box[0] - height and word.x0 <= box[2] + height
+        ]
+        if column:
+            cell = Row(following.page, column, following.source)
+            picked = pick(cell.text)
+            if picked is not None:
+                value, start, end = picked
+                return Candidate(value, 0.85, cell, start, end)
+        bottom = following.bottom
+    return None
 
 
 def _first_token_with_digit(text: str) -> tuple[str, int, int] | None:
@@ -211,9 +265,29 @@ def _date_in(text: str) -> tuple[str, int, int] | None:
     return value.isoformat(), start, end
 
 
+def _number_goes_on(row: Row, end: int) -> bool:
+    """Whether the digits ending at ``end`` go on: in the same word (« 389.00529.41211 »), or
+    in a group of digits right after it (not a date, not the next column)."""
+    position = 0
+    for index, word in enumerate(row.words):
+        word_end = position + len(word.text)
+        if word_end > end:
+            return bool(re.match(r"[.\u00a0]\d", word.text[end - position :]))
+        if word_end == end:
+            if index + 1 == len(row.words):
+                return False
+            after = row.words[index + 1]
+            close = after.x0 - word.x1 <= max(1.0, word.y1 - word.y0)
+            return close and after.text[:1].isdigit() and not dates_in(after.text)
+        position = word_end + 1
+    return False
+
+
 def _sirets(row: Row) -> Iterable[tuple[str, int, int, bool]]:
     for match in SIRET_PATTERN.finditer(row.text):
         digits = re.sub(r"\D", "", match.group(1))
+        if _number_goes_on(row, match.end(1)):
+            continue  # 14 digits of a longer number (an IBAN or RIB, a malformed SIRET)
         if len(digits) == 14:
             yield digits, match.start(1), match.end(1), stdnum_siret.is_valid(digits)
 
@@ -221,8 +295,45 @@ def _sirets(row: Row) -> Iterable[tuple[str, int, int, bool]]:
 # --- fields -----------------------------------------------------------------------------------
 
 
+def _number_token(text: str) -> tuple[str, int, int] | None:
+    """An invoice number's shape: a token with a digit that is not a date."""
+    picked = _first_token_with_digit(text)
+    if picked is None or dates_in(picked[0]):
+        return None
+    return picked
+
+
+def _beside_title(rows: list[Row]) -> list[Candidate]:
+    """The number printed beside or under a title standing alone (« FACTURE » then, on its
+    right or on the next line, « 2025-001 »), near the top of the first page."""
+    found: list[Candidate] = []
+    first_page = rows[0].page if rows else 0
+    for index, row in enumerate(rows[:25]):
+        if row.page != first_page:
+            break
+        position = 0
+        for word in row.words:
+            start, position = position, position + len(word.text) + 1
+            if not TITLE_WORD.fullmatch(word.text):
+                continue
+            end = start + len(word.text)
+            if _value_follows(row, start, end):
+                picked = _number_token(row.text[end:])
+                if picked is not None:
+                    value, value_start, value_end = picked
+                    found.append(Candidate(value, 0.8, row, end + value_start, end + value_end))
+                continue
+            under = _under(rows, index, row.bbox_of(start, end), _number_token)
+            if under is not None:
+                under.confidence = 0.8
+                found.append(under)
+    return found
+
+
 def invoice_number(rows: list[Row]) -> Field:
     found = _after_label(rows, NUMBER_LABELS, _first_token_with_digit)
+    if not found:
+        found = _beside_title(rows)
     if not found:
         weak = _after_label(rows[:40], NUMBER_LABELS_WEAK, _first_token_with_digit, below=False)
         for candidate in weak:
@@ -250,10 +361,22 @@ def issue_date(rows: list[Row]) -> Field:
     for row in rows[:40]:
         if NOT_ISSUE_DATE.search(row.text):
             continue
-        picked = _date_in(row.text)
+        picked = _date_in(_without_number(row.text))
         if picked:
             return Candidate(picked[0], 0.6, row, picked[1], picked[2]).to_field()
     return Field(None)
+
+
+def _without_number(text: str) -> str:
+    """The row with its invoice number blanked out (« N° 2025/12/12 » is not a date)."""
+    match = NUMBER_LABELS.search(text)
+    if match is None:
+        return text
+    picked = _first_token_with_digit(text[match.end() :])
+    if picked is None:
+        return text
+    start, end = match.end() + picked[1], match.end() + picked[2]
+    return text[:start] + " " * (end - start) + text[end:]
 
 
 def order_reference(rows: list[Row]) -> Field:
@@ -341,10 +464,13 @@ def seller_vat(rows: list[Row], seller_siret: str | None) -> Field:
 
 
 def currency(rows: list[Row]) -> Field:
+    canadian = any(CANADA.search(row.text) for row in rows)
     for row in rows:
         for symbol, code in CURRENCIES.items():
             position = row.text.find(symbol)
             if position >= 0 and (len(symbol) == 1 or re.search(rf"\b{symbol}\b", row.text)):
+                if symbol == "$" and canadian:  # a French-language invoice from Québec
+                    code = "CAD"
                 return Candidate(code, 0.95, row, position, position + len(symbol)).to_field()
     return Field("EUR", 0.6)
 
@@ -368,6 +494,10 @@ def totals(rows: list[Row]) -> Totals:
         ht = _last(_after_label(rows, TOTAL_HT_WEAK, _amount_in, below=False))
     vat_rows = _after_label(rows, TOTAL_TVA, _amount_in, exclude=NOT_VAT_TOTAL)
     ttc = _last(_after_label(rows, TOTAL_TTC, _amount_in))
+    if ttc is None:
+        ttc = _last(_after_label(rows, TOTAL_BARE, _amount_in, below=False))
+        if ttc is not None:
+            ttc.confidence = 0.85
     due = _last(_after_label(rows, AMOUNT_DUE, _amount_in))
     deposit = _last(_after_label(rows, DEPOSIT, _amount_in))
     franchise = any(FRANCHISE.search(row.text) for row in rows)
@@ -420,10 +550,12 @@ def totals(rows: list[Row]) -> Totals:
         due_field = due.to_field()
         if ttc_value is not None and Decimal(due.value) > ttc_value + TOLERANCE:
             due_field.confidence *= 0.5
-    elif ttc_value is not None:
-        remaining = ttc_value - (Decimal(deposit.value) if deposit else ZERO)
+    elif ttc_value is not None and deposit is not None:
+        remaining = ttc_value - Decimal(deposit.value)
         due_field = Field(str(remaining), 0.75, ttc_field.source)
     else:
+        # No « net à payer » printed: nothing to read (the deposit form takes the total with
+        # VAT, which is what is due when nothing was paid in advance).
         due_field = Field(None)
     return Totals(ht_field, tva_field, ttc_field, due_field)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.prefill.model import Row, Word
+from app.prefill.normalize import clean_text, join_letter_spacing
 
 # Words OCR sometimes cuts in two ("FACTU RE"): glued back when the halves make one of them.
 KEYWORDS = frozenset(
@@ -40,7 +41,10 @@ def rows_from_words(words: Iterable[Word]) -> list[Row]:
     the row's band (half a line height), so table cells on one line form one row."""
     by_page: dict[int, list[Word]] = {}
     for word in words:
-        if word.text.strip():
+        text = clean_text(word.text)
+        if text.strip():
+            if text != word.text:
+                word = Word(text, word.x0, word.y0, word.x1, word.y1, word.page, word.source)
             by_page.setdefault(word.page, []).append(word)
     rows: list[Row] = []
     for page in sorted(by_page):
@@ -54,5 +58,6 @@ def rows_from_words(words: Iterable[Word]) -> list[Row]:
                 page_rows.append((centre, half, [word]))
         for _centre, _half, row_words in page_rows:
             row_words = _glue_split_keywords(sorted(row_words, key=lambda w: w.x0))
+            row_words = join_letter_spacing(row_words)
             rows.append(Row(page, row_words, row_words[0].source))
     return rows

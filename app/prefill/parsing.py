@@ -26,7 +26,7 @@ AMOUNT_PATTERN = re.compile(
     r"|(?<![\w.,])-?\d+(?:[.,]\d{1,2})?(?![\w]|[.,]\d)"
 )
 NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
-ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+ISO_DATE = re.compile(r"(?<!\d)(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})(?!\d)")  # also 2024/04/15
 WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s+([A-Za-zÀ-ÿ]{3,9})\.?\s+(\d{4})(?!\d)")
 
 
@@ -88,7 +88,7 @@ def dates_in(text: str) -> list[tuple[date, int, int]]:
     """Every date in a line: 12/03/2025, 12.03.2025, 12-03-25, 2025-03-12, 12 mars 2025."""
     found: list[tuple[date, int, int]] = []
     for match in ISO_DATE.finditer(text):
-        value = _plausible(int(match[1]), int(match[2]), int(match[3]))
+        value = _plausible(int(match[1]), int(match[3]), int(match[4]))
         if value:
             found.append((value, match.start(), match.end()))
     for match in NUMERIC_DATE.finditer(text):

@@ -19,6 +19,9 @@ from tests.support.invoice_factory import write_fixtures
 
 ACCURACY_FLOOR_TEXT = 0.98
 ACCURACY_FLOOR_SCAN = 0.90
+# Real invoices the engine was not built from (../shared/corpus/real-dev): 0.769 before the
+# failure classes of issue 18 were handled, 0.898 after; the target is 0.95.
+ACCURACY_FLOOR_REAL_DEV = 0.88
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +43,7 @@ def _accuracy(folder: Path, ocr: OcrPool, *, scanned: bool) -> tuple[float, int,
     misses: list[str] = []
     for truth_file in sorted(folder.glob("*.truth.json")):
         truth = json.loads(truth_file.read_text(encoding="utf-8"))
-        if bool(truth["scanned"]) != scanned:
+        if bool(truth.get("scanned")) != scanned:
             continue
         pdf = truth_file.with_name(truth_file.name.replace(".truth.json", ".pdf"))
         found = prefill(pdf, ocr=ocr).as_json()
@@ -72,6 +75,13 @@ def test_accuracy_floor_on_the_shared_corpus(ocr: OcrPool) -> None:
     assert text >= ACCURACY_FLOOR_TEXT, misses
     scans, _total, misses = _accuracy(folder, ocr, scanned=True)
     assert scans >= ACCURACY_FLOOR_SCAN, misses
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "real-dev").exists(), reason="no real-dev here")
+def test_accuracy_floor_on_real_invoices(ocr: OcrPool) -> None:
+    accuracy, total, misses = _accuracy(SHARED / "corpus" / "real-dev", ocr, scanned=False)
+    assert total >= 9 * len(FIELD_NAMES)
+    assert accuracy >= ACCURACY_FLOOR_REAL_DEV, misses
 
 
 def test_each_field_says_where_it_came_from(fixtures: Path, ocr: OcrPool) -> None:

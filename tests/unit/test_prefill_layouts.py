@@ -1,0 +1,255 @@
+"""The failure classes seen on real invoices (issue 18), each on a small constructed page:
+the way producers lay out and encode invoices, not copies of any one invoice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.prefill.engine import fill_from_rows
+from app.prefill.layout import rows_from_words
+from app.prefill.model import PrefillResult, Word
+
+CHAR = 5.0  # width of a character, in points
+HEIGHT = 10.0
+
+
+def page(*lines: tuple[float, list[tuple[float, str]]]) -> PrefillResult:
+    """Each line: (y, [(x, text), …]); a text's words are laid out from x, one space apart.
+    Returns what the engine reads from those words."""
+    words: list[Word] = []
+    for y, segments in lines:
+        for x, text in segments:
+            left = x
+            for token in text.split(" "):
+                width = CHAR * len(token)
+                words.append(Word(token, left, y, left + width, y + HEIGHT, 0, "text"))
+                left += width + CHAR
+    result = PrefillResult()
+    fill_from_rows(result, rows_from_words(words), own_siret=None, today=date(2026, 11, 29))
+    return result
+
+
+def spaced(x: float, letters: str, gap: float = 3.0) -> list[tuple[float, str]]:
+    """A letter-spaced heading: each letter a word of its own."""
+    placed, left = [], x
+    for letter in letters:
+        if letter == " ":
+            left += 4 * gap
+            continue
+        placed.append((left, letter))
+        left += CHAR + gap
+    return placed
+
+
+# --- text layers -----------------------------------------------------------------------------
+
+
+def test_accents_kept_apart_by_latex_are_joined() -> None:
+    result = page(
+        (50, [(300, "Num´ero de facture : 2021-007-F")]),
+        (64, [(300, "Date de facturation : 01/02/2021")]),
+    )
+    assert result.value("invoice_number") == "2021-007-F"
+
+
+def test_typographic_hyphens_in_numbers_and_dates() -> None:
+    result = page(
+        (50, [(40, "Facture n° FA‐2026‐0042")]),
+        (64, [(40, "Date : 18‐08‐2026")]),
+    )
+    assert result.value("invoice_number") == "FA-2026-0042"
+    assert result.value("issue_date") == "2026-08-18"
+
+
+def test_a_letter_spaced_heading_is_read_as_words() -> None:
+    result = page(
+        (40, spaced(40, "FACTURÉ À")),
+        (54, [(40, "SIRET 21750001600019")]),
+        (200, [(40, "Facture n° 7"), (300, "SIRET : 73282932000074")]),
+    )
+    assert result.value("buyer_siret") == "21750001600019"
+    assert result.value("seller_siret") == "73282932000074"
+
+
+# --- labels above their values ------------------------------------------------------------------
+
+
+def test_column_headers_with_their_values_underneath() -> None:
+    result = page(
+        (40, [(40, "FACTURE")]),
+        (90, [(40, "DATE"), (160, "RÉF. DEVIS"), (300, "N° FACTURE")]),
+        (102, [(40, "D'ÉMISSION"), (160, "DEV-12"), (300, "F-2026-031")]),
+        (114, [(40, "15/01/2026")]),
+    )
+    assert result.value("invoice_number") == "F-2026-031"
+    assert result.value("issue_date") == "2026-01-15"
+
+
+def test_a_label_whose_value_is_a_word_does_not_take_the_next_line() -> None:
+    result = page(
+        (50, [(300, "Numéro de bon de commande : Aucun")]),
+        (64, [(40, "92400 Courbevoie"), (300, "Date de facturation : 01/02/2021")]),
+    )
+    assert result.value("order_reference") is None
+
+
+# --- invoice numbers -----------------------------------------------------------------------------
+
+
+def test_the_number_under_the_title() -> None:
+    result = page(
+        (190, [(400, "Date 01/02/2025")]),
+        (197, [(57, "FACTURE"), (400, "Échéance 01/03/2025")]),
+        (221, [(57, "2025-001"), (400, "Montant dû 7 600 €")]),
+    )
+    assert result.value("invoice_number") == "2025-001"
+
+
+def test_the_number_beside_the_title_on_the_right() -> None:
+    result = page(
+        (15, [(22, "ATELIER DUPONT"), (480, "FACTURE")]),
+        (45, [(470, "FAC-2026-001")]),
+        (90, [(22, "Date : 15/01/2026")]),
+    )
+    assert result.value("invoice_number") == "FAC-2026-001"
+
+
+def test_ordinal_signs_and_english_labels() -> None:
+    for label in ("Facture Nº", "Facture nº", "FACTURE N°", "Invoice", "Invoice No."):
+        result = page((40, [(40, f"{label} VT/2022/0001")]))
+        assert result.value("invoice_number") == "VT/2022/0001", label
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def test_year_first_dates_with_slashes() -> None:
+    result = page((40, [(40, "Facture n° 42")]), (54, [(40, "Date : 2024/04/15")]))
+    assert result.value("issue_date") == "2024-04-15"
+
+
+def test_a_due_date_is_not_the_issue_date() -> None:
+    result = page(
+        (40, [(40, "Facture n° 42")]),
+        (54, [(40, "Date limite de paiement : 30/04/2024")]),
+        (68, [(40, "Émise le 31/03/2024")]),
+    )
+    assert result.value("issue_date") == "2024-03-31"
+
+
+# --- totals ---------------------------------------------------------------------------------------
+
+
+def test_a_bare_total_is_the_total_with_vat() -> None:
+    result = page(
+        (40, [(40, "Facture n° 1")]),
+        (500, [(370, "Total HT"), (480, "835,00")]),
+        (520, [(360, "TVA 20.0%"), (480, "167,00")]),
+        (540, [(360, "TOTAL"), (470, "1 002,00 €")]),
+    )
+    assert (result.value("total_ht"), result.value("total_tva"), result.value("total_ttc")) == (
+        "835.00",
+        "167.00",
+        "1002.00",
+    )
+
+
+def test_subtotal_value_added_tax_and_total_in_currency() -> None:
+    result = page(
+        (40, [(300, "Facture n° 2022030201155")]),
+        (670, [(50, "Devise : EUR"), (400, "Sous-total"), (500, "91,64 €")]),
+        (686, [(340, "Taxe sur la valeur ajoutée 20%"), (500, "18,33 €")]),
+        (697, [(50, "Carte de crédit 109,97 €"), (420, "Total (EUR)"), (500, "109,97 €")]),
+    )
+    assert (result.value("total_ht"), result.value("total_tva"), result.value("total_ttc")) == (
+        "91.64",
+        "18.33",
+        "109.97",
+    )
+
+
+def test_english_subtotal_tax_total() -> None:
+    result = page(
+        (40, [(40, "Invoice No. INV-7")]),
+        (500, [(380, "Subtotal"), (480, "100.00")]),
+        (515, [(380, "VAT 20%"), (480, "20.00")]),
+        (530, [(380, "Total"), (480, "120.00")]),
+    )
+    assert (result.value("total_ht"), result.value("total_tva"), result.value("total_ttc")) == (
+        "100.00",
+        "20.00",
+        "120.00",
+    )
+
+
+def test_totals_in_a_box_with_labels_in_one_column_and_amounts_in_the_next() -> None:
+    result = page(
+        (40, [(40, "Facture n° 9")]),
+        (500, [(300, "Total HT")]),
+        (515, [(300, "TVA 20 %")]),
+        (530, [(300, "Total TTC")]),
+        (500, [(470, "1 250,00 €")]),
+        (515, [(470, "250,00 €")]),
+        (530, [(470, "1 500,00 €")]),
+    )
+    assert (result.value("total_ht"), result.value("total_tva"), result.value("total_ttc")) == (
+        "1250.00",
+        "250.00",
+        "1500.00",
+    )
+
+
+def test_a_share_capital_or_a_vat_number_is_not_the_vat_amount() -> None:
+    result = page(
+        (40, [(40, "Facture n° 5")]),
+        (500, [(380, "Total HT"), (480, "500,00 €")]),
+        (515, [(380, "Total TTC"), (480, "600,00 €")]),
+        (760, [(40, "SAS au capital de 120 000 € - TVA intracommunautaire FR40303265045")]),
+    )
+    assert result.value("total_tva") == "100.00"
+
+
+def test_a_credit_note_keeps_its_sign() -> None:
+    result = page(
+        (40, [(40, "AVOIR n° AV-2026-003")]),
+        (54, [(40, "Date : 12/03/2026")]),
+        (500, [(380, "Total HT"), (480, "-100,00 €")]),
+        (515, [(380, "TVA 20 %"), (480, "-20,00 €")]),
+        (530, [(380, "Total TTC"), (480, "-120,00 €")]),
+        (545, [(380, "Net à payer"), (480, "-120,00 €")]),
+    )
+    assert result.value("invoice_type") == "avoir"
+    assert (result.value("total_ttc"), result.value("amount_due")) == ("-120.00", "-120.00")
+
+
+def test_whole_euro_amounts_with_e_for_euro() -> None:
+    result = page(
+        (40, [(40, "Facture n° 2025-001")]),
+        (700, [(400, "Total HT 7 600 e")]),
+        (716, [(400, "Total net de TVA 7 600 e")]),
+        (750, [(400, "Montant dû 7 600 e")]),
+        (790, [(190, "TVA non applicable - article 293 B du CGI")]),
+    )
+    assert (result.value("total_ht"), result.value("total_tva")) == ("7600.00", "0.00")
+    assert (result.value("total_ttc"), result.value("amount_due")) == ("7600.00", "7600.00")
+
+
+# --- parties and currency -------------------------------------------------------------------------
+
+
+def test_fourteen_digits_of_a_longer_number_are_not_a_siret() -> None:
+    result = page(
+        (40, [(40, "Facture n° 1")]),
+        (60, [(40, "SIRET : 317 288 389 00529 41211")]),
+        (80, [(40, "RIB : 30004 02532 00010311260 06")]),
+    )
+    assert result.value("seller_siret") is None and result.value("buyer_siret") is None
+
+
+def test_dollars_on_a_quebec_invoice_are_canadian() -> None:
+    result = page(
+        (40, [(40, "Facture n° 00042")]),
+        (500, [(380, "TPS (5 %)"), (480, "0,47$")]),
+        (515, [(380, "TVQ (9,975 %)"), (480, "0,94$")]),
+    )
+    assert result.value("currency") == "CAD"
