@@ -118,6 +118,8 @@ AMOUNT_DUE = _label(
     r"montant\s+(?:net\s+)?[àa]\s+payer",
     r"total\s+[àa]\s+payer",
     r"^\s*[àa]\s+payer\b",
+    r"montant\s+(?:net\s+)?[àa]\s+r[ée]gler",
+    r"net\s+[àa]\s+r[ée]gler",
     r"solde\s+(?:d[ûu]|[àa]\s+payer)",
     r"montant\s+d[ûu]",
     r"amount\s+due",

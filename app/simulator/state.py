@@ -33,7 +33,6 @@ SUPPLIER_ID = 9001
 PASSWORD_LIFETIME = timedelta(days=180)
 
 
-
 def fresh_id_base() -> int:
     """Where a new platform starts numbering: from the clock (a million ids a second, still
     below 2⁵³), so a platform started again from nothing (its state file deleted) never gives

@@ -253,3 +253,14 @@ def test_dollars_on_a_quebec_invoice_are_canadian() -> None:
         (515, [(380, "TVQ (9,975 %)"), (480, "0,94$")]),
     )
     assert result.value("currency") == "CAD"
+
+
+def test_the_amount_to_settle_is_the_amount_due() -> None:
+    result = page(
+        (40, [(40, "Numéro de facture: IOP-7")]),
+        (500, [(40, "Montant total HT"), (300, "972,00")]),
+        (515, [(40, "Montant total TVA"), (300, "194,40")]),
+        (530, [(40, "Montant TTC"), (300, "1 166,40")]),
+        (545, [(40, "Montant à régler"), (300, "1166,40")]),
+    )
+    assert result.value("amount_due") == "1166.40"
