@@ -115,6 +115,7 @@ class Services:
         self.credentials = credential_store or CredentialStore()
         self.settings: Settings = load_settings(paths.settings_file)
         self._database: Database | None = None
+        self._database_ready = False  # upgraded, and the office's account taken from it
         self._demo: Simulator | None = None
         self._ocr: OcrPool | None = None
         self._directory: DirectoryStore | None = None
@@ -137,6 +138,7 @@ class Services:
             self._database = Database(self.database_url)
         result = upgrade_database(self._database, self.paths.backups_dir)
         self._share_account(self._database)
+        self._database_ready = True
         return result
 
     def _share_account(self, database: Database) -> None:
@@ -163,7 +165,7 @@ class Services:
 
     @property
     def database(self) -> Database:
-        if self._database is None:
+        if not self._database_ready:
             self.open_database()
         assert self._database is not None
         return self._database
@@ -181,11 +183,12 @@ class Services:
         if self._database is not None:
             self._database.dispose()
             self._database = None
+            self._database_ready = False
 
     # --- account -------------------------------------------------------------------------------
 
     def account_status(self) -> AccountStatus:
-        if self._database is None:  # the office's account is in the shared database
+        if not self._database_ready:  # the office's account is in the shared database
             try:
                 self.open_database()
             except BordereauError as exc:

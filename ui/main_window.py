@@ -343,10 +343,14 @@ class MainWindow(QMainWindow):
             if isinstance(outcomes, list)
             else []
         )
-        waiting = len(outcomes) - len(sent) if isinstance(outcomes, list) else 0
+        states = [getattr(o, "state", "") for o in outcomes] if isinstance(outcomes, list) else []
+        set_aside = states.count("blocked")
+        waiting = len(states) - len(sent) - set_aside
         text = f"{len(sent)} facture(s) en attente envoyée(s)."
         if waiting:
             text += f" {waiting} toujours en attente d'envoi."
+        if set_aside:
+            text += f" {set_aside} mise(s) de côté : voir leur motif dans Synthèse."
         self.statusBar().showMessage(text, 15000)
 
     def show_deposer(self) -> None:

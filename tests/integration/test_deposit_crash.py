@@ -16,7 +16,7 @@ import pytest
 
 from app.simulator.seed import DEMO_SUPPLIER_SIRET, siret_for
 from app.simulator.server import Simulator, SimulatorConfig
-from tests.support.chorus import admin
+from tests.support.chorus import admin, configure_account
 from tests.support.invoice_factory import write_fixtures
 
 BREST = siret_for(4, "2129")  # service or engagement; CULTURE is active
@@ -34,35 +34,6 @@ def simulator() -> Iterator[Simulator]:
     )
     with Simulator(config) as running:
         yield running
-
-
-def _configure(cmd: list[str], env: dict[str, str], simulator: Simulator) -> None:
-    done = subprocess.run(
-        [
-            *cmd,
-            "account",
-            "set",
-            "--environment",
-            "custom",
-            "--api-url",
-            simulator.base_url,
-            "--token-url",
-            simulator.token_url,
-            "--client-id",
-            "crash",
-            "--login",
-            "TECH_CRASH@cpro.fr",
-            "--supplier-siret",
-            DEMO_SUPPLIER_SIRET,
-        ],
-        env={**env, "BORDEREAU_CLIENT_SECRET": SECRET, "BORDEREAU_TECHNICAL_PASSWORD": PASSWORD},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def _local_invoices(data_dir: Path) -> dict[str, tuple[str, int | None]]:
@@ -151,7 +122,7 @@ def test_thirty_kills_at_random_points(
     subprocess_env: dict[str, str],
     isolated_environment: Path,
 ) -> None:
-    _configure(bordereau_cmd, subprocess_env, simulator)
+    configure_account(bordereau_cmd, subprocess_env, simulator)
     admin(simulator, "pannes", {"latence_ms": 60})  # a slower platform: kills land mid-step
     killed = _kill_deposits(tmp_path, simulator, bordereau_cmd, subprocess_env, 30, seed=1)
     assert killed["before_end"] >= 10, killed
@@ -167,7 +138,7 @@ def test_kills_while_the_platform_drops_answers(
     subprocess_env: dict[str, str],
     isolated_environment: Path,
 ) -> None:
-    _configure(bordereau_cmd, subprocess_env, simulator)
+    configure_account(bordereau_cmd, subprocess_env, simulator)
     admin(
         simulator, "pannes", {"taux": 0.3, "types": ["drop_after"], "graine": 4, "latence_ms": 60}
     )

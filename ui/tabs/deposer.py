@@ -742,6 +742,11 @@ class DeposerTab(QWidget):
             if outcome.message:
                 details += f"<br><i>{outcome.message}</i>"
             self.status_message.emit(f"Facture {invoice.number} déposée sur Chorus Pro.")
+        elif outcome.state == "blocked":
+            self.result_title.setText(f"Facture {invoice.number} mise de côté")
+            self.result_title.setProperty("role", "error")
+            details = f"{outcome.message}<br>Elle ne repartira pas seule.<br>{amounts}"
+            self.status_message.emit(f"Facture {invoice.number} mise de côté : voir le motif.")
         elif outcome.message == FLUX_PENDING:
             self.result_title.setText(f"Factur-X {invoice.number} déposé : intégration en cours")
             self.result_title.setProperty("role", "warning")
