@@ -22,6 +22,7 @@ from app.prefill.parsing import amounts_in, dates_in
 
 ZERO = Decimal("0.00")
 TOLERANCE = Decimal("0.02")
+UNCHECKED_CONFIDENCE = 0.88
 
 
 def _label(*patterns: str) -> re.Pattern[str]:
@@ -80,6 +81,7 @@ FRANCHISE = re.compile(r"293\s*B|TVA\s+non\s+applicable|franchise\s+en\s+base", 
 TOTAL_HT = _label(
     r"total\s+h\.?\s*t\.?\b",
     r"total\s+hors\s+taxes?",
+    r"total\s+hors\s+t\.?v\.?a\.?",
     r"montant\s+total\s+h\.?\s*t\.?\b",
     r"sous[\s\-]total\s+h\.?\s*t\.?",
     r"total\s+net\s+h\.?\s*t\.?",
@@ -490,16 +492,40 @@ def _last(found: list[Candidate]) -> Candidate | None:
     return max(found, key=lambda c: (c.row.page, c.row.top), default=None)
 
 
+def _consistent_triple(
+    hts: list[Candidate], tvas: list[Candidate], ttcs: list[Candidate]
+) -> tuple[Candidate, Candidate, Candidate] | None:
+    """The labelled amounts that add up (HT + TVA = TTC within a cent or two), when the last
+    of each do not: the most confident such triple, the latest on the page at equal score."""
+    best: tuple[float, tuple[int, float], tuple[Candidate, Candidate, Candidate]] | None = None
+    for ht in hts:
+        for tva in tvas:
+            for ttc in ttcs:
+                if abs(Decimal(ht.value) + Decimal(tva.value) - Decimal(ttc.value)) > TOLERANCE:
+                    continue
+                if Decimal(ttc.value) == ZERO:
+                    continue
+                score = ht.confidence + tva.confidence + ttc.confidence
+                where = max((c.row.page, c.row.top) for c in (ht, tva, ttc))
+                if best is None or (score, where) > (best[0], best[1]):
+                    best = (score, where, (ht, tva, ttc))
+    return best[2] if best else None
+
+
 def totals(rows: list[Row]) -> Totals:
-    ht = _last(_after_label(rows, TOTAL_HT, _amount_in))
+    ht_found = _after_label(rows, TOTAL_HT, _amount_in)
+    ht = _last(ht_found)
+    weak_ht = _after_label(rows, TOTAL_HT_WEAK, _amount_in, below=False)
     if ht is None:
-        ht = _last(_after_label(rows, TOTAL_HT_WEAK, _amount_in, below=False))
+        ht = _last(weak_ht)
     vat_rows = _after_label(rows, TOTAL_TVA, _amount_in, exclude=NOT_VAT_TOTAL)
-    ttc = _last(_after_label(rows, TOTAL_TTC, _amount_in))
+    ttc_found = _after_label(rows, TOTAL_TTC, _amount_in)
+    ttc = _last(ttc_found)
+    bare = _after_label(rows, TOTAL_BARE, _amount_in, below=False)
+    for candidate in bare:
+        candidate.confidence = 0.85
     if ttc is None:
-        ttc = _last(_after_label(rows, TOTAL_BARE, _amount_in, below=False))
-        if ttc is not None:
-            ttc.confidence = 0.85
+        ttc = _last(bare)
     due = _last(_after_label(rows, AMOUNT_DUE, _amount_in))
     deposit = _last(_after_label(rows, DEPOSIT, _amount_in))
     franchise = any(FRANCHISE.search(row.text) for row in rows)
@@ -530,6 +556,20 @@ def totals(rows: list[Row]) -> Totals:
     else:
         tva_value = None
         tva_field = Field(None)
+    if tva_value is not None and ttc_value is not None and abs(tva_value) > abs(ttc_value):
+        tva_value, tva_field = None, Field(None)  # more VAT than the total: a misreading
+
+    if (
+        ht_value is not None
+        and tva_value is not None
+        and ttc_value is not None
+        and abs(ht_value + tva_value - ttc_value) > TOLERANCE
+    ):
+        triple = _consistent_triple(ht_found + weak_ht, vat_rows, ttc_found + bare)
+        if triple is not None:  # the amounts that agree, rather than the last of each
+            ht, tva_candidate, ttc = triple
+            ht_value, ttc_value = Decimal(ht.value), Decimal(ttc.value)
+            tva_field, tva_value = tva_candidate.to_field(), Decimal(tva_candidate.value)
 
     ht_field = ht.to_field() if ht else Field(None)
     ttc_field = ttc.to_field() if ttc else Field(None)
@@ -543,10 +583,13 @@ def totals(rows: list[Row]) -> Totals:
     elif ht_value is not None and tva_value is not None and ttc_value is None:
         ttc_field = Field(str(ht_value + tva_value), 0.7, ht_field.source)
         ttc_value = ht_value + tva_value
+        _unchecked(ht_field, tva_field)
     elif ttc_value is not None and tva_value is not None and ht_value is None:
         ht_field = Field(str(ttc_value - tva_value), 0.7, ttc_field.source)
+        _unchecked(tva_field, ttc_field)
     elif ht_value is not None and ttc_value is not None and tva_value is None:
         tva_field = Field(str(ttc_value - ht_value), 0.7, ttc_field.source)
+        _unchecked(ht_field, ttc_field)
 
     if due is not None:
         due_field = due.to_field()
@@ -560,6 +603,13 @@ def totals(rows: list[Row]) -> Totals:
         # VAT, which is what is due when nothing was paid in advance).
         due_field = Field(None)
     return Totals(ht_field, tva_field, ttc_field, due_field)
+
+
+def _unchecked(*fields: Field) -> None:
+    """Two totals read, the third derived from them: nothing checks them against each other,
+    so they are not reported as sure (the form tints what is below 0.9)."""
+    for item in fields:
+        item.confidence = min(item.confidence, UNCHECKED_CONFIDENCE)
 
 
 def plausible_date(value: str | None, today: date) -> bool:

@@ -264,3 +264,43 @@ def test_the_amount_to_settle_is_the_amount_due() -> None:
         (545, [(40, "Montant à régler"), (300, "1166,40")]),
     )
     assert result.value("amount_due") == "1166.40"
+
+
+def test_the_totals_that_add_up_win_over_the_last_ones_read() -> None:
+    """A summary on page 1 whose text layer mixes its amounts up, and the detail further
+    down: HT + TVA = TTC picks the amounts that agree."""
+    result = page(
+        (40, [(40, "Facture n° 1234567890")]),
+        (300, [(220, "Montant total HT"), (400, "1 241,03 €")]),
+        (315, [(220, "Montant TVA (sur les débits)"), (400, "238,82 €")]),
+        (330, [(220, "Total TTC"), (400, "1 479,85 €")]),
+        (700, [(21, "TVA à 20,00 %"), (400, "241,03 €")]),  # one rate's line, read last
+    )
+    assert (result.value("total_ht"), result.value("total_tva"), result.value("total_ttc")) == (
+        "1241.03",
+        "238.82",
+        "1479.85",
+    )
+    assert result.fields["total_tva"].confidence >= 0.9
+
+
+def test_totals_that_nothing_checks_are_not_reported_as_sure() -> None:
+    result = page(
+        (40, [(40, "Facture n° 12")]),
+        (500, [(380, "TVA 20 %"), (480, "241,03 €")]),
+        (515, [(380, "Total TTC"), (480, "1 479,85 €")]),
+    )
+    assert result.value("total_ht") == "1238.82"  # derived: TTC − TVA
+    assert all(
+        result.fields[name].confidence < 0.9 for name in ("total_ht", "total_tva", "total_ttc")
+    )
+
+
+def test_more_vat_than_the_total_is_a_misreading() -> None:
+    result = page(
+        (40, [(40, "Facture n° 7")]),
+        (500, [(380, "Total TVA"), (480, "18 608 261,18")]),
+        (515, [(380, "Total TTC"), (480, "597,95 €")]),
+    )
+    assert (result.value("total_tva"), result.value("total_ht")) == (None, None)
+    assert result.value("total_ttc") == "597.95"
