@@ -779,7 +779,6 @@ def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.crash import format_crash_report, write_crash_report
-    from app.errors import BordereauError
     from app.paths import resolve_paths
 
     report = format_crash_report(type(exc), exc, exc.__traceback__)
@@ -791,8 +790,6 @@ def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
 
         url = resolve_database_url(args.database_url, resolve_paths(args.data_dir))
         message = database_error(exc, url).message
-    elif isinstance(exc, BordereauError):
-        message = exc.message
     else:
         message = "Bordereau a rencontré une erreur inattendue."
     where = f" Rapport d'erreur : {path}" if path else ""

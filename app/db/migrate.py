@@ -38,7 +38,6 @@ class MigrationResult:
     from_revision: str | None
     to_revision: str
     backup: Path | None
-    notice: str = ""  # what the user should know (how to back up a PostgreSQL database)
 
     @property
     def changed(self) -> bool:
@@ -171,14 +170,14 @@ def _upgrade_locked(database: Database, backups_dir: Path) -> MigrationResult:
             "vos données n'ont pas été modifiées."
         )
     backup = None
-    notice = ""
     file = database.file
     if revision is not None and file is not None and file.exists():
         backup = backup_sqlite(file, backups_dir, revision)
         log.info("Sauvegarde avant mise à jour du schéma : %s", backup)
     elif revision is not None and database.engine.dialect.name == "postgresql":
-        notice = PG_DUMP_HINT
-        log.warning("Mise à jour du schéma PostgreSQL %s → %s. %s", revision, SCHEMA_HEAD, notice)
+        log.warning(
+            "Mise à jour du schéma PostgreSQL %s → %s. %s", revision, SCHEMA_HEAD, PG_DUMP_HINT
+        )
     try:
         from alembic import command
 
@@ -191,4 +190,4 @@ def _upgrade_locked(database: Database, backups_dir: Path) -> MigrationResult:
             details=repr(exc),
         ) from exc
     log.info("Schéma mis à jour : %s → %s", revision, SCHEMA_HEAD)
-    return MigrationResult(revision, SCHEMA_HEAD, backup, notice)
+    return MigrationResult(revision, SCHEMA_HEAD, backup)

@@ -354,8 +354,9 @@ class Outbox:
                 .execution_options(synchronize_session=False)
             )
 
-    def _set(self, entry_id: int, claim: Claim, **values: object) -> None:
-        """Record a step, and renew the lease, only while this sender holds the entry."""
+    def _update_held(self, entry_id: int, claim: Claim, **values: object) -> bool:
+        """Write ``values`` (and renew the lease) only while this sender holds the unfinished
+        entry; False when it does not any more."""
         with self.database.session() as session:
             result = session.execute(
                 update(models.OutboxEntry)
@@ -367,8 +368,12 @@ class Outbox:
                 .values(**values, lease_until=datetime.now(UTC) + LEASE)
                 .execution_options(synchronize_session=False)
             )
-            if _changed(result) != 1:
-                raise LeaseLost(entry_id)
+            return _changed(result) == 1
+
+    def _set(self, entry_id: int, claim: Claim, **values: object) -> None:
+        """Record a step, and renew the lease, only while this sender holds the entry."""
+        if not self._update_held(entry_id, claim, **values):
+            raise LeaseLost(entry_id)
 
     # --- sending ------------------------------------------------------------------------------
 
@@ -601,17 +606,8 @@ class Outbox:
         not retried by itself, and the other entries go on."""
         message = f"La facture {number} ne peut pas partir : {reason}"
         log.error("Envoi %s mis de côté : %s", entry_id, reason)
+        self._update_held(entry_id, claim, state="blocked", last_error=message)
         with self.database.session() as session:
-            session.execute(
-                update(models.OutboxEntry)
-                .where(
-                    models.OutboxEntry.id == entry_id,
-                    models.OutboxEntry.owner == str(claim),
-                    models.OutboxEntry.state.in_(UNFINISHED),
-                )
-                .values(state="blocked", last_error=message)
-                .execution_options(synchronize_session=False)
-            )
             row = session.get(models.Invoice, invoice_id)
             if row is not None and row.status == WAITING_STATUS:
                 row.status_comment = message

@@ -31,6 +31,13 @@ def _column_index(reference: str) -> int:
     return index - 1
 
 
+def _forget(element: Any) -> None:
+    """Drop an element iterparse is done with, and what came before it: memory stays flat."""
+    element.clear()
+    while element.getprevious() is not None:
+        del element.getparent()[0]
+
+
 class _Counting:
     """A read-only stream that reports how far through the sheet the parser is."""
 
@@ -106,9 +113,7 @@ class Workbook:
                         for _event, item in etree.iterparse(stream, tag=item_tag, huge_tree=True):
                             text = "".join(item.itertext())
                             self._shared.append(distinct.setdefault(text, text))
-                            item.clear()
-                            while item.getprevious() is not None:
-                                del item.getparent()[0]
+                            _forget(item)
                 except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
                     raise XlsxError(f"partie illisible dans le classeur : {member}") from exc
         return self._shared
@@ -167,9 +172,7 @@ class Workbook:
                         values.append(value)
                     if any(value not in (None, "") for value in values):  # skip empty rows
                         yield values
-                    row.clear()
-                    while row.getprevious() is not None:
-                        del row.getparent()[0]
+                    _forget(row)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             raise XlsxError(f"la feuille « {sheet} » est illisible ou tronquée") from exc
         except IndexError as exc:  # a shared-string index beyond the list

@@ -272,18 +272,15 @@ def _date_in(text: str) -> tuple[str, int, int] | None:
 def _number_goes_on(row: Row, end: int) -> bool:
     """Whether the digits ending at ``end`` go on: in the same word (« 389.00529.41211 »), or
     in a group of digits right after it (not a date, not the next column)."""
-    position = 0
-    for index, word in enumerate(row.words):
-        word_end = position + len(word.text)
+    for index, (word, start, word_end) in enumerate(row.spans()):
         if word_end > end:
-            return bool(re.match(r"[.\u00a0]\d", word.text[end - position :]))
+            return bool(re.match(r"[.\u00a0]\d", word.text[end - start :]))
         if word_end == end:
             if index + 1 == len(row.words):
                 return False
             after = row.words[index + 1]
             close = after.x0 - word.x1 <= max(1.0, word.y1 - word.y0)
             return close and after.text[:1].isdigit() and not dates_in(after.text)
-        position = word_end + 1
     return False
 
 
@@ -315,12 +312,9 @@ def _beside_title(rows: list[Row]) -> list[Candidate]:
     for index, row in enumerate(rows[:25]):
         if row.page != first_page:
             break
-        position = 0
-        for word in row.words:
-            start, position = position, position + len(word.text) + 1
+        for word, start, end in row.spans():
             if not TITLE_WORD.fullmatch(word.text):
                 continue
-            end = start + len(word.text)
             if _value_follows(row, start, end):
                 picked = _number_token(row.text[end:])
                 if picked is not None:

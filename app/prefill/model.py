@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -61,14 +62,16 @@ class Row:
     def left(self) -> float:
         return min(word.x0 for word in self.words)
 
+    def spans(self) -> Iterator[tuple[Word, int, int]]:
+        """Each word with where it stands in :attr:`text` (start, end)."""
+        position = 0
+        for word in self.words:
+            yield word, position, position + len(word.text)
+            position += len(word.text) + 1
+
     def bbox_of(self, start: int, end: int) -> BBox:
         """The box of the words covering characters ``start:end`` of :attr:`text`."""
-        chosen, position = [], 0
-        for word in self.words:
-            word_end = position + len(word.text)
-            if word_end > start and position < end:
-                chosen.append(word)
-            position = word_end + 1
+        chosen = [word for word, first, last in self.spans() if last > start and first < end]
         chosen = chosen or self.words
         return (
             min(w.x0 for w in chosen),

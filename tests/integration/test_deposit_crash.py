@@ -16,7 +16,7 @@ import pytest
 
 from app.simulator.seed import DEMO_SUPPLIER_SIRET, siret_for
 from app.simulator.server import Simulator, SimulatorConfig
-from tests.support.chorus import admin, configure_account
+from tests.support.chorus import admin, configure_account, unattended_deposit
 from tests.support.invoice_factory import write_fixtures
 
 BREST = siret_for(4, "2129")  # service or engagement; CULTURE is active
@@ -55,17 +55,7 @@ def _kill_deposits(
     killed: dict[str, int] = {"before_end": 0, "finished": 0}
     for pdf in pdfs:
         process = subprocess.Popen(
-            [
-                *cmd,
-                "deposit",
-                str(pdf),
-                "--destinataire",
-                BREST,
-                "--code-service",
-                "CULTURE",
-                "--yes",
-                "--json",
-            ],
+            [*cmd, *unattended_deposit(pdf, BREST, "CULTURE")],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -29,7 +29,13 @@ from app.services import Services
 from app.simulator.seed import DEMO_SUPPLIER_SIRET, siret_for
 from app.simulator.server import Simulator, SimulatorConfig
 from tests.conftest import CORPUS_SAMPLES
-from tests.support.chorus import admin, configure_account, make_client, soumettre_request
+from tests.support.chorus import (
+    admin,
+    configure_account,
+    make_client,
+    soumettre_request,
+    unattended_deposit,
+)
 from tests.support.chorus import upload_pdf as upload_on_platform
 from tests.support.invoice_factory import write_fixtures
 
@@ -259,18 +265,7 @@ def test_twenty_deposits_queue_offline_then_all_leave(
     assert len(pdfs) == 20
     for pdf in pdfs:
         code, out, err = finish(
-            start(
-                bordereau_cmd,
-                subprocess_env,
-                "deposit",
-                str(pdf),
-                "--destinataire",
-                BREST,
-                "--code-service",
-                "CULTURE",
-                "--yes",
-                "--json",
-            )
+            start(bordereau_cmd, subprocess_env, *unattended_deposit(pdf, BREST, "CULTURE"))
         )
         assert code == 3, (pdf.name, out, err)
         assert json.loads(out)["etat"] == "waiting"

@@ -6,6 +6,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -257,3 +258,17 @@ def configure_account(
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def unattended_deposit(pdf: Path, recipient: str, code_service: str) -> list[str]:
+    """``bordereau deposit`` arguments as a script sends an invoice: no question, JSON out."""
+    return [
+        "deposit",
+        str(pdf),
+        "--destinataire",
+        recipient,
+        "--code-service",
+        code_service,
+        "--yes",
+        "--json",
+    ]
