@@ -222,7 +222,7 @@ def fill_from_rows(
         "issue_date": extract.issue_date(rows),
         "invoice_type": extract.invoice_type(rows),
         "seller_siret": seller,
-        "seller_vat": extract.seller_vat(rows, seller.value),
+        "seller_vat": extract.seller_vat(rows, seller.value, buyer.value),
         "buyer_siret": buyer,
         "order_reference": extract.order_reference(rows),
         "total_ht": totals.ht,
@@ -231,6 +231,8 @@ def fill_from_rows(
         "amount_due": totals.due,
         "currency": extract.currency(rows),
     }
+    if fields["invoice_type"].value == "avoir":
+        extract.as_credit_note(totals.ht, totals.tva, totals.ttc, totals.due)
     issued = fields["issue_date"]
     if issued.value and not extract.plausible_date(issued.value, today):
         issued.confidence = min(issued.confidence, 0.4)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
-from app.prefill.model import Field, Row
+from app.prefill.model import Field, Row, Word
 from app.prefill.parsing import amounts_in, dates_in
 
 ZERO = Decimal("0.00")
@@ -40,7 +40,9 @@ NUMBER_LABELS = _label(
 TITLE_WORD = re.compile(r"(?:FACTURE|Facture|AVOIR|Avoir|INVOICE|Invoice)")
 # "N° : 2025-12" under a FACTURE title: weaker, only when nothing better is found.
 NUMBER_LABELS_WEAK = _label(
-    r"^\s*n\s*[°ºo]\.?\s*(?:de\s+pi[èe]ce\s*)?:", r"^\s*r[ée]f(?:[ée]rence)?\s*:"
+    r"^\s*n\s*[°ºo]\.?\s*(?:de\s+pi[èe]ce\s*)?:",
+    r"^\s*r[ée]f(?:[ée]rence)?\s*:",
+    r"\bnum[ée]ro\s*:",  # « Numéro : » alone (« Numéro client : » is another number)
 )
 DATE_LABELS = _label(
     r"date\s+d['’]\s*[ée]mission",
@@ -56,7 +58,7 @@ DATE_LABELS = _label(
     r"\bdate\b(?!\s+d['’]\s*[ée]ch)",
 )
 NOT_ISSUE_DATE = re.compile(
-    r"[ée]ch[ée]ance|livraison|paiement|payable|limite|validit|due\s+date|p[ée]riode|prochain",
+    r"\bsur\s+(?:la\s+)?facture|facture\s+d['’]origine|en\s+r[ée]f[ée]rence|[ée]ch[ée]ance|livraison|paiement|payable|limite|validit|due\s+date|p[ée]riode|prochain",
     re.I,
 )
 ORDER_LABELS = _label(
@@ -101,7 +103,7 @@ TOTAL_TVA = _label(
     r"\bVAT\b",
 )
 NOT_VAT_TOTAL = re.compile(
-    r"intra|n\s*[°ºo]|num[ée]ro|non\s+applicable|293|identif|excl|incl|h\.?\s*t\.?\b|t\.?t\.?c|hors\s+tax",
+    r"siret|siren|\bFR\s?[0-9A-Z]{2}\s?\d{3}|intra|n\s*[°ºo]|num[ée]ro|non\s+applicable|293|identif|excl|incl|h\.?\s*t\.?\b|t\.?t\.?c|hors\s+tax",
     re.I,
 )
 TOTAL_TTC = _label(
@@ -117,13 +119,17 @@ TOTAL_BARE = _label(r"(?<![\w\-])total\s*(?:\(\s*(?:EUR|€)\s*\)|EUR|€)?\s*:?
 AMOUNT_DUE = _label(
     r"net\s+[àa]\s+payer",
     r"reste\s+[àa]\s+payer",
-    r"montant\s+(?:net\s+)?[àa]\s+payer",
+    r"montant\s+(?:net\s+|total\s+)?[àa]\s+payer",
     r"total\s+[àa]\s+payer",
     r"^\s*[àa]\s+payer\b",
     r"montant\s+(?:net\s+)?[àa]\s+r[ée]gler",
     r"net\s+[àa]\s+r[ée]gler",
     r"solde\s+(?:d[ûu]|[àa]\s+payer)",
     r"montant\s+d[ûu]",
+    r"reste\s+d[ûu]",
+    r"total\s+[àa]\s+r[ée]gler",
+    r"net\s+[àa]\s+(?:d[ée]duire|rembourser)",
+    r"montant\s+(?:net\s+)?[àa]\s+rembourser",
     r"amount\s+due",
     r"balance\s+due",
 )
@@ -193,12 +199,62 @@ def _after_label(
                 offset = match.end()
                 found.append(Candidate(value, 0.95, row, offset + start, offset + end))
                 break
-            if below and not _value_follows(row, match.start(), match.end()):
-                under = _under(rows, index, row.bbox_of(match.start(), match.end()), pick)
+            if not below:
+                continue
+            box = row.bbox_of(match.start(), match.end())
+            wrapped = _wrapped(rows, index, box, pick) if _header_row(rest) else None
+            if wrapped is not None:
+                found.append(wrapped)
+                break
+            if not _value_follows(row, match.start(), match.end()) or _header_row(rest):
+                under = _under(rows, index, box, pick)
                 if under is not None:
                     found.append(under)
                     break
     return found
+
+
+def _wrapped(
+    rows: list[Row],
+    index: int,
+    box: tuple[float, float, float, float],
+    pick: Callable[[str], tuple[str, int, int] | None],
+) -> Candidate | None:
+    """The value of a label wrapped over two lines of its cell (« Amount due / Net à » then
+    « payer »): the value stands right of the label, on the second line or centred between
+    the two, so it makes a row of its own or ends the continuation's row."""
+    row = rows[index]
+    height = max(1.0, box[3] - box[1])
+    inside = [word for word in row.words if word.x0 >= box[0] - 0.5 and word.x1 <= box[2] + 0.5]
+    if not inside:
+        return None
+    phrase = _phrase_around(row.words, inside)
+    if phrase[-1] is not row.words[-1]:
+        return None  # other words follow on the row: another column, not a wrapped cell
+    box = (box[0], box[1], phrase[-1].x1, box[3])
+    for following in rows[index + 1 : index + 3]:
+        if following.page != row.page or following.top - row.bottom > 0.6 * height:
+            return None
+        words = following.words
+        if row.left - height <= words[0].x0 <= box[2] and words[0].text.isalpha():
+            words = words[len(_phrase_around(words, [words[0]])) :]  # the label goes on
+        if any(word.x0 <= box[2] and word.x1 >= box[0] for word in words):
+            return None  # something under the label itself: a value below, not beside
+        right = [word for word in words if word.x0 > box[2]]
+        if right:
+            cell = Row(following.page, right, following.source)
+            picked = pick(cell.text)
+            if picked is not None:
+                value, start, end = picked
+                return Candidate(value, 0.85, cell, start, end)
+        row = following
+    return None
+
+
+def _header_row(rest: str) -> bool:
+    """Whether what follows a label on its row is more labels (« Date de facturation Date
+    d'échéance Origine »): no digit, no colon announcing an inline value."""
+    return not re.match(r"\s*:", rest) and not re.search(r"\d", rest)
 
 
 def _value_follows(row: Row, start: int, end: int) -> bool:
@@ -223,11 +279,14 @@ def _under(
     for following in rows[index + 1 : index + 4]:
         if following.page != row.page or following.top - bottom > 3.5 * height:
             return None
-        column = [
-            word
-            for word in following.words
-            if word.x1 >= box[0] - height and word.x0 <= box[2] + height
-        ]
+        column = _phrase_around(
+            following.words,
+            [
+                word
+                for word in following.words
+                if word.x1 >= box[0] - height and word.x0 <= box[2] + height
+            ],
+        )
         if column:
             cell = Row(following.page, column, following.source)
             picked = pick(cell.text)
@@ -236,6 +295,23 @@ def _under(
                 return Candidate(value, 0.85, cell, start, end)
         bottom = following.bottom
     return None
+
+
+def _phrase_around(words: list[Word], chosen: list[Word]) -> list[Word]:
+    """``chosen`` (consecutive words of a row) with the words that continue them closely on
+    either side: a value in a bigger font overflows its label's column (« 5 089,82 »)."""
+    if not chosen:
+        return chosen
+    first, last = words.index(chosen[0]), words.index(chosen[-1])
+    while first > 0 and _close(words[first - 1], words[first]):
+        first -= 1
+    while last + 1 < len(words) and _close(words[last], words[last + 1]):
+        last += 1
+    return words[first : last + 1]
+
+
+def _close(left: Word, right: Word) -> bool:
+    return right.x0 - left.x1 <= 0.5 * max(1.0, left.y1 - left.y0)
 
 
 def _first_token_with_digit(text: str) -> tuple[str, int, int] | None:
@@ -396,53 +472,148 @@ def _buyer_zone(rows: list[Row]) -> tuple[int, float, float] | None:
     return None
 
 
+# The seller's legal mentions (share capital, RCS, legal form, VAT number, bank details):
+# a SIRET printed among them is the seller's, even in a footer or on the last page.
+LEGAL_MENTIONS = re.compile(
+    r"capital|\bRCS\b|\bR\.C\.S\b|\bS\.?A\.?S\.?U?\b|\bSARL\b|\bEURL\b|\bSA\b|\bAPE\b|\bNAF\b"
+    r"|si[èe]ge|IBAN|BIC|entrepreneur\s+individuel|\bEI\b|auto[\s\-]?entrepreneur|micro[\s\-]entrep"
+    r"|intracom",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class _PartyEvidence:
+    candidate: Candidate
+    seller: float = 0.0
+    buyer: float = 0.0
+
+
+def _party_evidence(
+    rows: list[Row], index: int, candidate: Candidate, zone: tuple[int, float, float] | None
+) -> _PartyEvidence:
+    """How much the words around a SIRET say it is the seller's or the buyer's."""
+    row = candidate.row
+    evidence = _PartyEvidence(candidate)
+    before = row.text[max(0, candidate.start - 40) : candidate.start]
+    if BUYER_LABEL.search(before):
+        evidence.buyer += 0.5
+    elif SELLER_LABEL.search(before):
+        evidence.seller += 0.5
+    if (
+        zone is not None
+        and index > zone[0]
+        and row.page == rows[zone[0]].page
+        and index - zone[0] <= 8
+        and zone[1] <= row.bbox_of(candidate.start, candidate.end)[0] <= zone[2]
+    ):
+        evidence.buyer += 0.4
+    heading = _block_heading(rows, index, row.bbox_of(candidate.start, candidate.end))
+    if heading == "buyer":
+        evidence.buyer += 0.4
+    elif heading == "seller":
+        evidence.seller += 0.4
+    neighbours = [
+        other.text
+        for other in rows[max(0, index - 1) : index + 2]
+        if other.page == row.page and abs(other.top - row.top) <= 3 * row_height(row)
+    ]
+    if any(LEGAL_MENTIONS.search(text) for text in neighbours):
+        evidence.seller += 0.15
+    # INSEE numbers public bodies (the State, communes, hospitals, schools) from 1 and 2: a
+    # tie-breaker only, a public body can sell and a company can buy.
+    if candidate.value[0] in "12":
+        evidence.buyer += 0.1
+    else:
+        evidence.seller += 0.1
+    return evidence
+
+
+def row_height(row: Row) -> float:
+    return max(1.0, row.bottom - row.top)
+
+
+def _block_heading(
+    rows: list[Row], index: int, box: tuple[float, float, float, float]
+) -> str | None:
+    """« Client », « Acheteur », « Vendeur »… heading the block the SIRET stands in: the
+    nearest row above, within a few lines, with a heading word in the SIRET's column."""
+    row = rows[index]
+    for above in reversed(rows[max(0, index - 8) : index]):
+        if above.page != row.page or row.top - above.bottom > 12 * row_height(row):
+            return None
+        column = [w for w in above.words if w.x1 >= box[0] - 40 and w.x0 <= box[0] + 160]
+        text = " ".join(w.text for w in column)
+        if BUYER_HEADER.search(text):
+            return "buyer"
+        if SELLER_HEADER.search(text):
+            return "seller"
+    return None
+
+
+SIRET_WORD = re.compile(r"siret", re.I)
+SELLER_HEADER = re.compile(
+    r"^\s*(?:fournisseur|vendeur|[ée]metteur|prestataire|seller|supplier)\b", re.I
+)
+
+
 def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
-    """(seller SIRET, buyer SIRET)."""
+    """(seller SIRET, buyer SIRET): the pair of different SIRETs that the words around them
+    best support as seller and buyer; one SIRET alone is the seller's unless it is labelled
+    or placed as the buyer's."""
     zone = _buyer_zone(rows)
-    seller: list[Candidate] = []
-    buyer: list[Candidate] = []
+    evidence: list[_PartyEvidence] = []
     for index, row in enumerate(rows):
         for digits, start, end, valid in _sirets(row):
-            base = 0.9 if valid else 0.3
-            before = row.text[max(0, start - 40) : start]
-            candidate = Candidate(digits, base, row, start, end)
+            if not valid and not SIRET_WORD.search(row.text[max(0, start - 30) : start]):
+                continue  # 14 digits failing the checksum, not called a SIRET: another number
+            candidate = Candidate(digits, 0.9 if valid else 0.3, row, start, end)
+            item = _party_evidence(rows, index, candidate, zone)
             if own_siret and digits == own_siret:
-                candidate.confidence = 0.99
-                seller.append(candidate)
-            elif BUYER_LABEL.search(before):
-                candidate.confidence = base + 0.07
-                buyer.append(candidate)
-            elif SELLER_LABEL.search(before):
-                candidate.confidence = base + 0.07
-                seller.append(candidate)
-            elif (
-                zone is not None
-                and index > zone[0]
-                and row.page == rows[zone[0]].page
-                and index - zone[0] <= 8
-                and zone[1] <= row.bbox_of(start, end)[0] <= zone[2]
-            ):
-                buyer.append(candidate)
-            else:
-                seller.append(candidate)
-    seller_choice = max(seller, key=lambda c: (c.confidence, -c.row.page, -c.row.top), default=None)
-    buyer_pool = [c for c in buyer if seller_choice is None or c.value != seller_choice.value]
-    if not buyer_pool:
-        # Two unlabelled SIRETs: the second one met is the buyer.
-        buyer_pool = [c for c in seller if seller_choice is None or c.value != seller_choice.value]
-        for candidate in buyer_pool:
-            candidate.confidence -= 0.2
-    buyer_choice = max(
-        buyer_pool, key=lambda c: (c.confidence, -c.row.page, -c.row.top), default=None
-    )
-    return (
-        seller_choice.to_field() if seller_choice else Field(None),
-        buyer_choice.to_field() if buyer_choice else Field(None),
-    )
+                item.seller += 2.0
+            evidence.append(item)
+    if not evidence:
+        return Field(None), Field(None)
+    # Reading order breaks ties: the letterhead comes before the buyer's block.
+    for order, item in enumerate(evidence):
+        item.seller += 0.01 / (1 + order)
+    best: tuple[float, _PartyEvidence | None, _PartyEvidence | None] = (float("-inf"), None, None)
+    for seller in evidence:
+        for buyer in [None, *evidence]:
+            if buyer is not None and buyer.candidate.value == seller.candidate.value:
+                continue
+            score = (
+                seller.seller
+                - seller.buyer
+                + seller.candidate.confidence
+                + (buyer.buyer - buyer.seller + buyer.candidate.confidence if buyer else 0.0)
+            )
+            if score > best[0]:
+                best = (score, seller, buyer)
+    _score, seller_item, buyer_item = best
+    if buyer_item is None and seller_item is not None and seller_item.buyer > seller_item.seller:
+        buyer_item, seller_item = seller_item, None
+    return _party_field(seller_item, seller=True), _party_field(buyer_item, seller=False)
 
 
-def seller_vat(rows: list[Row], seller_siret: str | None) -> Field:
+def _party_field(item: _PartyEvidence | None, *, seller: bool) -> Field:
+    if item is None:
+        return Field(None)
+    margin = (item.seller - item.buyer) if seller else (item.buyer - item.seller)
+    confidence = item.candidate.confidence
+    if margin >= 0.3:
+        confidence += 0.07
+    elif margin < 0.1:
+        confidence -= 0.2  # nothing says which side it is on
+    item.candidate.confidence = confidence
+    return item.candidate.to_field()
+
+
+def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | None = None) -> Field:
+    """The seller's VAT number: a valid French VAT number, preferably the one of the seller's
+    SIREN, never the buyer's."""
     candidates: list[Candidate] = []
+    misread: list[Candidate] = []
     for row in rows:
         for match in VAT_PATTERN.finditer(row.text):
             number = "FR" + re.sub(r"\s", "", match.group(1))
@@ -455,21 +626,56 @@ def seller_vat(rows: list[Row], seller_siret: str | None) -> Field:
             confidence = 0.9 if valid else 0.3
             if seller_siret and number[4:] == seller_siret[:9]:
                 confidence += 0.09
+            if buyer_siret and number[4:] == buyer_siret[:9] != (seller_siret or "")[:9]:
+                continue  # the buyer's VAT number, printed in its block
             candidates.append(Candidate(number, confidence, row, match.start(), match.end()))
+        if row.source == "ocr" and seller_siret:
+            misread.extend(_vat_misread(row, seller_siret[:9]))
+    if misread and not any(c.value[4:] == seller_siret[:9] for c in candidates if seller_siret):
+        candidates.extend(misread)
     if not candidates:
         return Field(None, 0.8 if any(FRANCHISE.search(r.text) for r in rows) else 0.6)
     return max(candidates, key=lambda c: c.confidence).to_field()
 
 
+def _vat_misread(row: Row, siren: str) -> list[Candidate]:
+    """The seller's VAT number as OCR spoils it (« FR0O6521336198 »: a stray or doubled
+    character in the key): « FR », a few characters, then the seller's SIREN, where the key
+    that SIREN must have can be read among those characters."""
+    spaced_siren = r"[ \u00a0]?".join(siren)
+    key = f"{int(siren + '12') % 97:02d}"  # the French VAT key of a SIREN
+    found = []
+    for match in re.finditer(rf"\bFR([0-9OoIl ]{{2,5}}?){spaced_siren}\b", row.text):
+        noise = match.group(1).replace(" ", "").upper().replace("O", "0").replace("I", "1")
+        noise = noise.replace("L", "1")
+        if key in noise or (key[0] in noise and key[1] in noise[noise.index(key[0]) + 1 :]):
+            found.append(Candidate(f"FR{key}{siren}", 0.85, row, match.start(), match.end()))
+    return found
+
+
 def currency(rows: list[Row]) -> Field:
+    """The currency the amounts are in: an ISO code or a symbol printed on the invoice. On a
+    scan a lone « $ » may be a misread « € » or « S »: it counts only when no euro is seen."""
     canadian = any(CANADA.search(row.text) for row in rows)
+    seen: dict[str, Candidate] = {}
     for row in rows:
         for symbol, code in CURRENCIES.items():
             position = row.text.find(symbol)
-            if position >= 0 and (len(symbol) == 1 or re.search(rf"\b{symbol}\b", row.text)):
-                if symbol == "$" and canadian:  # a French-language invoice from Québec
-                    code = "CAD"
-                return Candidate(code, 0.95, row, position, position + len(symbol)).to_field()
+            if position < 0 or (len(symbol) > 1 and not re.search(rf"\b{symbol}\b", row.text)):
+                continue
+            if symbol == "$" and canadian:  # a French-language invoice from Québec
+                code = "CAD"
+            if symbol == "$" and row.source == "ocr":
+                code = f"?{code}"
+            seen.setdefault(code, Candidate(code, 0.95, row, position, position + len(symbol)))
+    if "EUR" in seen:
+        return seen["EUR"].to_field()
+    for code, candidate in seen.items():
+        if not code.startswith("?"):
+            return candidate.to_field()
+    for code, candidate in seen.items():
+        candidate.value, candidate.confidence = code[1:], 0.7
+        return candidate.to_field()
     return Field("EUR", 0.6)
 
 
@@ -565,8 +771,32 @@ def totals(rows: list[Row]) -> Totals:
             ht_value, ttc_value = Decimal(ht.value), Decimal(ttc.value)
             tva_field, tva_value = tva_candidate.to_field(), Decimal(tva_candidate.value)
 
+    if not _adds_up(ht_value, tva_value, ttc_value):
+        table = _vat_table(rows)
+        if table is not None and (
+            ttc_value is None
+            or Decimal(table[2].value) == ttc_value
+            or ht_value is None
+            or tva_value is None
+        ):
+            # Unlabelled, the VAT table's rows (rate, base, VAT, total) agree with themselves.
+            ht, tva_candidate, ttc = table
+            ht_value, ttc_value = Decimal(ht.value), Decimal(ttc.value)
+            tva_field, tva_value = tva_candidate.to_field(), Decimal(tva_candidate.value)
     ht_field = ht.to_field() if ht else Field(None)
     ttc_field = ttc.to_field() if ttc else Field(None)
+    if (
+        ht_value is not None
+        and tva_value is not None
+        and ttc_value is not None
+        and abs(ht_value + tva_value - ttc_value) > TOLERANCE
+        and not explicit_total
+        and _plausible_vat(ht_value, ttc_value - ht_value)
+    ):
+        # The VAT lines do not add up (one misread or missed) but the labelled totals give it.
+        tva_value = ttc_value - ht_value
+        tva_field = Field(str(tva_value), 0.7, ttc_field.source)
+        _unchecked(ht_field, ttc_field)
     if ht_value is not None and tva_value is not None and ttc_value is not None:
         if abs(ht_value + tva_value - ttc_value) <= TOLERANCE:
             for item in (ht_field, tva_field, ttc_field):
@@ -590,13 +820,83 @@ def totals(rows: list[Row]) -> Totals:
         if ttc_value is not None and Decimal(due.value) > ttc_value + TOLERANCE:
             due_field.confidence *= 0.5
     elif ttc_value is not None and deposit is not None:
-        remaining = ttc_value - Decimal(deposit.value)
+        remaining = ttc_value - abs(Decimal(deposit.value))  # « Déjà réglé −540,00 »
         due_field = Field(str(remaining), 0.75, ttc_field.source)
     else:
         # No « net à payer » printed: nothing to read (the deposit form takes the total with
         # VAT, which is what is due when nothing was paid in advance).
         due_field = Field(None)
     return Totals(ht_field, tva_field, ttc_field, due_field)
+
+
+def as_credit_note(*fields: Field) -> None:
+    """A credit note is deposited with positive amounts (its type says it is a credit), however
+    it prints them (« −120,00 € »)."""
+    for item in fields:
+        if item.value is not None and item.value.startswith("-"):
+            item.value = item.value[1:]
+
+
+def _adds_up(ht: Decimal | None, tva: Decimal | None, ttc: Decimal | None) -> bool:
+    return (
+        ht is not None and tva is not None and ttc is not None and abs(ht + tva - ttc) <= TOLERANCE
+    )
+
+
+RATE = re.compile(r"(?<![\d,.])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+
+
+def _rate_row(row: Row) -> tuple[Decimal, Decimal, Decimal, int, int] | None:
+    """(base, VAT, total) in a row of a VAT table: a rate and three amounts where the base
+    times the rate is the VAT and base + VAT the total (« 20,00 % 97,98 489,97 587,95 »)."""
+    rate_match = RATE.search(row.text)
+    if rate_match is None:
+        return None
+    rate = Decimal(rate_match.group(1).replace(",", "."))
+    if not ZERO < rate <= 20:
+        return None
+    amounts = [
+        (value, start, end)
+        for value, start, end in amounts_in(row.text)
+        if start >= rate_match.end() and not row.text[end:].lstrip().startswith("%")
+    ]
+    for base, start, _ in amounts:
+        for vat, _, _ in amounts:
+            if abs(base * rate / 100 - vat) > TOLERANCE or vat <= 0:
+                continue
+            for total, _, end in amounts:
+                if abs(base + vat - total) <= TOLERANCE and total > base:
+                    return base, vat, total, start, end
+    return None
+
+
+def _vat_table(rows: list[Row]) -> tuple[Candidate, Candidate, Candidate] | None:
+    """The totals of the last VAT table (consecutive rate rows, summed)."""
+    groups: list[list[tuple[int, tuple[Decimal, Decimal, Decimal, int, int]]]] = []
+    for index, row in enumerate(rows):
+        found = _rate_row(row)
+        if found is None:
+            continue
+        if groups and index - groups[-1][-1][0] <= 2 and rows[groups[-1][-1][0]].page == row.page:
+            groups[-1].append((index, found))
+        else:
+            groups.append([(index, found)])
+    if not groups:
+        return None
+    last = groups[-1]
+    row = rows[last[-1][0]]
+    start, end = last[-1][1][3], last[-1][1][4]
+    base, vat, total = (sum((item[1][k] for item in last), ZERO) for k in range(3))
+    return (
+        Candidate(str(base), 0.85, row, start, end),
+        Candidate(str(vat), 0.85, row, start, end),
+        Candidate(str(total), 0.85, row, start, end),
+    )
+
+
+def _plausible_vat(ht: Decimal, vat: Decimal) -> bool:
+    """VAT between 0 and 20 % of the total without VAT (the highest French rate)."""
+    return ht > 0 and ZERO <= vat <= ht * Decimal("0.2") + TOLERANCE
 
 
 def _unchecked(*fields: Field) -> None:

@@ -16,6 +16,7 @@ _ACCENT_BEFORE = {"´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "¨": "\u0308",
 _SPLIT_ACCENT = re.compile("([´`ˆ¨˜])\\s?([A-Za-zı])")
 _SPLIT_CEDILLA = re.compile("([cC])\\s?¸")
 _HYPHENS = re.compile("(?<=[0-9A-Za-z])[\u2010\u2011\u2012\u2013\u2212](?=[0-9A-Za-z])")
+_MINUS = re.compile("(?<![0-9A-Za-z])[\u2212\u2013](?=\\s?[0-9])")  # « −120,00 », « – 5 »
 
 
 def _compose(match: re.Match[str]) -> str:
@@ -29,7 +30,7 @@ def clean_text(text: str) -> str:
         text = _SPLIT_ACCENT.sub(_compose, text)
     if "¸" in text:
         text = _SPLIT_CEDILLA.sub(lambda m: "ç" if m.group(1) == "c" else "Ç", text)
-    return _HYPHENS.sub("-", text)
+    return _MINUS.sub("-", _HYPHENS.sub("-", text))
 
 
 def _is_spaced_letter(word: Word) -> bool:

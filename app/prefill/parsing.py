@@ -21,9 +21,12 @@ FRENCH_MONTHS = (
 )  # fmt: skip
 
 SPACES = "\u00a0\u202f\u2009 "
+# A minus sign: the hyphen against the digits, or the typographic minus (U+2212, never a
+# dash between words) with or without a space.
 AMOUNT_PATTERN = re.compile(
-    r"(?<![\w.,])-?\d{1,3}(?:[ \u00a0\u202f\u2009.,']\d{3})*(?:[.,]\d{1,2})?(?![\w]|[.,]\d)"
-    r"|(?<![\w.,])-?\d+(?:[.,]\d{1,2})?(?![\w]|[.,]\d)"
+    r"(?<![\w.,])(?:-|\u2212 ?)?\d{1,3}(?:[ \u00a0\u202f\u2009.,']\d{3})*(?:[.,]\d{1,2})?"
+    r"(?![\w]|[.,]\d)"
+    r"|(?<![\w.,])(?:-|\u2212 ?)?\d+(?:[.,]\d{1,2})?(?![\w]|[.,]\d)"
 )
 NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})(?!\d)")  # also 2024/04/15
@@ -33,7 +36,7 @@ WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s+([A-Za-zÀ-ÿ]{3,9})\.?\s+(\d
 def parse_amount(text: str) -> Decimal | None:
     """``"1 188,00 €"``, ``"1.188,00"``, ``"1,188.00"``, ``"1188.5"`` → ``Decimal``; None when
     the text is not one amount."""
-    cleaned = text.strip().replace("€", "").replace("EUR", "").strip()
+    cleaned = text.strip().replace("€", "").replace("EUR", "").replace("\u2212", "-").strip()
     for space in SPACES:
         cleaned = cleaned.replace(space, "")
     cleaned = cleaned.replace("'", "")

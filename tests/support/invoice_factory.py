@@ -525,3 +525,26 @@ def _write(folder: Path, name: str, pdf: bytes, truth: dict[str, Any]) -> Path:
         json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     return path
+
+
+def derive_scans(source: Path, target: Path, *, seed: int = 2026) -> int:
+    """Scans of each PDF of ``source`` that has a text layer and a truth: ``NAME_scan.pdf``
+    in ``target``, at 200 or 300 dpi, with its truth marked ``scanned``."""
+    import pymupdf
+
+    target.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    written = 0
+    for pdf in sorted(source.glob("*.pdf")):
+        truth_file = pdf.with_suffix(".truth.json")
+        if not truth_file.exists():
+            continue
+        with pymupdf.open(pdf) as document:
+            if not any(page.get_text().strip() for page in document):
+                continue  # already an image: nothing to derive
+        truth = json.loads(truth_file.read_text("utf-8"))
+        truth["scanned"] = True
+        dpi = rng.choice((200, 300))
+        _write(target, pdf.stem + "_scan", scan_of(pdf.read_bytes(), rng, dpi=dpi), truth)
+        written += 1
+    return written

@@ -8,21 +8,23 @@ from datetime import date
 from app.prefill.engine import fill_from_rows
 from app.prefill.layout import rows_from_words
 from app.prefill.model import PrefillResult, Word
+from app.simulator.seed import make_siret
+from tests.support.invoice_factory import vat_number
 
 CHAR = 5.0  # width of a character, in points
 HEIGHT = 10.0
 
 
-def page(*lines: tuple[float, list[tuple[float, str]]]) -> PrefillResult:
+def page(*lines: tuple[float, list[tuple[float, str]]], source: str = "text") -> PrefillResult:
     """Each line: (y, [(x, text), …]); a text's words are laid out from x, one space apart.
-    Returns what the engine reads from those words."""
+    Returns what the engine reads from those words (as a text layer, or as OCR read them)."""
     words: list[Word] = []
     for y, segments in lines:
         for x, text in segments:
             left = x
             for token in text.split(" "):
                 width = CHAR * len(token)
-                words.append(Word(token, left, y, left + width, y + HEIGHT, 0, "text"))
+                words.append(Word(token, left, y, left + width, y + HEIGHT, 0, source))
                 left += width + CHAR
     result = PrefillResult()
     fill_from_rows(result, rows_from_words(words), own_siret=None, today=date(2026, 11, 29))
@@ -209,17 +211,39 @@ def test_a_share_capital_or_a_vat_number_is_not_the_vat_amount() -> None:
     assert result.value("total_tva") == "100.00"
 
 
-def test_a_credit_note_keeps_its_sign() -> None:
+def test_a_credit_note_printed_negative_is_read_positive() -> None:
+    """Chorus Pro takes a credit note's amounts positive: its type carries the sign
+    (chorus-api.md, « Amounts are positive even for an AVOIR »), whether it prints « -120,00 »
+    or a typographic minus « −120,00 »."""
     result = page(
         (40, [(40, "AVOIR n° AV-2026-003")]),
         (54, [(40, "Date : 12/03/2026")]),
         (500, [(380, "Total HT"), (480, "-100,00 €")]),
-        (515, [(380, "TVA 20 %"), (480, "-20,00 €")]),
-        (530, [(380, "Total TTC"), (480, "-120,00 €")]),
-        (545, [(380, "Net à payer"), (480, "-120,00 €")]),
+        (515, [(380, "TVA 20 %"), (480, "\u2212 20,00 €")]),
+        (530, [(380, "Total TTC"), (480, "\u2212120,00 €")]),
+        (545, [(380, "Net à déduire"), (480, "-120,00 €")]),
     )
     assert result.value("invoice_type") == "avoir"
-    assert (result.value("total_ttc"), result.value("amount_due")) == ("-120.00", "-120.00")
+    assert (
+        result.value("total_ht"),
+        result.value("total_tva"),
+        result.value("total_ttc"),
+        result.value("amount_due"),
+    ) == ("100.00", "20.00", "120.00", "120.00")
+    assert result.fields["total_ttc"].confidence >= 0.9  # HT + TVA = TTC held with the signs
+
+
+def test_a_negative_line_on_an_invoice_keeps_its_minus_sign() -> None:
+    result = page(
+        (40, [(40, "Facture n° 2026-014")]),
+        (500, [(380, "Remise"), (480, "\u221250,00 €")]),
+        (515, [(380, "Total HT"), (480, "450,00 €")]),
+        (530, [(380, "TVA 20 %"), (480, "90,00 €")]),
+        (545, [(380, "Total TTC"), (480, "540,00 €")]),
+        (560, [(380, "Déjà réglé"), (480, "\u2212540,00 €")]),
+    )
+    assert result.value("total_ttc") == "540.00"
+    assert result.value("amount_due") == "0.00"
 
 
 def test_whole_euro_amounts_with_e_for_euro() -> None:
@@ -304,3 +328,119 @@ def test_more_vat_than_the_total_is_a_misreading() -> None:
     )
     assert (result.value("total_tva"), result.value("total_ht")) == (None, None)
     assert result.value("total_ttc") == "597.95"
+
+
+# --- parties, wrapped labels, VAT tables (producer fixtures, issue 18) -------------------------
+
+SELLER_SIRET = make_siret("83601221", "1400")
+BUYER_SIRET = make_siret("21440184", "0019")
+
+
+def test_the_sellers_siret_among_its_legal_mentions_in_the_footer() -> None:
+    """An ERP or a telecom bill: the buyer's address block at the top carries « SIRET : »,
+    the seller's SIRET is only in the footer, among the share capital and the RCS."""
+    result = page(
+        (40, [(40, "Menuiserie Le Gall"), (320, "MAIRIE DE SAINT-NAZAIRE")]),
+        (54, [(40, "12 rue du Port"), (320, "Place François Blancho")]),
+        (68, [(320, f"SIRET : {BUYER_SIRET}")]),
+        (120, [(40, "Facture FAC/2026/00042")]),
+        (780, [(40, f"Menuiserie Le Gall – SARL au capital de 10 000 € – SIRET {SELLER_SIRET}")]),
+    )
+    assert (result.value("seller_siret"), result.value("buyer_siret")) == (
+        SELLER_SIRET,
+        BUYER_SIRET,
+    )
+
+
+def test_the_buyers_vat_number_is_not_the_sellers() -> None:
+    """Seller and buyer boxes each with SIRET and VAT: the seller's VAT number misread by OCR
+    is repaired from its SIREN, the buyer's valid one is not taken instead."""
+    seller_vat, buyer_vat = vat_number(SELLER_SIRET[:9]), vat_number(BUYER_SIRET[:9])
+    spoiled = (
+        seller_vat[:2] + seller_vat[2] + "O" + seller_vat[3:]
+    )  # « FR8O6… »: a doubled key digit
+    result = page(
+        (40, [(40, "Vendeur"), (320, "Acheteur")]),
+        (54, [(40, f"SIRET : {SELLER_SIRET}"), (320, f"SIRET : {BUYER_SIRET}")]),
+        (68, [(40, f"N° TVA : {spoiled}"), (320, f"N° TVA : {buyer_vat}")]),
+        (120, [(40, "Facture n° 2026-0042")]),
+        source="ocr",
+    )
+    assert result.value("buyer_siret") == BUYER_SIRET
+    assert result.value("seller_vat") == seller_vat
+
+
+def test_an_amount_beside_a_label_wrapped_over_two_lines() -> None:
+    """« Amount due / Net à » then « payer » in a narrow cell, the amount centred between."""
+    result = page(
+        (500, [(360, "Total TTC"), (480, "1 200,00 €")]),
+        (515, [(360, "Amount due / Net à")]),
+        (521, [(480, "1 200,00 €")]),
+        (527, [(360, "payer")]),
+    )
+    assert result.value("amount_due") == "1200.00"
+
+
+def test_values_under_a_row_of_column_headers() -> None:
+    """An ERP's information band: « Date de facturation  Échéance  Votre commande » with the
+    values on the line under each header."""
+    result = page(
+        (100, [(40, "Date de facturation"), (160, "Date d'échéance"), (260, "Votre commande")]),
+        (114, [(40, "03/02/2026"), (160, "05/03/2026"), (260, "EJ4320675076")]),
+    )
+    assert result.value("issue_date") == "2026-02-03"
+    assert result.value("order_reference") == "EJ4320675076"
+
+
+def test_a_bare_numero_label_under_the_title() -> None:
+    result = page(
+        (40, [(40, "Clara Petit"), (420, "Facture")]),
+        (56, [(40, "5 place des Carmes"), (420, "Numéro : F-2026-005")]),
+        (70, [(40, "31000 TOULOUSE"), (420, "Date : 12/03/2026")]),
+    )
+    assert result.value("invoice_number") == "F-2026-005"
+
+
+def test_totals_from_a_vat_table_when_the_labels_are_lost() -> None:
+    """A till invoice: « Taux  Montant TVA  Total HT  Total TTC » headers unreadable, the rate
+    row gives base, VAT and total that agree with each other."""
+    result = page(
+        (600, [(40, "A 20,00% 97,98 489,97 587,95")]),
+        (614, [(40, "TOTAL 97,98 489,97 597,95")]),  # one digit misread on the total row
+        source="ocr",
+    )
+    assert (result.value("total_ht"), result.value("total_tva"), result.value("total_ttc")) == (
+        "489.97",
+        "97.98",
+        "587.95",
+    )
+
+
+def test_vat_lines_that_do_not_add_up_give_way_to_the_labelled_totals() -> None:
+    """One VAT line misread (« 2.29781 € »): TVA is what the labelled HT and TTC leave."""
+    result = page(
+        (500, [(360, "Total HT"), (480, "23.814,40 €")]),
+        (515, [(360, "TVA10%"), (480, "2.29781€")]),
+        (530, [(360, "TVA 20 %"), (480, "167,26 €")]),
+        (545, [(360, "Total TTC"), (480, "26.279,47 €")]),
+        source="ocr",
+    )
+    assert result.value("total_tva") == "2465.07"
+    assert result.fields["total_tva"].confidence < 0.9
+
+
+def test_the_date_of_the_invoice_a_credit_note_cancels_is_not_its_date() -> None:
+    result = page(
+        (40, [(40, "AVOIR n° AV-2026-003")]),
+        (54, [(40, "Avoir sur la facture n° F2026-010 du 02/02/2026")]),
+    )
+    assert result.value("issue_date") is None
+
+
+def test_a_dollar_read_by_ocr_does_not_outweigh_the_euro() -> None:
+    result = page(
+        (500, [(360, "Total HT"), (480, "100,00 $")]),
+        (515, [(360, "Total TTC"), (480, "120,00 €")]),
+        source="ocr",
+    )
+    assert result.value("currency") == "EUR"
