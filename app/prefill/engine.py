@@ -77,6 +77,9 @@ class OcrPool:
                 self._pool = None
 
 
+SECOND_READING_PAGES = 3
+
+
 def _ocr_pages(
     path: Path,
     indexes: list[int],
@@ -84,11 +87,15 @@ def _ocr_pages(
     progress: Progress,
     cancelled: Callable[[], bool],
     unread: list[int],
+    *,
+    light_print: bool = False,
 ) -> list[Word]:
     """The OCR words of the pages ``indexes``; the numbers of pages that failed go to
     ``unread`` (the others are still read)."""
     pool = ocr.pool()
-    pending = {index: pool.apply_async(ocr_page, (str(path), index)) for index in indexes}
+    pending = {
+        index: pool.apply_async(ocr_page, (str(path), index, light_print)) for index in indexes
+    }
     words: list[Word] = []
     done = 0
     while pending:
@@ -113,6 +120,32 @@ def _ocr_pages(
                     0.2 + 0.7 * done / len(indexes), f"Lecture optique : page {done}/{len(indexes)}"
                 )
     return words
+
+
+def _worth_a_second_reading(result: PrefillResult) -> bool:
+    """The totals or the number were not found: Tesseract's first segmentation may have
+    missed a column or a box (light print, a tinted background)."""
+    return any(
+        result.fields[name].value is None
+        for name in ("invoice_number", "total_ht", "total_tva", "total_ttc")
+    )
+
+
+def _union(first: list[Word], second: list[Word]) -> list[Word]:
+    """The first reading's words, plus the second's that stand where the first read nothing."""
+    by_page: dict[int, list[Word]] = {}
+    for word in first:
+        by_page.setdefault(word.page, []).append(word)
+    added = [
+        word
+        for word in second
+        if not any(_overlap(word, other) for other in by_page.get(word.page, []))
+    ]
+    return first + added
+
+
+def _overlap(a: Word, b: Word) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
 def _warn_missing(result: PrefillResult) -> None:
@@ -169,25 +202,47 @@ def prefill(
     pool = ocr or OcrPool()
     ocr_problem: OcrUnavailableError | None = None
     unread: list[int] = []
-    try:
-        if to_ocr:
-            words.extend(_ocr_pages(path, to_ocr, pool, report, is_cancelled, unread))
-    except OcrUnavailableError as exc:
-        pool.terminate()  # the other pages would fail the same way
-        ocr_problem = exc  # the PDF can still be sent: the user types what OCR would have read
-    finally:
-        if own_pool:
-            pool.close()
     result = PrefillResult(
         warnings=list(intake.warnings),
         pages_read=pages,
         scanned=bool(to_ocr),
         suggested_file_name=intake.suggested_file_name,
     )
-    rows = rows_from_words(sorted(words, key=lambda w: w.page))
-    result.text = "\n".join(row.text for row in rows)
-    report(0.92, "Recherche des champs")
-    fill_from_rows(result, rows, own_siret=own_siret, today=today or date.today())
+    try:
+        try:
+            if to_ocr:
+                words.extend(_ocr_pages(path, to_ocr, pool, report, is_cancelled, unread))
+        except OcrUnavailableError as exc:
+            pool.terminate()  # the other pages would fail the same way
+            ocr_problem = exc  # the PDF can still be sent: the user types what OCR would read
+        rows = rows_from_words(sorted(words, key=lambda w: w.page))
+        result.text = "\n".join(row.text for row in rows)
+        report(0.92, "Recherche des champs")
+        fill_from_rows(result, rows, own_siret=own_siret, today=today or date.today())
+        if to_ocr and ocr_problem is None and _worth_a_second_reading(result):
+            report(0.93, "Seconde lecture optique")
+
+            def second_progress(fraction: float, _message: str) -> None:
+                report(0.93 + 0.06 * (fraction - 0.2) / 0.7, "Seconde lecture optique")
+
+            more = _ocr_pages(
+                path,
+                to_ocr[:SECOND_READING_PAGES],
+                pool,
+                second_progress,
+                is_cancelled,
+                [],
+                light_print=True,
+            )
+            rows = rows_from_words(sorted(_union(words, more), key=lambda w: w.page))
+            second = PrefillResult()
+            fill_from_rows(second, rows, own_siret=own_siret, today=today or date.today())
+            for name, found in second.fields.items():
+                if found.value is not None and found.confidence > result.fields[name].confidence:
+                    result.fields[name] = found
+    finally:
+        if own_pool:
+            pool.close()
     if unread:
         pages_text = ", ".join(str(number) for number in unread)
         result.warnings.insert(

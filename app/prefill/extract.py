@@ -811,7 +811,12 @@ def totals(rows: list[Row]) -> Totals:
     elif ttc_value is not None and tva_value is not None and ht_value is None:
         ht_field = Field(str(ttc_value - tva_value), 0.7, ttc_field.source)
         _unchecked(tva_field, ttc_field)
-    elif ht_value is not None and ttc_value is not None and tva_value is None:
+    elif (
+        ht_value is not None
+        and ttc_value is not None
+        and tva_value is None
+        and _plausible_vat(abs(ht_value), abs(ttc_value) - abs(ht_value))
+    ):
         tva_field = Field(str(ttc_value - ht_value), 0.7, ttc_field.source)
         _unchecked(ht_field, ttc_field)
 

@@ -285,3 +285,38 @@ def test_a_scan_without_usable_tesseract_is_kept_with_a_french_explanation(
     assert output["scanned"] is True
     assert all(output[name] is None for name in ("invoice_number", "total_ttc", "buyer_siret"))
     assert "Bordereau n'a pas trouvé la date de facture : saisissez-la." in output["warnings"]
+
+
+def test_light_grey_totals_on_a_scan_are_read_by_the_second_reading(
+    tmp_path: Path, ocr: OcrPool
+) -> None:
+    """A web invoice prints its totals' labels in thin light grey: Tesseract's own threshold
+    drops them on a scan, the second reading (print darkened) finds them."""
+    import random
+
+    import pymupdf
+
+    from tests.support.invoice_factory import scan_of
+
+    document = pymupdf.open()
+    page = document.new_page(width=595, height=842)
+    page.insert_text((50, 80), "Facture n° WEB-2026-0311", fontsize=16)
+    page.insert_text((50, 104), "Date : 12/03/2026", fontsize=11)
+    grey = (0.7, 0.7, 0.7)
+    for y, label, amount in (
+        (660, "Sous-total", "91,64 €"),
+        (680, "Taxe sur la valeur ajoutée 20%", "18,33 €"),
+        (700, "Total (EUR)", "109,97 €"),
+    ):
+        page.insert_text((300, y), label, fontsize=10, color=grey)
+        page.insert_text((480, y), amount, fontsize=10, color=grey)
+    scan = tmp_path / "web_scan.pdf"
+    scan.write_bytes(scan_of(document.tobytes(), random.Random(3), dpi=300))
+    steps: list[str] = []
+    result = prefill(scan, ocr=ocr, progress=lambda _fraction, message: steps.append(message))
+    assert "Seconde lecture optique" in steps
+    assert (result.value("total_ht"), result.value("total_tva"), result.value("total_ttc")) == (
+        "91.64",
+        "18.33",
+        "109.97",
+    )
