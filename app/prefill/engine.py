@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from multiprocessing.pool import Pool
 from pathlib import Path
@@ -137,7 +138,8 @@ def _union(first: list[Word], second: list[Word]) -> list[Word]:
     for word in first:
         by_page.setdefault(word.page, []).append(word)
     added = [
-        word
+        # The second reading numbers its lines afresh: keep them apart from the first's.
+        replace(word, line=(10_000 + word.line[0], *word.line[1:]) if word.line else None)
         for word in second
         if not any(_overlap(word, other) for other in by_page.get(word.page, []))
     ]

@@ -58,7 +58,9 @@ DATE_LABELS = _label(
     r"\bdate\b(?!\s+d['’]\s*[ée]ch)",
 )
 NOT_ISSUE_DATE = re.compile(
-    r"\bsur\s+(?:la\s+)?facture|facture\s+d['’]origine|en\s+r[ée]f[ée]rence|[ée]ch[ée]ance|livraison|paiement|payable|limite|validit|due\s+date|p[ée]riode|prochain",
+    r"\bsur\s+(?:la\s+)?facture|facture\s+d['’]origine|en\s+r[ée]f[ée]rence|[ée]ch[ée]ance"
+    r"|livraison|paiement|payable|limite|validit|due\s+date|p[ée]riode|prochain"
+    r"|r[ée]gler\s+avant|avant\s+le",
     re.I,
 )
 ORDER_LABELS = _label(
@@ -70,6 +72,7 @@ ORDER_LABELS = _label(
     r"purchase\s+order\s*(?:no\.?|number|#)?\s*:?",
     r"\bPO\b\s*(?:no\.?|number|#)?\s*:?",
 )
+ORDER_LABELS_WEAK = _label(r"votre\s+r[ée]f(?:[ée]rence)?\.?\s*:?", r"vos\s+r[ée]f[ée]rences\s*:?")
 BUYER_HEADER = re.compile(
     r"factur[ée]\s+[àa]|^\s*client\b|destinataire|adresse\s+de\s+facturation|bill(?:ed)?\s+to"
     r"|acheteur|^\s*[àa]\s+l['’]attention",
@@ -360,6 +363,32 @@ def _number_goes_on(row: Row, end: int) -> bool:
     return False
 
 
+SIREN_AT_END = re.compile(r"siret\s*:?\s*(\d{3}[ \u00a0]?\d{3}[ \u00a0]?\d{3})\s*$", re.I)
+
+
+def _wrapped_siret(rows: list[Row], index: int) -> tuple[str, int, int, bool] | None:
+    """A SIRET cut by the width of its box: « SIRET 247 182 744 » then « 00307 » at the start
+    of the next line."""
+    row = rows[index]
+    match = SIREN_AT_END.search(row.text)
+    if match is None or index + 1 >= len(rows):
+        return None
+    left = row.bbox_of(match.start(), match.end())[0]
+    for following in rows[index + 1 : index + 3]:  # another column's line may come between
+        if following.page != row.page or following.top - row.bottom > 2 * row_height(row):
+            return None
+        column = [word for word in following.words if abs(word.x0 - left) <= 3 * row_height(row)]
+        if not column:
+            continue
+        if not re.fullmatch(r"\d{5}", column[0].text):
+            return None
+        digits = re.sub(r"\D", "", match.group(1)) + column[0].text
+        if not stdnum_siret.is_valid(digits):
+            return None
+        return digits, match.start(1), match.end(1), True
+    return None
+
+
 def _sirets(row: Row) -> Iterable[tuple[str, int, int, bool]]:
     for match in SIRET_PATTERN.finditer(row.text):
         digits = re.sub(r"\D", "", match.group(1))
@@ -455,6 +484,11 @@ def _without_number(text: str) -> str:
 
 def order_reference(rows: list[Row]) -> Field:
     found = _after_label(rows, ORDER_LABELS, _first_token_with_digit)
+    if not found:
+        # « Votre référence » is where a buyer's order or commitment number is usually quoted.
+        found = _after_label(rows, ORDER_LABELS_WEAK, _first_token_with_digit, below=False)
+        for candidate in found:
+            candidate.confidence = 0.8
     if not found:
         return Field(None)
     return found[0].to_field()
@@ -564,7 +598,8 @@ def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
     zone = _buyer_zone(rows)
     evidence: list[_PartyEvidence] = []
     for index, row in enumerate(rows):
-        for digits, start, end, valid in _sirets(row):
+        wrapped = _wrapped_siret(rows, index)
+        for digits, start, end, valid in [*_sirets(row), *([wrapped] if wrapped else [])]:
             if not valid and not SIRET_WORD.search(row.text[max(0, start - 30) : start]):
                 continue  # 14 digits failing the checksum, not called a SIRET: another number
             candidate = Candidate(digits, 0.9 if valid else 0.3, row, start, end)
@@ -824,6 +859,11 @@ def totals(rows: list[Row]) -> Totals:
         due_field = due.to_field()
         if ttc_value is not None and Decimal(due.value) > ttc_value + TOLERANCE:
             due_field.confidence *= 0.5
+        elif ttc_value is not None and deposit is None and Decimal(due.value) != ttc_value:
+            if _spaced_out(due.row.text, ttc_value):
+                due_field.value = str(ttc_value)  # « 31 17 1 ,92 € »: OCR split a big amount
+            else:
+                due_field.confidence *= 0.6  # less than the total, and nothing paid says why
     elif ttc_value is not None and deposit is not None:
         remaining = ttc_value - abs(Decimal(deposit.value))  # « Déjà réglé −540,00 »
         due_field = Field(str(remaining), 0.75, ttc_field.source)
@@ -897,6 +937,13 @@ def _vat_table(rows: list[Row]) -> tuple[Candidate, Candidate, Candidate] | None
         Candidate(str(vat), 0.85, row, start, end),
         Candidate(str(total), 0.85, row, start, end),
     )
+
+
+def _spaced_out(text: str, total: Decimal) -> bool:
+    """Whether the digits of ``text``, once OCR's stray spaces are taken out, are ``total``
+    (a large print amount read « 31 17 1 ,92 »)."""
+    squeezed = re.sub(r"(?<=[\d,.])\s+(?=[\d,.])", "", text)
+    return any(value == total for value, _start, _end in amounts_in(squeezed))
 
 
 def _plausible_vat(ht: Decimal, vat: Decimal) -> bool:

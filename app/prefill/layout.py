@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable
+from dataclasses import replace
 
 from app.prefill.model import Row, Word
 from app.prefill.normalize import clean_text, join_letter_spacing
@@ -30,6 +32,7 @@ def _glue_split_keywords(words: list[Word]) -> list[Word]:
                 max(previous.y1, word.y1),
                 word.page,
                 word.source,
+                previous.line,
             )
         else:
             glued.append(word)
@@ -44,20 +47,63 @@ def rows_from_words(words: Iterable[Word]) -> list[Row]:
         text = clean_text(word.text)
         if text.strip():
             if text != word.text:
-                word = Word(text, word.x0, word.y0, word.x1, word.y1, word.page, word.source)
+                word = replace(word, text=text)
             by_page.setdefault(word.page, []).append(word)
     rows: list[Row] = []
     for page in sorted(by_page):
         page_rows: list[tuple[float, float, list[Word]]] = []  # centre, half height, words
-        for word in sorted(by_page[page], key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
-            centre = (word.y0 + word.y1) / 2
-            half = max(1.0, (word.y1 - word.y0) / 2)
+        for centre, half, unit in _line_units(by_page[page]):
             if page_rows and abs(centre - page_rows[-1][0]) <= max(half, page_rows[-1][1]) * 0.8:
-                page_rows[-1][2].append(word)
+                page_rows[-1][2].extend(unit)
             else:
-                page_rows.append((centre, half, [word]))
-        for _centre, _half, row_words in page_rows:
+                page_rows.append((centre, half, list(unit)))
+        for _centre, _half, row_words in _merge_split_rows(page_rows):
             row_words = _glue_split_keywords(sorted(row_words, key=lambda w: w.x0))
             row_words = join_letter_spacing(row_words)
             rows.append(Row(page, row_words, row_words[0].source))
     return rows
+
+
+def _line_units(words: list[Word]) -> list[tuple[float, float, list[Word]]]:
+    """(centre, half height, words) of each line OCR read, or of each word of a text layer,
+    top to bottom: a line OCR read stays whole, at the median height of its words."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    units: list[tuple[float, float, list[Word]]] = []
+    for word in words:
+        if word.line is not None:
+            lines.setdefault(word.line, []).append(word)
+        else:
+            units.append(((word.y0 + word.y1) / 2, max(1.0, (word.y1 - word.y0) / 2), [word]))
+    for line_words in lines.values():
+        centre = statistics.median((w.y0 + w.y1) / 2 for w in line_words)
+        half = max(1.0, statistics.median((w.y1 - w.y0) / 2 for w in line_words))
+        units.append((centre, half, line_words))
+    return sorted(units, key=lambda unit: (unit[0], unit[2][0].x0))
+
+
+def _merge_split_rows(
+    page_rows: list[tuple[float, float, list[Word]]],
+) -> list[tuple[float, float, list[Word]]]:
+    """Rows that are one line cut in two: OCR's boxes differ in height (a speck, a dash, a
+    descender), so a line can start two bands a point or two apart. Neighbouring bands much
+    closer than a line height, whose words do not overlap across, are one row."""
+    merged: list[tuple[float, float, list[Word]]] = []
+    for centre, half, words in page_rows:
+        if merged:
+            last_centre, last_half, last_words = merged[-1]
+            close = abs(centre - last_centre) <= 0.6 * min(half, last_half) + 0.5
+            if close and not _overlap_across(last_words, words):
+                merged[-1] = ((last_centre + centre) / 2, max(half, last_half), last_words + words)
+                continue
+        merged.append((centre, half, words))
+    return merged
+
+
+def _overlap_across(first: list[Word], second: list[Word]) -> bool:
+    """Whether a word of one band stands over a word of the other (by more than the point or
+    two OCR boxes spill over)."""
+    return any(
+        min(a.x1, b.x1) - max(a.x0, b.x0) > 0.3 * min(a.x1 - a.x0, b.x1 - b.x0)
+        for a in first
+        for b in second
+    )

@@ -36,6 +36,9 @@ class Word:
     y1: float
     page: int  # 0-based
     source: Source
+    # OCR: the line Tesseract read the word in (block, paragraph, line); its words belong
+    # together even when their boxes stray up or down.
+    line: tuple[int, int, int] | None = None
 
 
 @dataclass(slots=True)

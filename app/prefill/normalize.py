@@ -46,6 +46,7 @@ def _merge(words: list[Word]) -> Word:
         max(word.y1 for word in words),
         words[0].page,
         words[0].source,
+        words[0].line,
     )
 
 

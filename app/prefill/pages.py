@@ -164,8 +164,8 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
         boxes.append((str(text), left * scale, top * scale, right * scale, bottom * scale, line))
     slope = skew_slope(boxes)
     return [
-        Word(text, x0, y0 - slope * x0, x1, y1 - slope * x0, index, "ocr")
-        for text, x0, y0, x1, y1, _line in boxes
+        Word(text, x0, y0 - slope * x0, x1, y1 - slope * x0, index, "ocr", line)
+        for text, x0, y0, x1, y1, line in boxes
     ]
 
 

@@ -26,7 +26,18 @@ from app.prefill.parsing import FRENCH_MONTHS
 from app.simulator.seed import make_siret
 from tests.support.invoice_factory import vat_number
 
-FAMILIES = ("erp", "formulaire", "telecom", "traitement_texte", "micro", "bilingue", "avoir")
+FAMILIES = (
+    "erp",
+    "formulaire",
+    "telecom",
+    "traitement_texte",
+    "micro",
+    "bilingue",
+    "avoir",
+    "saas",
+    "operateur",
+    "presse",
+)
 SELLERS = (
     ("Menuiserie Le Gall", "12 rue du Port", "56100 LORIENT"),
     ("Clara Petit Traduction", "5 place des Carmes", "31000 TOULOUSE"),
@@ -194,6 +205,8 @@ def make_invoice(index: int, family: str, rng: random.Random) -> ProducerInvoice
     rates = (
         [Decimal(0)]
         if franchise
+        else [Decimal("2.1")]
+        if family == "presse"
         else rng.choice(
             [
                 [Decimal(20)],
@@ -240,6 +253,12 @@ def make_invoice(index: int, family: str, rng: random.Random) -> ProducerInvoice
                 f"FACT{index + 7:04d}",
             ],
             "bilingue": [f"INV-{year}-{index + 1:04d}", f"{year}/{index + 77}"],
+            "saas": [f"F-{year}-{index + 1:04d}", f"FA-{index + 1000}", f"{year}-{index + 5:05d}"],
+            "operateur": [
+                f"{year}-{rng.randrange(10**8, 10**9)}",
+                f"{rng.randrange(10**7, 10**8)}",
+            ],
+            "presse": [f"NP{rng.randrange(10**5, 10**6)}", f"{year}/{index + 300:05d}"],
             "avoir": [
                 f"AV-{year}-{index + 1:03d}",
                 f"A{year}{index + 3:04d}",
@@ -346,6 +365,9 @@ def render_html(invoice: ProducerInvoice, rng: random.Random) -> str:
         "micro": _micro,
         "bilingue": _bilingue,
         "avoir": _avoir,
+        "saas": _saas,
+        "operateur": _operateur,
+        "presse": _presse,
     }[invoice.family](invoice, rng)
 
 
@@ -628,4 +650,95 @@ def _avoir(invoice: ProducerInvoice, rng: random.Random) -> str:
 <table style="width:45%; margin-left:55%; margin-top:10px">
 {"".join(f"<tr><td>{label}</td><td class='num'>{money(sign * value, m, sign=minus)}</td></tr>" for label, value in totals)}</table>
 {"<p>TVA non applicable, art. 293 B du CGI</p>" if invoice.franchise else ""}""",
+    )
+
+
+def _saas(invoice: ProducerInvoice, rng: random.Random) -> str:
+    """An online invoicing tool: a coloured band with the title and number, « Date
+    d'exigibilité », a VAT column per line, « Montant payé » / « Reste à payer », the legal
+    mentions in the footer."""
+    m, d = invoice.style["money"], invoice.style["date"]
+    s, b = invoice.seller, invoice.buyer
+    paid = rng.random() < 0.3
+    if paid:
+        invoice.deposit = invoice.total_ttc
+    invoice.style["due"] = True
+    vat_rows = "".join(
+        f"<tr><td>TVA ({_rate(rate)} %)</td><td class='num'>{money(vat, m)}</td></tr>"
+        for rate, (_base, vat) in invoice.vat_by_rate().items()
+    )
+    return _page(
+        invoice,
+        f"""<div style="background:#2b4c7e; color:white; padding:10px">
+<span style="font-size:18pt">FACTURE</span><span class="right">N° {esc(invoice.number)}</span></div>
+<table style="width:100%; margin-top:12px"><tr><td>{_address(s)}<br>{esc(s.name.lower().replace(" ", ""))}@exemple.fr</td>
+<td><b>Facturé à</b><br>{_address(b)}<br>SIRET {spaced_siret(b.siret, rng)}</td></tr></table>
+<p>Date d'émission : {day(invoice.issued, d)}<br>Date d'exigibilité du paiement : {day(invoice.due, d)}
+{f"<br>Votre référence : {esc(invoice.order_reference)}" if invoice.order_reference else ""}</p>
+<table class="lines"><tr><th>Description</th><th class="num">Qté</th><th class="num">Prix unitaire HT</th><th class="num">TVA</th><th class="num">Total HT</th></tr>
+{_lines_rows(invoice, taxes_column=True, unit_column=False)}</table>
+<table style="width:45%; margin-left:55%; margin-top:10px">
+<tr><td>Total HT</td><td class="num">{money(invoice.total_ht, m)}</td></tr>{vat_rows}
+<tr class="total"><td>Total TTC</td><td class="num">{money(invoice.total_ttc, m)}</td></tr>
+<tr><td>Montant payé</td><td class="num">{money(invoice.deposit, m)}</td></tr>
+<tr class="total"><td>Reste à payer</td><td class="num">{money(invoice.total_ttc - invoice.deposit, m)}</td></tr></table>
+<p>Moyen de paiement : virement bancaire – IBAN FR76 1027 8060 4100 0205 2330 116</p>
+<div class="small" style="position:fixed; bottom:0">{esc(s.name)} – SAS au capital de 2 000 € – SIRET {spaced_siret(s.siret, rng)}
+– RCS {esc(s.city.split(" ", 1)[1].title())} – TVA intracommunautaire {s.vat or "non applicable"}</div>""",
+    )
+
+
+def _operateur(invoice: ProducerInvoice, rng: random.Random) -> str:
+    """An operator's bill: « Facture n° … du … » on one line, the total with VAT first, « dont
+    TVA », the debit date, the identifiers in small print."""
+    m, d = invoice.style["money"], invoice.style["date"]
+    s, b = invoice.seller, invoice.buyer
+    invoice.style["due"] = True
+    included = "".join(
+        f"<tr><td>dont TVA {_rate(rate)} %</td><td class='num'>{money(vat, m)}</td></tr>"
+        for rate, (_base, vat) in invoice.vat_by_rate().items()
+    )
+    return _page(
+        invoice,
+        f"""<p><b style="font-size:15pt">{esc(s.name)}</b></p>
+<p style="margin-left:55%">{_address(b)}<br>SIRET : {b.siret}</p>
+<p><b>Facture n° {esc(invoice.number)} du {day(invoice.issued, d)}</b><br>
+Identifiant client : {rng.randrange(10**6, 10**7)}{f"<br>Référence de commande : {esc(invoice.order_reference)}" if invoice.order_reference else ""}</p>
+<table class="box" style="width:60%"><tr><td><b>Total à payer</b></td><td class="num"><b>{money(invoice.total_ttc, m)}</b></td></tr>
+<tr><td colspan="2">Prélevé sur votre compte le {day(invoice.due, d)}</td></tr></table>
+<table class="lines"><tr><th>Vos services</th><th class="num">Qté</th><th class="num">Prix unitaire HT</th><th class="num">Montant HT</th></tr>
+{_lines_rows(invoice, taxes_column=False, unit_column=False)}</table>
+<table style="width:50%; margin-left:50%; margin-top:10px">
+<tr><td>Montant HT</td><td class="num">{money(invoice.total_ht, m)}</td></tr>
+<tr class="total"><td>Montant TTC</td><td class="num">{money(invoice.total_ttc, m)}</td></tr>{included}</table>
+<div class="small" style="position:fixed; bottom:0">{esc(s.name)} – SA au capital de 4 120 000 € – {esc(s.street)} {esc(s.city)}
+– Siret : {s.siret} – N° TVA : {s.vat}</div>""",
+    )
+
+
+def _presse(invoice: ProducerInvoice, rng: random.Random) -> str:
+    """A press subscription: VAT at 2,1 %, « Date facture », « Total T.T.C. » with dots,
+    amounts in a column headed « Montant (€) » without the symbol."""
+    d = invoice.style["date"]
+    bare = invoice.style["money"].split("+")[0] + "+bare"
+    s, b = invoice.seller, invoice.buyer
+    paid = rng.random() < 0.5
+    rows = [("Total H.T.", invoice.total_ht)]
+    rows += [(f"T.V.A. {_rate(rate)} %", vat) for rate, (_b, vat) in invoice.vat_by_rate().items()]
+    rows.append(("Total T.T.C.", invoice.total_ttc))
+    if not paid:
+        rows.append(("Net à payer", invoice.total_ttc))
+        invoice.style["due"] = True
+    return _page(
+        invoice,
+        f"""<table style="width:100%"><tr><td>{_address(s)}<br>SIRET {s.siret} – TVA {s.vat}</td>
+<td class="box">Abonné n° {rng.randrange(10**5, 10**6)}<br>{_address(b)}<br>SIRET {spaced_siret(b.siret, rng)}</td></tr></table>
+<table style="margin-top:14px"><tr><td>Facture N°</td><td>Date facture</td><td>Période</td></tr>
+<tr><td><b>{esc(invoice.number)}</b></td><td>{day(invoice.issued, d)}</td><td>{invoice.issued.year}</td></tr></table>
+{f"<p>Bon de commande n° {esc(invoice.order_reference)}</p>" if invoice.order_reference else ""}
+<table class="lines"><tr><th>Titre</th><th class="num">Exemplaires</th><th class="num">Prix unitaire</th><th class="num">Montant (€)</th></tr>
+{_lines_rows(invoice, taxes_column=False, unit_column=False)}</table>
+<table style="width:45%; margin-left:55%; margin-top:10px">
+{"".join(f"<tr><td>{label}</td><td class='num'>{money(value, bare)}</td></tr>" for label, value in rows)}</table>
+{"<p>Facture acquittée – réglée par prélèvement le " + day(invoice.due, d) + "</p>" if paid else ""}""",
     )

@@ -444,3 +444,60 @@ def test_a_dollar_read_by_ocr_does_not_outweigh_the_euro() -> None:
         source="ocr",
     )
     assert result.value("currency") == "EUR"
+
+
+def test_votre_reference_is_the_order_when_nothing_else_names_one() -> None:
+    result = page(
+        (100, [(40, "Date d'émission : 12/03/2026")]),
+        (114, [(40, "Votre référence : EJ1905649650")]),
+    )
+    assert result.value("order_reference") == "EJ1905649650"
+    assert result.fields["order_reference"].confidence < 0.9
+
+
+def test_a_siret_cut_by_the_width_of_its_box() -> None:
+    """« SIRET 247 182 744 » at the end of a line of a narrow box, « 00307 » under it, with a
+    line of the next column read in between."""
+    result = page(
+        (86, [(40, f"SIRET {SELLER_SIRET}"), (330, "CHU DE NANTES")]),
+        (92, [(330, f"SIRET {BUYER_SIRET[:3]} {BUYER_SIRET[3:6]} {BUYER_SIRET[6:9]}")]),
+        (98, [(40, "FR88681936571")]),
+        (104, [(330, BUYER_SIRET[9:])]),
+    )
+    assert result.value("buyer_siret") == BUYER_SIRET
+
+
+def test_a_large_amount_split_by_ocr_is_the_total_it_spells() -> None:
+    result = page(
+        (100, [(40, "Montant total à payer")]),
+        (116, [(40, "31 17 1 ,92 €")]),
+        (500, [(360, "Total HT"), (480, "25 976,60 €")]),
+        (515, [(360, "TVA 20 %"), (480, "5 195,32 €")]),
+        (530, [(360, "Total TTC"), (480, "31 171,92 €")]),
+        source="ocr",
+    )
+    assert result.value("amount_due") == "31171.92"
+
+
+def test_a_line_ocr_read_stays_one_row_when_its_boxes_stray() -> None:
+    """OCR boxes differ in height (a tall « Date », a speck): the words of a line Tesseract
+    read stay together, and are not mixed with the next column's line at a similar height."""
+    line = (3, 1, 1)
+    words = [
+        Word("SIRET", 48, 96.2, 75, 104.3, 0, "ocr", (2, 1, 2)),
+        Word("75935905277023", 87, 96.5, 160, 105.4, 0, "ocr", (2, 1, 2)),
+        Word("Date", 200, 90.3, 222, 104.2, 0, "ocr", line),
+        Word("d'émission", 225, 93.6, 270, 99.4, 0, "ocr", line),
+        Word(":", 273, 93.6, 275, 98.9, 0, "ocr", line),
+        Word("21/08/2026", 279, 91.4, 330, 99.5, 0, "ocr", line),
+        Word("À", 200, 103.0, 205, 110.0, 0, "ocr", (3, 1, 2)),
+        Word("régler", 208, 103.0, 235, 110.0, 0, "ocr", (3, 1, 2)),
+        Word("avant", 238, 103.0, 262, 110.0, 0, "ocr", (3, 1, 2)),
+        Word("le", 265, 103.0, 275, 110.0, 0, "ocr", (3, 1, 2)),
+        Word("05/10/2026", 279, 103.0, 330, 110.0, 0, "ocr", (3, 1, 2)),
+    ]
+    rows = rows_from_words(words)
+    assert any(row.text.endswith("Date d'émission : 21/08/2026") for row in rows)
+    result = PrefillResult()
+    fill_from_rows(result, rows, own_siret=None, today=date(2026, 11, 29))
+    assert result.value("issue_date") == "2026-08-21"
