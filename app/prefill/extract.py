@@ -775,8 +775,10 @@ def totals(rows: list[Row]) -> Totals:
         assert tva is not None
         tva_field, tva_value = tva.to_field(), Decimal(tva.value)
     elif vat_rows:
-        # One line per rate: their sum is the VAT total.
-        lines = {(c.row.page, round(c.row.top)): c for c in vat_rows}
+        # One line per rate: their sum is the VAT total; only the lines of the totals block
+        # (a second bill or a lines table elsewhere in the file has its own).
+        near = [c for c in vat_rows if ttc is None or _near(c.row, ttc.row)] or vat_rows
+        lines = {(c.row.page, round(c.row.top)): c for c in near}
         tva_value = sum((Decimal(c.value) for c in lines.values()), ZERO)
         first = next(iter(lines.values()))
         tva_field = (
@@ -880,6 +882,11 @@ def as_credit_note(*fields: Field) -> None:
     for item in fields:
         if item.value is not None and item.value.startswith("-"):
             item.value = item.value[1:]
+
+
+def _near(row: Row, other: Row) -> bool:
+    """On the same page, within a totals block's height (about fifteen lines) of each other."""
+    return row.page == other.page and abs(row.top - other.top) <= 15 * row_height(other)
 
 
 def _adds_up(ht: Decimal | None, tva: Decimal | None, ttc: Decimal | None) -> bool:

@@ -13,7 +13,7 @@ MONTHS = {
     "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12,
     "déc": 12, "dec": 12, "january": 1, "february": 2, "march": 3, "april": 4, "may": 5,
     "june": 6, "july": 7, "august": 8, "september": 9, "october": 10, "november": 11,
-    "december": 12,
+    "december": 12, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
 }  # fmt: skip
 FRENCH_MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -30,7 +30,11 @@ AMOUNT_PATTERN = re.compile(
 )
 NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})(?!\d)")  # also 2024/04/15
-WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s+([A-Za-zÀ-ÿ]{3,9})\.?\s+(\d{4})(?!\d)")
+WORD_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})(?:er|st|nd|rd|th)?\s+([A-Za-zÀ-ÿ]{3,9})\.?,?\s+(\d{4})(?!\d)"
+)
+# English, month first: « March 3, 2025 », « Jan. 5, 2024 ».
+MONTH_FIRST_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})(?!\d)")
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -102,6 +106,18 @@ def dates_in(text: str) -> list[tuple[date, int, int]]:
         month = MONTHS.get(match[2].lower().rstrip("."))
         if month:
             value = _plausible(int(match[3]), month, int(match[1]))
+            if value:
+                found.append((value, match.start(), match.end()))
+    for match in MONTH_FIRST_DATE.finditer(text):
+        month = MONTHS.get(match[1].lower())
+        if month:
+            value = _plausible(int(match[3]), month, int(match[2]))
+            if value:
+                found.append((value, match.start(), match.end()))
+    for match in NUMERIC_DATE.finditer(text):
+        # « 03/15/2025 »: no month 15, so an American date, month first.
+        if int(match[2]) > 12 and not any(start <= match.start() < end for _, start, end in found):
+            value = _plausible(int(match[3]), int(match[1]), int(match[2]))
             if value:
                 found.append((value, match.start(), match.end()))
     return sorted(found, key=lambda item: item[1])

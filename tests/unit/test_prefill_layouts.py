@@ -501,3 +501,36 @@ def test_a_line_ocr_read_stays_one_row_when_its_boxes_stray() -> None:
     result = PrefillResult()
     fill_from_rows(result, rows, own_siret=None, today=date(2026, 11, 29))
     assert result.value("issue_date") == "2026-08-21"
+
+
+def test_english_dates_month_first() -> None:
+    assert page((40, [(40, "Invoice date: March 3, 2025")])).value("issue_date") == "2025-03-03"
+    assert page((40, [(40, "Invoice date: 03/15/2025")])).value("issue_date") == "2025-03-15"
+
+
+def test_the_vat_lines_of_another_bill_in_the_file_are_not_added() -> None:
+    """A file with a second, example bill on page 2: the VAT total is the first bill's."""
+    words = []
+    for page_index, (vat, ttc) in enumerate((("20,00", "120,00"), ("40,00", "240,00"))):
+        for y, label, amount in (
+            (500, "Total HT", "100,00" if page_index == 0 else "200,00"),
+            (515, "TVA 20 %", vat),
+            (530, "Total TTC", ttc),
+        ):
+            words.append(Word(label.split()[0], 380, y, 400, y + HEIGHT, page_index, "text"))
+            for offset, token in enumerate(label.split()[1:], start=1):
+                words.append(
+                    Word(
+                        token,
+                        400 + 20 * offset,
+                        y,
+                        415 + 20 * offset,
+                        y + HEIGHT,
+                        page_index,
+                        "text",
+                    )
+                )
+            words.append(Word(amount, 480, y, 520, y + HEIGHT, page_index, "text"))
+    result = PrefillResult()
+    fill_from_rows(result, rows_from_words(words), own_siret=None, today=date(2026, 11, 29))
+    assert (result.value("total_tva"), result.value("total_ttc")) == ("40.00", "240.00")
