@@ -90,7 +90,7 @@ TOTAL_HT = _label(
     r"montant\s+total\s+h\.?\s*t\.?\b",
     r"sous[\s\-]total\s+h\.?\s*t\.?",
     r"total\s+net\s+h\.?\s*t\.?",
-    r"total\s+\(?excl",
+    r"total\s+\(?excl?\b",
 )
 TOTAL_HT_WEAK = _label(
     r"montant\s+h\.?\s*t\.?\b",
@@ -106,14 +106,15 @@ TOTAL_TVA = _label(
     r"\bVAT\b",
 )
 NOT_VAT_TOTAL = re.compile(
-    r"siret|siren|\bFR\s?[0-9A-Z]{2}\s?\d{3}|intra|n\s*[°ºo]|num[ée]ro|non\s+applicable|293|identif|excl|incl|h\.?\s*t\.?\b|t\.?t\.?c|hors\s+tax",
+    r"siret|siren|\bFR\s?[0-9A-Z]{2}\s?\d{3}|intra|n\s*[°ºo]|num[ée]ro|non\s+applicable|293"
+    r"|identif|\bexcl?\b|\bincl?\b|h\.?\s*t\.?\b|t\.?t\.?c|hors\s+tax",
     re.I,
 )
 TOTAL_TTC = _label(
     r"total\s+t\.?\s*t\.?\s*c\.?\b",
     r"montant\s+(?:total\s+)?t\.?\s*t\.?\s*c\.?\b",
     r"total\s+toutes\s+taxes",
-    r"total\s+\(?incl",
+    r"total\s+\(?incl?\b",
     r"\btotal\s+g[ée]n[ée]ral",
 )
 # « TOTAL », « Total (EUR) », « Total : » with the amount right after: the grand total, when
@@ -510,7 +511,7 @@ def _buyer_zone(rows: list[Row]) -> tuple[int, float, float] | None:
 # a SIRET printed among them is the seller's, even in a footer or on the last page.
 LEGAL_MENTIONS = re.compile(
     r"capital|\bRCS\b|\bR\.C\.S\b|\bS\.?A\.?S\.?U?\b|\bSARL\b|\bEURL\b|\bSA\b|\bAPE\b|\bNAF\b"
-    r"|si[èe]ge|IBAN|BIC|entrepreneur\s+individuel|\bEI\b|auto[\s\-]?entrepreneur|micro[\s\-]entrep"
+    r"|IBAN|BIC|entrepreneur\s+individuel|\bEI\b|auto[\s\-]?entrepreneur|micro[\s\-]entrep"
     r"|intracom",
     re.I,
 )
@@ -586,6 +587,7 @@ def _block_heading(
 
 
 SIRET_WORD = re.compile(r"siret", re.I)
+HEAD_OFFICE = re.compile(r"si[èe]ge", re.I)
 SELLER_HEADER = re.compile(
     r"^\s*(?:fournisseur|vendeur|[ée]metteur|prestataire|seller|supplier)\b", re.I
 )
@@ -609,6 +611,17 @@ def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
             evidence.append(item)
     if not evidence:
         return Field(None), Field(None)
+    # The head office's SIRET (« Siège social : … SIRET … ») beside the one of the
+    # establishment that invoices: the establishment's is the seller's.
+    for item in evidence:
+        before = item.candidate.row.text[: item.candidate.start]
+        same_company = [
+            other
+            for other in evidence
+            if other is not item and other.candidate.value[:9] == item.candidate.value[:9]
+        ]
+        if same_company and HEAD_OFFICE.search(before):
+            item.seller -= 0.3
     # Reading order breaks ties: the letterhead comes before the buyer's block.
     for order, item in enumerate(evidence):
         item.seller += 0.01 / (1 + order)

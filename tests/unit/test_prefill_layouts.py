@@ -534,3 +534,27 @@ def test_the_vat_lines_of_another_bill_in_the_file_are_not_added() -> None:
     result = PrefillResult()
     fill_from_rows(result, rows_from_words(words), own_siret=None, today=date(2026, 11, 29))
     assert (result.value("total_tva"), result.value("total_ttc")) == ("40.00", "240.00")
+
+
+def test_the_head_offices_siret_in_the_footer_is_not_the_invoicing_establishments() -> None:
+    establishment = make_siret("83601221", "1400")
+    head_office = make_siret("83601221", "0009")
+    result = page(
+        (40, [(40, "Menuiserie Le Gall – atelier de Lorient")]),
+        (54, [(40, f"SIRET : {establishment}")]),
+        (140, [(40, "Client"), (330, "Facture n° 2026-014")]),
+        (156, [(40, f"SIRET : {BUYER_SIRET}")]),
+        (790, [(40, f"Siège social : Menuiserie Le Gall, SIRET {head_office}, RCS Lorient")]),
+    )
+    assert result.value("seller_siret") == establishment
+
+
+def test_english_totals_with_a_letter_lost_by_ocr() -> None:
+    result = page(
+        (300, [(360, "Total exc. VAT"), (480, "13 975,85 €")]),
+        (318, [(360, "VAT 10 %"), (480, "651,27 EUR")]),
+        (337, [(360, "VAT 20 %"), (480, "1.492,63 €")]),
+        (356, [(360, "Total incl. VAT"), (480, "16 119,75 EUR")]),
+        source="ocr",
+    )
+    assert (result.value("total_ht"), result.value("total_tva")) == ("13975.85", "2143.90")
