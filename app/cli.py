@@ -1,4 +1,5 @@
-"""The ``bordereau`` command line. With no command, opens the window."""
+"""The ``bordereau`` command line: the parser and every command but the window (which
+``ui.main``, the program's entry, opens when no command is given)."""
 
 from __future__ import annotations
 
@@ -196,7 +197,7 @@ def _ask(prompt: str, *, secret: bool) -> str:
 
 def cmd_account_show(args: argparse.Namespace) -> int:
     services = _services(args)
-    status = services.account_status()
+    status = services.account.status()
     data = {
         "environment": status.environment.value,
         "mode": status.effective.value,
@@ -229,19 +230,19 @@ def cmd_account_show(args: argparse.Namespace) -> int:
 
 
 def cmd_account_set(args: argparse.Namespace) -> int:
+    from app.context import AccountInput
     from app.errors import BordereauError
-    from app.services import AccountInput
 
     services = _services(args)
     environment = Environment(args.environment)
     if environment is Environment.DEMO:
-        services.save_account(AccountInput(environment=environment, supplier_siret=""))
+        services.account.save(AccountInput(environment=environment, supplier_siret=""))
         print("Mode démonstration : rien n'est envoyé à Chorus Pro.")
         return EXIT_OK
-    problem = services.credentials.backend_problem()
+    problem = services.context.credentials.backend_problem()
     if problem:
         raise CliError(problem)
-    existing = services.credentials.load(environment)
+    existing = services.context.credentials.load(environment)
     client_id = (
         args.client_id
         or (existing.client_id if existing else "")
@@ -264,19 +265,19 @@ def cmd_account_set(args: argparse.Namespace) -> int:
     )
     account = AccountInput(
         environment=environment,
-        supplier_siret=args.supplier_siret or services.settings.supplier_siret or "",
+        supplier_siret=args.supplier_siret or services.context.settings.supplier_siret or "",
         client_id=client_id,
         client_secret=secret,
         login=login,
         password=password,
-        api_url=args.api_url or services.settings.api_url,
-        token_url=args.token_url or services.settings.token_url,
+        api_url=args.api_url or services.context.settings.api_url,
+        token_url=args.token_url or services.context.settings.token_url,
     )
     try:
-        services.save_account(account)
+        services.account.save(account)
     except BordereauError as exc:
         raise CliError(exc.message) from exc
-    where = services.credentials.backend_description()
+    where = services.context.credentials.backend_description()
     print(f"Compte enregistré ({environment.label}) ; secrets dans le {where}.")
     return EXIT_OK
 
@@ -284,7 +285,7 @@ def cmd_account_set(args: argparse.Namespace) -> int:
 def cmd_account_test(args: argparse.Namespace) -> int:
     services = _services(args)
     try:
-        report = services.test_connection(
+        report = services.account.test_connection(
             progress=None if args.json else (lambda m: print(m, file=sys.stderr))
         )
     finally:
@@ -330,7 +331,7 @@ def cmd_prefill(args: argparse.Namespace) -> int:
 
     services = _services(args)
     try:
-        result = services.prefill(args.file)
+        result = services.deposit.prefill(args.file)
     except BordereauError as exc:
         raise CliError(exc.message) from exc
     finally:
@@ -360,7 +361,7 @@ def cmd_directory_import(args: argparse.Namespace) -> int:
 
     services = _services(args)
     try:
-        report = services.import_directory(
+        report = services.directory.import_export(
             args.file, progress=_progress_bar if sys.stderr.isatty() else None
         )
     except BordereauError as exc:
@@ -379,7 +380,7 @@ def cmd_directory_search(args: argparse.Namespace) -> int:
 
     services = _services(args)
     try:
-        found = services.search_directory(args.query, args.limit)
+        found = services.directory.search(args.query, args.limit)
         rows = [
             {
                 "siret": item.siret,
@@ -433,8 +434,8 @@ def cmd_invoices_list(args: argparse.Namespace) -> int:
 
     services = _services(args)
     try:
-        services.open_database()
-        invoices = services.invoices(args.status)
+        services.context.open_database()
+        invoices = services.invoices.summaries(args.status)
     finally:
         services.close()
     if args.csv:
@@ -489,8 +490,8 @@ def cmd_tickets_list(args: argparse.Namespace) -> int:
 
     services = _services(args)
     try:
-        services.open_database()
-        rows = services.ticket_rows(TicketView(args.view) if args.view else None, args.search)
+        services.context.open_database()
+        rows = services.tickets.rows(TicketView(args.view) if args.view else None, args.search)
     except BordereauError as exc:
         raise CliError(exc.message, EXIT_FAILED) from exc
     finally:
@@ -547,7 +548,7 @@ def _platform_call(args: argparse.Namespace, call: Callable[[Services], T]) -> T
 def cmd_sync(args: argparse.Namespace) -> int:
     from app.domain.statuses import status_label
 
-    report = _platform_call(args, lambda services: services.sync())
+    report = _platform_call(args, lambda services: services.sync.run())
     if args.json:
         print(
             json.dumps(
@@ -578,7 +579,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    outcomes = _platform_call(args, lambda services: services.resume_outbox())
+    outcomes = _platform_call(args, lambda services: services.deposit.resume_outbox())
     print(json.dumps([_outcome_json(o) for o in outcomes], ensure_ascii=False))
     for outcome in outcomes:
         if outcome.state == "blocked":
@@ -589,32 +590,26 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def cmd_deposit(args: argparse.Namespace) -> int:
-    from app.deposit.checks import blocking, check_invoice
-    from app.deposit.mapping import invoice_from_prefill
-    from app.domain.invoice import AttachmentRef
+    from app.deposit.checks import blocking
     from app.errors import BordereauError
 
     services = _services(args)
     try:
         try:
-            services.resume_outbox()  # what a killed run left in doubt goes first
+            services.deposit.resume_outbox()  # what a killed run left in doubt goes first
         except BordereauError as exc:  # the platform is away: this invoice queues too
             log.info("Envoi des factures en attente remis à plus tard : %s", exc.message)
         try:
-            result = services.prefill(args.file)
+            prepared = services.deposit.prepare_from_pdf(
+                args.file,
+                recipient_siret=args.destinataire,
+                code_service=args.code_service,
+                engagement=args.engagement,
+                online=True,
+            )
         except BordereauError as exc:
             raise CliError(exc.message) from exc
-        main = AttachmentRef(args.file.name, "", args.file.stat().st_size)
-        invoice = invoice_from_prefill(result, main)
-        if args.destinataire:
-            invoice.recipient.siret = args.destinataire.replace(" ", "")
-        if args.code_service:
-            invoice.recipient.code_service = args.code_service
-        if args.engagement:
-            invoice.references.engagement_number = args.engagement
-        with services.chorus_client() as client:
-            context = services.deposit_context(invoice, document=args.file, client=client)
-        issues = check_invoice(invoice, context)
+        invoice, issues = prepared.invoice, prepared.issues
         problems = blocking(issues)
         if problems:
             if args.json:
@@ -640,7 +635,7 @@ def cmd_deposit(args: argparse.Namespace) -> int:
             totals = invoice.totals
             print(
                 f"Facture {invoice.number} du {invoice.issue_date} → {invoice.recipient.siret} "
-                f"{context.recipient.name if context.recipient else ''}\n"
+                f"{prepared.recipient.name if prepared.recipient else ''}\n"
                 f"HT {totals.total_ht} · TVA {totals.total_tva} · TTC {totals.total_ttc} · "
                 f"net à payer {totals.amount_due} {invoice.references.currency}"
             )
@@ -653,7 +648,7 @@ def cmd_deposit(args: argparse.Namespace) -> int:
                 print("Rien n'a été envoyé.")
                 return EXIT_FAILED
         try:
-            outcome = services.deposit(invoice, args.file, facturx=args.facturx)
+            outcome = services.deposit.submit(invoice, facturx=args.facturx)  # its PDF is kept
         except BordereauError as exc:
             raise CliError(exc.message, EXIT_WAITING) from exc
     finally:
@@ -688,15 +683,15 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_gui(args: argparse.Namespace) -> int:
-    from ui.application import run_gui
+# Opens the window: given by the program's entry (``ui.main``), since the core never names
+# the UI. ``python -m app`` has the command line only.
+WindowOpener = Callable[[argparse.Namespace], int]
 
-    return run_gui(
-        data_dir=args.data_dir,
-        database_url=args.database_url,
-        exit_when_ready=getattr(args, "exit_when_ready", False),
-        files=getattr(args, "files", []) or [],
-        verbose=args.verbose,
+
+def _no_window(_args: argparse.Namespace) -> int:
+    raise CliError(
+        "Cette commande ouvre la fenêtre : lancez « bordereau » (ou « python -m ui »), "
+        "pas « python -m app »."
     )
 
 
@@ -727,15 +722,17 @@ def route_bare_files(argv: Sequence[str], commands: Sequence[str]) -> list[str]:
     return routed
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None = None) -> int:
+    """Run one command; with none (or ``gui``), ``open_window`` opens the window."""
     import multiprocessing
 
     multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(route_bare_files(sys.argv[1:] if argv is None else argv, COMMANDS))
+    window = open_window or _no_window
     handlers = {
-        None: cmd_gui,
-        "gui": cmd_gui,
+        None: window,
+        "gui": window,
         "simulator": cmd_simulator,
         "prefill": cmd_prefill,
         "deposit": cmd_deposit,

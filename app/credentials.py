@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,12 +55,27 @@ def _is_unusable(backend: KeyringBackend) -> bool:
     return isinstance(backend, chainer.ChainerBackend) and not backend.backends
 
 
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """What the keyring holds for one environment, without the secrets."""
+
+    client_id: str | None
+    login: str | None
+    has_secrets: bool
+
+
 class CredentialStore:
     """Stores the PISTE client and the technical account per environment."""
+
+    # How long what the keyring says about an account is reused: the window asks for the
+    # account's state at every debounced check, and a keyring read can take a D-Bus round
+    # trip. Writes through this store forget it at once; another process's after this long.
+    SUMMARY_LIFETIME = 60.0
 
     def __init__(self, backend: KeyringBackend | None = None) -> None:
         self._backend = backend
         self._lock = threading.Lock()
+        self._summaries: dict[Environment, tuple[float, AccountSummary]] = {}
 
     def _keyring(self) -> KeyringBackend:
         if self._backend is None:
@@ -140,7 +156,20 @@ class CredentialStore:
         except (KeyringUnavailableError, KeyringError):
             return False
 
+    def summary(self, environment: Environment) -> AccountSummary:
+        """Client id, login, and whether the secrets are all there: read at most once a
+        minute (raises like :meth:`load_identifiers`)."""
+        now = time.monotonic()
+        cached = self._summaries.get(environment)
+        if cached is not None and now - cached[0] < self.SUMMARY_LIFETIME:
+            return cached[1]
+        client_id, login = self.load_identifiers(environment)
+        summary = AccountSummary(client_id, login, self.has_credentials(environment))
+        self._summaries[environment] = (now, summary)
+        return summary
+
     def save(self, environment: Environment, credentials: Credentials) -> None:
+        self._summaries.pop(environment, None)
         register_secret(credentials.client_secret)
         register_account_secret(credentials.login, credentials.password)
         for field in _FIELDS:
@@ -153,6 +182,8 @@ class CredentialStore:
 
     def delete(self, environment: Environment) -> None:
         from keyring.errors import PasswordDeleteError
+
+        self._summaries.pop(environment, None)
 
         for field in _FIELDS:
             try:

@@ -82,14 +82,14 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Bordereau")
     services = Services(resolve_paths(Path(tempfile.mkdtemp(prefix="bordereau-bench-"))))
-    services.open_database()
+    services.context.open_database()
     window = MainWindow(services)
     window.resize(1366, 768)
     window.show()
     window.show_deposer()
     tab = window.deposer
     meter = StallMeter()
-    services.lookup_structure_online(BREST)  # the recipient, as the directory would give it
+    services.directory.lookup_online(BREST)  # the recipient, as the directory would give it
 
     fill_ms: list[float] = []
     prefill_stalls: list[float] = []
@@ -103,7 +103,7 @@ def main() -> int:
         fill_ms.append((time.perf_counter() - started) * 1000)
         prefill_stalls.append(meter.stop())
 
-        structure, _ = services.recipient_info(BREST)
+        structure, _ = services.directory.recipient_info(BREST)
         assert structure is not None
         tab.set_recipient(structure, "CULTURE")
         tab.form.number.setText(f"BENCH-{index:03d}")

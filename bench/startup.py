@@ -22,7 +22,7 @@ def main() -> int:
     ready: list[float] = []
     wall: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bordereau-bench-") as data_dir:
-        command = [sys.executable, "-m", "app", "--data-dir", data_dir, "gui", "--exit-when-ready"]
+        command = [sys.executable, "-m", "ui", "--data-dir", data_dir, "gui", "--exit-when-ready"]
         subprocess.run(
             command, env=env, capture_output=True, check=True
         )  # first run creates the database

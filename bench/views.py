@@ -42,10 +42,10 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     folder = Path(tempfile.mkdtemp(prefix="bordereau-bench-views-"))
     services = Services(resolve_paths(folder))
-    services.open_database()
-    environment = services.account_status().effective.value
+    services.context.open_database()
+    environment = services.account.status().effective.value
     start = time.perf_counter()
-    fill_invoices(services.database, environment, count)
+    fill_invoices(services.context.database, environment, count)
     print(f"{count} factures écrites en {time.perf_counter() - start:.1f} s")
 
     from ui.tabs.rechercher import RechercherTab

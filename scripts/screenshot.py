@@ -36,7 +36,7 @@ def main() -> int:
     app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
     data = Path(tempfile.mkdtemp(prefix="bordereau-shot-"))
     services = Services(resolve_paths(data))
-    services.open_database()
+    services.context.open_database()
     directory_export: Path | None = None
     try:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -57,7 +57,7 @@ def main() -> int:
 
     def sequence() -> None:
         # Demo mode: the first sync imports the demo account's year of invoices.
-        when(lambda: bool(services.settings.last_sync) and not window._syncing, suivi)
+        when(lambda: bool(services.context.settings.last_sync) and not window._syncing, suivi)
 
     def suivi() -> None:
         from app.invoices.views import WorkCategory
@@ -116,7 +116,7 @@ def main() -> int:
         annuaire.move(150, 80)
         grab("annuaire_vide")
         if directory_export is not None:
-            services.import_directory(directory_export)
+            services.directory.import_export(directory_export)
             annuaire.reject()
             annuaire = window.open_directory_dialog()
             annuaire.move(150, 80)
@@ -157,10 +157,10 @@ def main() -> int:
     def deposer_errors() -> None:
         grab("deposer_erreurs")
         tab = window.deposer
-        structure, _ = services.recipient_info(BREST)
+        structure, _ = services.directory.recipient_info(BREST)
         if structure is None:
-            services.lookup_structure_online(BREST)
-            structure, _ = services.recipient_info(BREST)
+            services.directory.lookup_online(BREST)
+            structure, _ = services.directory.recipient_info(BREST)
         assert structure is not None
         tab.set_recipient(structure, "CULTURE")
         tab.form.ttc_after.set_value(tab.form.ttc_before.value())

@@ -82,7 +82,7 @@ def services(isolated_environment: Path, database_url: str | None) -> Iterator[S
     """The application facade on the isolated data dir (demo mode: the embedded simulator),
     on SQLite, or on PostgreSQL for tests marked ``both_databases``."""
     services = Services(resolve_paths(isolated_environment), database_url=database_url)
-    services.open_database()
+    services.context.open_database()
     yield services
     services.close()
 
@@ -100,4 +100,4 @@ def subprocess_env(isolated_environment: Path, database_url: str | None) -> dict
 
 @pytest.fixture
 def bordereau_cmd() -> list[str]:
-    return [sys.executable, "-m", "app"]
+    return [sys.executable, "-m", "ui"]

@@ -47,7 +47,7 @@ def ticket_menu(
             menu.addAction("Choisissez une facture").setEnabled(False)
             return
         try:
-            templates = services.ticket_templates(invoice_id)
+            templates = services.tickets.templates(invoice_id)
         except BordereauError as exc:
             menu.addAction(exc.message).setEnabled(False)
             return

@@ -83,7 +83,7 @@ def run_gui(
 
     services = Services(paths, database_url=database_url)
     try:
-        notice = services.upgrade_notice()
+        notice = services.context.upgrade_notice()
         if notice and not exit_when_ready:
             answer = QMessageBox.question(
                 None,
@@ -96,7 +96,7 @@ def run_gui(
                 services.close()
                 disable_faulthandler()
                 return 0
-        services.open_database()
+        services.context.open_database()
     except BordereauError as exc:
         log.error("Base de données inutilisable : %s", exc.message)
         if exit_when_ready:
@@ -163,7 +163,3 @@ def show_crash(parent: object, report: str, path: Path | None) -> None:
 
     dialog = CrashDialog(report, path, parent if isinstance(parent, QWidget) else None)
     dialog.open()
-
-
-def main() -> int:
-    return run_gui()

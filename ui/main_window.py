@@ -37,9 +37,9 @@ from ui.workers import Worker, WorkerPool, error_text
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from app.deposit.history import HistoryLine
     from app.directory.store import Structure
     from app.invoices.listing import InvoiceSummary
+    from app.sync.history import HistoryLine
     from app.sync.invoices import SyncReport
     from ui.dialogs.directory_dialog import DirectoryDialog
     from ui.windows.sollicitations import SollicitationsWindow
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         self.outbox_timer = QTimer(self, interval=OUTBOX_RETRY_MS)
         self.outbox_timer.timeout.connect(self._retry_outbox)
         self.outbox_timer.start()
-        if self.services.has_waiting_invoices():
+        if self.services.deposit.has_waiting_invoices():
             self.resume_outbox()
         self._syncing = False
         self.last_notification: str | None = None
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
     # --- state ----------------------------------------------------------------------------
 
     def refresh_account_state(self) -> None:
-        status = self.services.account_status()
+        status = self.services.account.status()
         demo = status.effective is Environment.DEMO
         self.demo_banner.setVisible(demo)
         self.mode_label.setText(f"Mode : {status.mode_label}")
@@ -237,20 +237,22 @@ class MainWindow(QMainWindow):
         )
 
     def _restore_geometry(self) -> None:
-        saved = self.services.settings.window_geometry
+        saved = self.services.context.settings.window_geometry
         if saved:
             self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
         else:
             self.resize(1200, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.outbox_timer.stop()  # nothing is sent or synced behind a closed window
+        self.sync_timer.stop()
         if self.sollicitations is not None:
             self.sollicitations.close()  # writes what was being typed
-        self.services.settings.window_geometry = bytes(
+        self.services.context.settings.window_geometry = bytes(
             self.saveGeometry().toBase64().data()
         ).decode("ascii")
         try:
-            self.services.save_settings()
+            self.services.context.save_settings()
         except OSError:
             log.warning("Réglages non enregistrés à la fermeture", exc_info=True)
         super().closeEvent(event)
@@ -264,7 +266,7 @@ class MainWindow(QMainWindow):
         self._syncing = True
         self.sync_timer.stop()
         self.sync_label.setText("Synchronisation en cours…")
-        worker = Worker(lambda progress: self.services.sync(progress))
+        worker = Worker(lambda progress: self.services.sync.run(progress))
         worker.signals.progress.connect(lambda text: self.sync_label.setText(text))
         worker.signals.succeeded.connect(self._synchronised)
         worker.signals.failed.connect(self._sync_failed)
@@ -273,7 +275,7 @@ class MainWindow(QMainWindow):
 
     def _sync_done(self) -> None:
         self._syncing = False
-        self.sync_timer.start(self.services.settings.sync_interval_minutes * 60_000)
+        self.sync_timer.start(self.services.context.settings.sync_interval_minutes * 60_000)
 
     def _synchronised(self, report: SyncReport) -> None:
         when = datetime.now().strftime("%H:%M")
@@ -287,7 +289,7 @@ class MainWindow(QMainWindow):
 
     def _sync_failed(self, error: object) -> None:
         message = error_text(error)
-        minutes = self.services.settings.sync_interval_minutes
+        minutes = self.services.context.settings.sync_interval_minutes
         self.sync_label.setText(f"Synchronisation impossible — nouvel essai dans {minutes} min")
         self.sync_label.setToolTip(message)
         self.statusBar().showMessage(f"Synchronisation impossible : {message}", 15000)
@@ -320,14 +322,18 @@ class MainWindow(QMainWindow):
             )
 
     def _retry_outbox(self) -> None:
-        if not self._resuming and not self.deposer.busy and self.services.has_waiting_invoices():
+        if (
+            not self._resuming
+            and not self.deposer.busy
+            and self.services.deposit.has_waiting_invoices()
+        ):
             self.resume_outbox()
 
     def resume_outbox(self) -> Worker:
         """Invoices a previous run left waiting (or in doubt) leave now, in the background."""
         self.statusBar().showMessage("Envoi des factures en attente…")
         self._resuming = True
-        worker = Worker(lambda _progress: self.services.resume_outbox())
+        worker = Worker(lambda _progress: self.services.deposit.resume_outbox())
         worker.signals.done.connect(lambda: setattr(self, "_resuming", False))
         worker.signals.succeeded.connect(self._outbox_resumed)
         worker.signals.failed.connect(
@@ -380,7 +386,7 @@ class MainWindow(QMainWindow):
 
     def duplicate_invoice(self, invoice_id: int) -> None:
         try:
-            draft_id = self.services.duplicate_invoice(invoice_id)
+            draft_id = self.services.invoices.duplicate(invoice_id)
         except BordereauError as exc:
             self.statusBar().showMessage(exc.message, 10000)
             return
@@ -389,8 +395,8 @@ class MainWindow(QMainWindow):
 
     def view_invoices(self, invoice_ids: list[int]) -> Worker:
         """« Visualiser »: the PDF (kept here, else from Chorus Pro) in the system's viewer."""
-        folder = self.services.paths.cache_dir / "apercus"
-        rows = self.services.invoice_views().rows(invoice_ids)
+        folder = self.services.context.paths.cache_dir / "apercus"
+        rows = self.services.invoices.views().rows(invoice_ids)
 
         def fetch(_progress: object) -> list[Path]:
             from pathlib import Path as _Path
@@ -399,7 +405,7 @@ class MainWindow(QMainWindow):
             for invoice_id in invoice_ids:
                 number = rows[invoice_id].number if invoice_id in rows else str(invoice_id)
                 target = folder / f"{number.replace('/', '-') or invoice_id}.pdf"
-                paths.append(self.services.download_invoices([invoice_id], target))
+                paths.append(self.services.invoices.download([invoice_id], target))
             return paths
 
         self.statusBar().showMessage("Ouverture de la facture…")
@@ -429,7 +435,7 @@ class MainWindow(QMainWindow):
         from app.tickets.templates import Template
 
         try:
-            ticket_id = self.services.ticket_from_invoice(invoice_id, Template(template))
+            ticket_id = self.services.tickets.from_invoice(invoice_id, Template(template))
         except BordereauError as exc:
             box = QMessageBox(
                 QMessageBox.Icon.Warning, "Sollicitation impossible", exc.message, parent=self
@@ -462,8 +468,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Lecture de l'historique de la facture…")
 
         def history(_progress: object) -> tuple[list[HistoryLine], InvoiceSummary]:
-            lines = self.services.invoice_history(invoice_id)
-            return lines, self.services.invoice_summary(invoice_id)
+            lines = self.services.invoices.history(invoice_id)
+            return lines, self.services.invoices.summary(invoice_id)
 
         worker = Worker(history)
         worker.signals.succeeded.connect(lambda found: self._show_history(*found))
@@ -506,7 +512,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_logs_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.paths.log_dir)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.context.paths.log_dir)))
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -515,5 +521,6 @@ class MainWindow(QMainWindow):
             f"<h3>Bordereau {__version__}</h3>"
             "<p>Déposer et suivre vos factures Chorus Pro, depuis votre ordinateur.</p>"
             "<p>Vos identifiants restent dans le trousseau de votre système ; vos factures, "
-            f"dans votre dossier de données :<br><code>{self.services.paths.data_dir}</code></p>",
+            "dans votre dossier de données :<br>"
+            f"<code>{self.services.context.paths.data_dir}</code></p>",
         )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.deposit.service import DepositService
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +61,19 @@ class Worker(QRunnable):
 
 class PrefillSignals(QObject):
     progress = Signal(float, str)  # fraction done, French step
-    succeeded = Signal(object)  # PrefillResult
+    succeeded = Signal(object)  # PreparedInvoice
     failed = Signal(object)  # BordereauError (UnreadableInvoiceError, PrefillCancelled…)
     done = Signal()
 
 
 class PrefillWorker(QRunnable):
-    """Reads an invoice with ``Services.prefill`` off the UI thread; :meth:`cancel` stops
-    the OCR workers at once."""
+    """Reads, maps and checks an invoice PDF (``DepositService.prepare_from_pdf``) off the UI
+    thread; :meth:`cancel` stops the OCR workers at once."""
 
-    def __init__(self, services: Services, path: Path) -> None:
+    def __init__(self, deposit: DepositService, path: Path) -> None:
         super().__init__()
         self.setAutoDelete(False)
-        self.services = services
+        self.deposit = deposit
         self.path = path
         self.signals = PrefillSignals()
         self._cancelled = threading.Event()
@@ -83,7 +83,7 @@ class PrefillWorker(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.services.prefill(
+            result = self.deposit.prepare_from_pdf(
                 self.path,
                 progress=lambda fraction, text: _emit(self.signals.progress, fraction, text),
                 cancelled=self._cancelled.is_set,

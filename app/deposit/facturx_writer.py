@@ -11,14 +11,12 @@ from lxml import etree
 
 from app.domain.enums import ModePaiement, TypeFacture, TypeTva
 from app.domain.invoice import Invoice, VatLine
+from app.domain.protocol import CII_NAMESPACES, RSM
 from app.errors import BordereauError
 
 log = logging.getLogger(__name__)
 
-RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
-RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
-UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
-NAMESPACES = {"rsm": RSM, "ram": RAM, "udt": UDT}
+NAMESPACES = CII_NAMESPACES
 EN16931 = "urn:cen.eu:en16931:2017"
 SIRET_SCHEME = "0009"
 # UNTDID 4461: how the buyer pays.

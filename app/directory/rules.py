@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.identifiers import STATE_SIRET
-
-PUBLIC_ONLY_SERVICE = "FACTURES_PUBLIQUES"
+from app.domain.protocol import PUBLIC_ONLY_SERVICE
 
 
 class Requirement(StrEnum):

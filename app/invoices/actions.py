@@ -17,12 +17,12 @@ from app.chorus.client import ChorusClient
 from app.db import models
 from app.db.engine import Database
 from app.deposit.claims import actor
-from app.deposit.history import remember_history
 from app.deposit.mapping import from_row
 from app.deposit.outbox import Outbox, mime_type
 from app.domain.invoice import AttachmentRef, Invoice
 from app.errors import ValidationProblem
 from app.files import write_atomically
+from app.sync.history import remember_history
 
 TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)(\D*)$")
 

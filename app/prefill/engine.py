@@ -48,7 +48,7 @@ class OcrPool:
     """Worker processes for Tesseract, started on first use and kept for the session.
 
     ``spawn`` everywhere (the default on Windows and macOS, and safe with Qt's threads on
-    Linux); frozen builds need ``multiprocessing.freeze_support()``, called in ``app.cli``.
+    Linux); frozen builds need ``multiprocessing.freeze_support()``, called in ``app.cli.main``.
     """
 
     def __init__(self, processes: int | None = None) -> None:

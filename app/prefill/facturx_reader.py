@@ -6,17 +6,17 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 
+from app.domain.protocol import (
+    CII_AGREEMENT,
+    CII_NAMESPACES,
+    CII_SETTLEMENT,
+    CII_SUMMATION,
+    CREDIT_NOTE_CODES,
+)
 from app.prefill.model import Field, PrefillResult
 
-NS = {
-    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
-    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
-    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
-}
-CREDIT_NOTE_CODES = {"381", "261", "262", "296", "308", "396", "420", "458"}
-AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
-SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
-SUMMATION = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
+NS = CII_NAMESPACES
+AGREEMENT, SETTLEMENT, SUMMATION = CII_AGREEMENT, CII_SETTLEMENT, CII_SUMMATION
 
 
 def embedded_xml(pdf: bytes) -> bytes | None:

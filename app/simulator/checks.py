@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.directory.rules import PUBLIC_ONLY_SERVICE
 from app.domain.cadres import CadreFacturation
+from app.domain.protocol import PUBLIC_ONLY_SERVICE
 from app.simulator.seed import SimService, SimStructure
 from app.simulator.state import SimulatorState
 

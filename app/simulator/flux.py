@@ -5,14 +5,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 
-from app.prefill.facturx_reader import (
-    AGREEMENT,
-    CREDIT_NOTE_CODES,
-    NS,
-    SETTLEMENT,
-    SUMMATION,
-    cii_text,
-)
+from app.domain.protocol import CII_AGREEMENT as AGREEMENT
+from app.domain.protocol import CII_NAMESPACES as NS
+from app.domain.protocol import CII_SETTLEMENT as SETTLEMENT
+from app.domain.protocol import CII_SUMMATION as SUMMATION
+from app.domain.protocol import CREDIT_NOTE_CODES
 from app.simulator.checks import Submission
 
 PAYMENT_MODES = {
@@ -24,6 +21,13 @@ PAYMENT_MODES = {
     "20": "CHEQUE",
     "10": "ESPECE",
 }
+
+
+def cii_text(root: ET.Element, path: str) -> str | None:
+    """The platform's own reading of a CII element: its stripped text, None when blank."""
+    node = root.find(path, NS)
+    text = (node.text or "").strip() if node is not None else ""
+    return text or None
 
 
 class FluxRejected(Exception):

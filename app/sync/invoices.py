@@ -25,9 +25,9 @@ from app.chorus.client import ChorusClient
 from app.chorus.dates import parse_chorus_date, parse_chorus_datetime
 from app.db import models
 from app.db.engine import Database, retry_on_conflict
-from app.deposit.history import remember_history
 from app.deposit.states import DRAFT_STATUS
 from app.domain.enums import ModeDepot, TypeFacture
+from app.sync.history import remember_history
 
 log = logging.getLogger(__name__)
 

@@ -147,11 +147,11 @@ def test_an_unreadable_last_sync_date_reads_everything_again(
         json.dumps({"demo_sample": False, "last_sync": {"demo": "29/13/2026"}}), "utf-8"
     )
     again = Services(resolve_paths(isolated_environment))
-    again.open_database()
+    again.context.open_database()
     try:
-        report = again.sync()
+        report = again.sync.run()
         assert report.since is None
-        assert again.last_sync_day(again.account_status().effective) is not None
+        assert again.sync.last_sync_day(again.account.status().effective) is not None
     finally:
         again.close()
 

@@ -109,7 +109,7 @@ def test_platform_messages_become_business_terms() -> None:
 def fast_clock(services: Services) -> Iterator[None]:
     """The simulated platform integrates a flux 30 s (of its clock) after the deposit: its
     clock runs 60 times faster while the deposit is followed."""
-    clock = services.demo_platform().state.clock
+    clock = services.context.demo_platform().state.clock
     stop = threading.Event()
 
     def run() -> None:
@@ -129,12 +129,12 @@ def test_a_facturx_flux_is_followed_until_integrated(services: Services) -> None
     made = invoice("FX-INTEGRE")
     steps: list[str] = []
     with fast_clock(services):
-        outcome = services.deposit(made, PDF, steps.append, facturx=True)
+        outcome = services.deposit.submit(made, PDF, steps.append, facturx=True)
     assert outcome.state == "done", outcome.message
     assert any("Intégration du flux" in step for step in steps)
-    simulated = services.demo_platform().state.invoices[outcome.chorus_invoice_id or 0]
+    simulated = services.context.demo_platform().state.invoices[outcome.chorus_invoice_id or 0]
     assert simulated.number == "FX-INTEGRE" and simulated.mode_depot == "UPLOAD_API"
-    with services.database.session() as session:
+    with services.context.database.session() as session:
         row = session.scalars(
             select(models.Invoice).where(models.Invoice.number == "FX-INTEGRE")
         ).one()
@@ -148,11 +148,11 @@ def test_a_facturx_flux_is_followed_until_integrated(services: Services) -> None
 def test_a_rejected_flux_comes_back_as_a_draft_with_the_reason(services: Services) -> None:
     made = invoice("FX-REJETE", recipient=Recipient(siret_for(77, "2169"), None, None))
     with fast_clock(services):
-        outcome = services.deposit(made, PDF, facturx=True)
+        outcome = services.deposit.submit(made, PDF, facturx=True)
     assert outcome.state == "refused"
     assert outcome.message.startswith("Le Factur-X a été rejeté :")
     assert "destinataire" in outcome.message.lower()
-    with services.database.session() as session:
+    with services.context.database.session() as session:
         row = session.scalars(
             select(models.Invoice).where(models.Invoice.number == "FX-REJETE")
         ).one()
@@ -160,28 +160,30 @@ def test_a_rejected_flux_comes_back_as_a_draft_with_the_reason(services: Service
 
 
 def test_a_flux_still_integrating_is_followed_at_the_next_start(services: Services) -> None:
-    services.flux_wait_seconds = 0
-    outcome = services.deposit(invoice("FX-PLUS-TARD"), PDF, facturx=True)
+    services.context.flux_wait_seconds = 0
+    outcome = services.deposit.submit(invoice("FX-PLUS-TARD"), PDF, facturx=True)
     assert outcome.state == "waiting" and outcome.message == FLUX_PENDING
-    assert services.has_waiting_invoices()
-    flux_count = len(services.demo_platform().state.fluxes)
-    services.demo_platform().state.clock.advance(timedelta(seconds=60))
-    [resumed] = services.resume_outbox()
+    assert services.deposit.has_waiting_invoices()
+    flux_count = len(services.context.demo_platform().state.fluxes)
+    services.context.demo_platform().state.clock.advance(timedelta(seconds=60))
+    [resumed] = services.deposit.resume_outbox()
     assert resumed.state == "done" and resumed.invoice_id == outcome.invoice_id
-    simulated = services.demo_platform().state.invoices[resumed.chorus_invoice_id or 0]
+    simulated = services.context.demo_platform().state.invoices[resumed.chorus_invoice_id or 0]
     assert simulated.number == "FX-PLUS-TARD"
-    assert len(services.demo_platform().state.fluxes) == flux_count  # not deposited twice
-    assert not services.has_waiting_invoices()
+    assert len(services.context.demo_platform().state.fluxes) == flux_count  # not deposited twice
+    assert not services.deposit.has_waiting_invoices()
 
 
 def test_the_seller_vat_number_comes_from_the_structure_record(services: Services) -> None:
     """BR-S-02: an invoice with VAT names the seller's VAT number; Bordereau takes the one
     Chorus Pro holds for the structure (consulter structure, ``numeroTVA``)."""
     made = invoice("FX-TVA-VENDEUR")
-    made.main_attachment = services.store_attachment(PDF)
-    assert services.supplier_profile().vat_number == vat_number_of(DEMO_SUPPLIER_SIRET)
-    stored = services.facturx_attachment(made)
-    _name, xml = get_xml_from_pdf(services.attachment_path(stored).read_bytes(), check_xsd=True)
+    made.main_attachment = services.deposit.store_attachment(PDF)
+    assert services.context.supplier_profile().vat_number == vat_number_of(DEMO_SUPPLIER_SIRET)
+    stored = services.deposit.facturx_attachment(made)
+    _name, xml = get_xml_from_pdf(
+        services.deposit.attachment_path(stored).read_bytes(), check_xsd=True
+    )
     namespaces = {
         "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
     }

@@ -140,17 +140,17 @@ def test_online_lookup_wins_and_survives_a_reimport(
 ) -> None:
     services = Services(resolve_paths(tmp_path / "data"))
     try:
-        services.import_directory(export[0])
+        services.directory.import_export(export[0])
         pessac = siret_for(2, "2133")  # in the simulator, not in the export
         assert services.directory.by_siret(pessac) is None
-        found = services.lookup_structure_online(pessac)  # demo mode: the embedded simulator
+        found = services.directory.lookup_online(pessac)  # demo mode: the embedded simulator
         assert found is not None
         structure, service_list = found
         assert structure.source == "api" and structure.service_required
         assert {s.code for s in service_list} >= {"SERV_TECH", "ENFANCE"}
         assert next(s for s in service_list if s.code == "ANCIEN_CCAS").active is False
-        assert services.search_directory("pessac", 3)[0].siret == pessac
-        services.import_directory(export[0])
+        assert services.directory.search("pessac", 3)[0].siret == pessac
+        services.directory.import_export(export[0])
         kept = services.directory.by_siret(pessac)
         assert kept is not None and kept.source == "api"
     finally:

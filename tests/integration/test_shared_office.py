@@ -76,7 +76,7 @@ def office(
     """The first workstation, its account on the simulator and its database open."""
     configure_account(bordereau_cmd, subprocess_env, simulator)
     services = Services(resolve_paths(isolated_environment), database_url=db_url)
-    services.open_database()
+    services.context.open_database()
     yield services
     services.close()
 
@@ -95,7 +95,7 @@ def invoice(number: str) -> Invoice:
 
 def queue(services: Services, count: int, prefix: str) -> list[str]:
     """Invoices written with their send order, as a deposit does while the platform is away."""
-    outbox = services.outbox()
+    outbox = services.context.outbox()
     numbers = [f"{prefix}-{index:02d}" for index in range(count)]
     for number in numbers:
         outbox.enqueue(invoice(number), PDF)
@@ -170,14 +170,14 @@ def assert_each_sent_once(simulator: Simulator, db_url: str, numbers: list[str])
 
 
 def test_an_entry_is_claimed_by_one_sender_and_a_dead_one_loses_it(office: Services) -> None:
-    outbox = office.outbox()
+    outbox = office.context.outbox()
     entry_id = outbox.enqueue(invoice("CLAIM-1"), PDF)
     first, second = Claim.new(), Claim.new()
     assert outbox.claim(entry_id, first)
     assert not outbox.claim(entry_id, second), "a held entry was taken"
 
     def set_owner(owner: str, lease: timedelta) -> None:
-        with office.database.session() as session:
+        with office.context.database.session() as session:
             entry = session.get(models.OutboxEntry, entry_id)
             assert entry is not None
             entry.owner, entry.lease_until = owner, datetime.now(UTC) + lease
@@ -193,15 +193,15 @@ def test_an_entry_is_claimed_by_one_sender_and_a_dead_one_loses_it(office: Servi
 
 
 def test_a_done_entry_is_never_sent_or_written_over(office: Services) -> None:
-    outbox = office.outbox()
+    outbox = office.context.outbox()
     entry_id = outbox.enqueue(invoice("DONE-1"), PDF)
-    with office.chorus_client() as client:
-        supplier = office.supplier_id(client)
+    with office.context.chorus_client() as client:
+        supplier = office.context.supplier_id(client)
         outcome = outbox.send(entry_id, client, supplier)
         assert outcome is not None and outcome.state == "done"
         assert outbox.send(entry_id, client, supplier) is None  # nothing left to claim
     assert outbox.unfinished() == []
-    assert local_rows(office.database.url)["DONE-1"][2] == "done"
+    assert local_rows(office.context.database.url)["DONE-1"][2] == "done"
 
 
 # --- many senders -----------------------------------------------------------------------------
@@ -288,7 +288,7 @@ def test_a_bad_entry_is_set_aside_and_the_others_go_on(
     set aside with its reason, the next ones still leave."""
     [old] = queue(office, 1, "ANCIEN")
     run_outboxes_until_empty(bordereau_cmd, subprocess_env, processes=1)
-    old_id = local_rows(office.database.url)[old][1]
+    old_id = local_rows(office.context.database.url)[old][1]
     assert old_id is not None
     numbers = queue(office, 3, "APRES")
     with simulator.state.lock:
@@ -301,7 +301,7 @@ def test_a_bad_entry_is_set_aside_and_the_others_go_on(
     assert code != 0
     again = finish(start(bordereau_cmd, subprocess_env, "outbox"))
     assert again[0] == 0 and json.loads(again[1]) == []  # set aside: not sent again
-    local = local_rows(office.database.url)
+    local = local_rows(office.context.database.url)
     assert sorted(local[number][2] for number in numbers) == ["blocked", "done", "done"]
 
 
@@ -356,7 +356,7 @@ def test_two_first_syncs_at_once_import_each_invoice_once(
     db_url: str,
 ) -> None:
     with make_client(simulator) as portal:
-        supplier = office.supplier_id(portal)
+        supplier = office.context.supplier_id(portal)
         for index in range(25):
             portal.soumettre(
                 soumettre_request(
@@ -409,7 +409,7 @@ def test_two_writers_on_one_invoice_never_undo_each_other(office: Services, db_u
 
     from app.db.errors import database_error
 
-    office.outbox().save_draft(invoice("VERSION-1"))
+    office.context.outbox().save_draft(invoice("VERSION-1"))
     first, second = Database(db_url), Database(db_url)
     try:
         with Session(first.engine) as one, Session(second.engine) as two:
@@ -472,12 +472,12 @@ def test_each_deposit_and_action_says_who_did_it(office: Services, simulator: Si
     from app.deposit.claims import actor
 
     admin(simulator, "comportements", {"prochains": ["rejetee"]})
-    outcome = office.deposit(invoice("QUI-1"), PDF)
+    outcome = office.deposit.submit(invoice("QUI-1"), PDF)
     assert outcome.state == "done", outcome.message
     admin(simulator, "horloge", {"jours": 30})
-    office.sync()
-    office.acknowledge_rejection(outcome.invoice_id)
-    lines = {line.status: line for line in office.invoice_history(outcome.invoice_id)}
+    office.sync.run()
+    office.invoices.acknowledge_rejection(outcome.invoice_id)
+    lines = {line.status: line for line in office.invoices.history(outcome.invoice_id)}
     assert lines["DEPOSEE"].actor == actor()
     assert lines["REJETEE"].actor != actor()  # the buyer's doing
     assert lines["ACTION_REJET_TRAITE"].actor == actor()

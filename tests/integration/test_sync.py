@@ -34,26 +34,26 @@ def deposit(services: Services, number: str) -> int:
         ),
         vat_lines=[VatLine(Decimal(0), Decimal("250.00"), Decimal("0.00"))],
     )
-    outcome = services.deposit(invoice, PDF)
+    outcome = services.deposit.submit(invoice, PDF)
     assert outcome.state == "done", outcome.message
     assert outcome.chorus_invoice_id is not None
     return outcome.chorus_invoice_id
 
 
 def rows(services: Services) -> dict[str, models.Invoice]:
-    with services.database.session() as session:
+    with services.context.database.session() as session:
         found = session.scalars(select(models.Invoice)).all()
         session.expunge_all()
         return {row.number: row for row in found}
 
 
 def test_sync_follows_the_buyers_and_imports_portal_deposits(services: Services) -> None:
-    simulator = services.demo_platform()
+    simulator = services.context.demo_platform()
     admin(simulator, "comportements", {"prochains": ["payee", "suspendue", "rejetee"]})
     ids = [deposit(services, f"SYNC-{n}") for n in range(3)]
     # Deposited on the portal (not from Bordereau): the sync must import it.
     with make_client(simulator) as other:
-        supplier = services.supplier_id(other)
+        supplier = services.context.supplier_id(other)
         attachment = upload_pdf(other)
         other.soumettre(
             soumettre_request(
@@ -65,13 +65,13 @@ def test_sync_follows_the_buyers_and_imports_portal_deposits(services: Services)
             )
         )
 
-    first = services.sync()
+    first = services.sync.run()
     assert first.since is None
     assert {c.number for c in first.changes if c.previous is None} == {"PORTAIL-1"}
     assert first.imported == 1
 
     admin(simulator, "horloge", {"jours": 60})
-    second = services.sync()
+    second = services.sync.run()
     moved = {c.number: c.current for c in second.changes}
     expected = {
         number: simulator.state.invoices[chorus_id].status
@@ -86,7 +86,7 @@ def test_sync_follows_the_buyers_and_imports_portal_deposits(services: Services)
     local = rows(services)
     for number, status in expected.items():
         assert local[number].status == status
-    with services.database.session() as session:
+    with services.context.database.session() as session:
         history = session.scalars(
             select(models.StatusHistory.status)
             .join(models.Invoice)
@@ -95,24 +95,24 @@ def test_sync_follows_the_buyers_and_imports_portal_deposits(services: Services)
     assert {"DEPOSEE", "MISE_A_DISPOSITION", "MISE_EN_PAIEMENT"} <= set(history)
     assert len(history) == len(set(history))  # each status once, whatever the order it came
 
-    third = services.sync()
+    third = services.sync.run()
     assert third.changes == [] and third.history_calls == 0
     assert len(rows(services)) == 4  # nothing duplicated
 
 
 def test_sync_offline_says_so_and_keeps_everything(services: Services) -> None:
     deposit(services, "HORS-LIGNE-1")
-    services.sync()
-    simulator = services.demo_platform()
+    services.sync.run()
+    simulator = services.context.demo_platform()
     admin(simulator, "pannes", {"taux": 1.0, "types": ["500"]})
     from app.chorus.errors import ChorusError
 
     with pytest.raises(ChorusError) as caught:
-        services.sync()
+        services.sync.run()
     assert "Chorus Pro" in caught.value.message
     admin(simulator, "pannes", {"taux": 0.0})
     assert rows(services)["HORS-LIGNE-1"].status == "DEPOSEE"
-    services.sync()
+    services.sync.run()
     assert len(rows(services)) == 1
 
 
@@ -136,12 +136,12 @@ def test_sync_command_line(
 def test_invoices_list_gives_deadlines_interest_and_a_spreadsheet_csv(
     services: Services, subprocess_env: dict[str, str], bordereau_cmd: list[str]
 ) -> None:
-    simulator = services.demo_platform()
+    simulator = services.context.demo_platform()
     admin(simulator, "comportements", {"prochains": ["paiement_non_remonte"]})
     chorus_id = deposit(services, "RETARD-1")
     admin(simulator, "horloge", {"jours": 90})
-    services.sync()
-    [late] = [item for item in services.invoices() if item.number == "RETARD-1"]
+    services.sync.run()
+    [late] = [item for item in services.invoices.summaries() if item.number == "RETARD-1"]
     history = simulator.state.invoices[chorus_id].history
     made_available = next(h.at for h in history if h.code == "MISE_A_DISPOSITION")
     assert late.schedule.started_on == made_available.date()

@@ -37,7 +37,7 @@ def add_invoice(
     ttc: str = "1200.00",
     recipient: str = "COMMUNE DE BREST",
 ) -> int:
-    with services.database.session() as session:
+    with services.context.database.session() as session:
         supplier = session.query(models.SupplierStructure).filter_by(environment="demo").first()
         if supplier is None:
             supplier = models.SupplierStructure(
@@ -91,9 +91,9 @@ def paid_late(services: Services) -> int:
 
 def test_late_payment_template_states_the_facts_to_the_cent(services: Services) -> None:
     invoice_id = paid_late(services)
-    assert Template.LATE_PAYMENT in services.ticket_templates(invoice_id)
-    ticket_id = services.ticket_from_invoice(invoice_id, Template.LATE_PAYMENT)
-    record = services.ticket(ticket_id)
+    assert Template.LATE_PAYMENT in services.tickets.templates(invoice_id)
+    ticket_id = services.tickets.from_invoice(invoice_id, Template.LATE_PAYMENT)
+    record = services.tickets.get(ticket_id)
     draft = record.draft
     assert (draft.category, draft.subcategory) == ("Factures émises", TO_RECIPIENT)
     assert (draft.object_type, draft.object_number) == ("Facture", "F2024-031")
@@ -131,10 +131,10 @@ def test_late_payment_of_an_unpaid_invoice_counts_to_today(services: Services) -
         ],
         ttc="3450.00",
     )
-    record = services.ticket(services.ticket_from_invoice(invoice_id, Template.LATE_PAYMENT))
+    record = services.tickets.get(services.tickets.from_invoice(invoice_id, Template.LATE_PAYMENT))
     text = record.draft.description.replace("\u202f", " ").replace("\xa0", " ")
     days = 45
-    facts = services.ticket_facts(invoice_id)
+    facts = services.tickets.facts(invoice_id)
     rate = facts.invoice.schedule.rate
     assert rate is not None
     interest = (Decimal("3450.00") * rate.percent / 100 * days / 365).quantize(
@@ -153,9 +153,9 @@ def test_a_template_that_does_not_fit_is_refused(services: Services) -> None:
         "F2026-100",
         [("DEPOSEE", date(2026, 11, 20), None), ("MISE_A_DISPOSITION", date(2026, 11, 21), None)],
     )
-    assert services.ticket_templates(on_time) == [Template.ROUTING_REQUEST]
+    assert services.tickets.templates(on_time) == [Template.ROUTING_REQUEST]
     with pytest.raises(ValidationProblem, match="pas en retard"):
-        services.ticket_from_invoice(on_time, Template.LATE_PAYMENT)
+        services.tickets.from_invoice(on_time, Template.LATE_PAYMENT)
 
 
 def test_rejection_question_quotes_the_reason(services: Services) -> None:
@@ -168,9 +168,9 @@ def test_rejection_question_quotes_the_reason(services: Services) -> None:
             ("REJETEE", date(2026, 10, 9), "Numéro d'engagement inconnu du service"),
         ],
     )
-    assert Template.REJECTION_QUESTION in services.ticket_templates(invoice_id)
-    draft = services.ticket(
-        services.ticket_from_invoice(invoice_id, Template.REJECTION_QUESTION)
+    assert Template.REJECTION_QUESTION in services.tickets.templates(invoice_id)
+    draft = services.tickets.get(
+        services.tickets.from_invoice(invoice_id, Template.REJECTION_QUESTION)
     ).draft
     assert draft.title == "Question sur le rejet de la facture F2026-041"
     assert draft.subcategory == TO_RECIPIENT
@@ -193,8 +193,8 @@ def test_suspended_invoice_lists_the_documents_sent(services: Services) -> None:
             ("COMPLETEE", date(2026, 9, 24), "Bon de livraison signé joint."),
         ],
     )
-    stored = services.store_attachment(CORPUS_SAMPLES / "inv_101_003.pdf")
-    with services.database.session() as session:
+    stored = services.deposit.store_attachment(CORPUS_SAMPLES / "inv_101_003.pdf")
+    with services.context.database.session() as session:
         row = session.get(models.Invoice, invoice_id)
         assert row is not None
         row.attachments.append(
@@ -205,8 +205,10 @@ def test_suspended_invoice_lists_the_documents_sent(services: Services) -> None:
                 size=stored.size,
             )
         )
-    assert Template.SUSPENDED_DOCUMENTS in services.ticket_templates(invoice_id)
-    record = services.ticket(services.ticket_from_invoice(invoice_id, Template.SUSPENDED_DOCUMENTS))
+    assert Template.SUSPENDED_DOCUMENTS in services.tickets.templates(invoice_id)
+    record = services.tickets.get(
+        services.tickets.from_invoice(invoice_id, Template.SUSPENDED_DOCUMENTS)
+    )
     text = record.draft.description
     assert record.draft.title == "Facture F2026-052 suspendue : pièces transmises"
     assert "suspendue le 20/09/2026 avec le motif suivant : « Bon de livraison manquant »" in text
@@ -214,13 +216,15 @@ def test_suspended_invoice_lists_the_documents_sent(services: Services) -> None:
     assert "- bon-de-livraison.pdf" in text
     assert "« Bon de livraison signé joint. »" in text
     assert [item.file_name for item in record.files] == ["bon-de-livraison.pdf"]
-    assert services.ticket_file_path(record.id, record.files[0].id).read_bytes().startswith(b"%PDF")
+    assert (
+        services.tickets.file_path(record.id, record.files[0].id).read_bytes().startswith(b"%PDF")
+    )
 
 
 def test_routing_request_goes_to_the_public_entity(services: Services) -> None:
     invoice_id = add_invoice(services, "F2026-060", [("BROUILLON", date(2026, 11, 2), None)])
-    draft = services.ticket(
-        services.ticket_from_invoice(invoice_id, Template.ROUTING_REQUEST)
+    draft = services.tickets.get(
+        services.tickets.from_invoice(invoice_id, Template.ROUTING_REQUEST)
     ).draft
     assert draft.subcategory == TO_PUBLIC_ENTITY
     assert draft.recipient_siret == COMMUNE
@@ -230,27 +234,27 @@ def test_routing_request_goes_to_the_public_entity(services: Services) -> None:
 
 
 def test_tracking_moves_tickets_between_the_portal_views(services: Services) -> None:
-    late = services.ticket_from_invoice(paid_late(services), Template.LATE_PAYMENT)
-    other = services.new_ticket()
-    counts = services.ticket_counts()
+    late = services.tickets.from_invoice(paid_late(services), Template.LATE_PAYMENT)
+    other = services.tickets.new()
+    counts = services.tickets.counts()
     assert counts[TicketView.ACTION_REQUIRED] == 2 and counts[TicketView.CLOSED] == 0
 
     with pytest.raises(ValidationProblem, match="CPROCS"):
-        services.track_ticket(late, "12345", TicketStatus.DRAFT)
-    services.track_ticket(late, " cprocs0012345 ", TicketStatus.DRAFT)
-    record = services.ticket(late)
+        services.tickets.track(late, "12345", TicketStatus.DRAFT)
+    services.tickets.track(late, " cprocs0012345 ", TicketStatus.DRAFT)
+    record = services.tickets.get(late)
     assert record.portal_number == "CPROCS0012345"
     assert record.status is TicketStatus.OPEN  # a number from the portal: it was sent
-    assert [r.id for r in services.ticket_rows(TicketView.ACTION_REQUIRED)] == [other]
-    assert {r.id for r in services.ticket_rows(TicketView.NOT_CLOSED)} == {late, other}
+    assert [r.id for r in services.tickets.rows(TicketView.ACTION_REQUIRED)] == [other]
+    assert {r.id for r in services.tickets.rows(TicketView.NOT_CLOSED)} == {late, other}
 
-    services.track_ticket(late, "CPROCS0012345", TicketStatus.WAITING_FOR_INFORMATION)
-    services.add_ticket_note(late, "Le service demande le RIB : envoyé par le portail.")
-    assert late in {r.id for r in services.ticket_rows(TicketView.ACTION_REQUIRED)}
-    services.track_ticket(late, "CPROCS0012345", TicketStatus.CLOSED)
-    assert [r.id for r in services.ticket_rows(TicketView.CLOSED)] == [late]
-    assert late not in {r.id for r in services.ticket_rows(TicketView.NOT_CLOSED)}
-    notes = [note.text for note in services.ticket(late).notes]
+    services.tickets.track(late, "CPROCS0012345", TicketStatus.WAITING_FOR_INFORMATION)
+    services.tickets.add_note(late, "Le service demande le RIB : envoyé par le portail.")
+    assert late in {r.id for r in services.tickets.rows(TicketView.ACTION_REQUIRED)}
+    services.tickets.track(late, "CPROCS0012345", TicketStatus.CLOSED)
+    assert [r.id for r in services.tickets.rows(TicketView.CLOSED)] == [late]
+    assert late not in {r.id for r in services.tickets.rows(TicketView.NOT_CLOSED)}
+    notes = [note.text for note in services.tickets.get(late).notes]
     assert notes == [
         "Sollicitation préparée.",
         "Créée sur le portail sous le numéro CPROCS0012345.",
@@ -260,18 +264,18 @@ def test_tracking_moves_tickets_between_the_portal_views(services: Services) -> 
         "Statut : En attente d'informations → Fermé.",
     ]
     # keyword search, without case or accents
-    assert [r.id for r in services.ticket_rows(None, "interets F2024-031")] == [late]
-    assert [r.id for r in services.ticket_rows(None, "cprocs0012345")] == [late]
-    assert services.ticket_rows(None, "introuvable") == []
-    services.delete_ticket(other)
-    assert [r.id for r in services.ticket_rows()] == [late]
+    assert [r.id for r in services.tickets.rows(None, "interets F2024-031")] == [late]
+    assert [r.id for r in services.tickets.rows(None, "cprocs0012345")] == [late]
+    assert services.tickets.rows(None, "introuvable") == []
+    services.tickets.delete(other)
+    assert [r.id for r in services.tickets.rows()] == [late]
 
 
 def test_portal_text_csv_and_letter(services: Services, tmp_path: Path) -> None:
-    ticket_id = services.ticket_from_invoice(paid_late(services), Template.LATE_PAYMENT)
-    services.track_ticket(ticket_id, "CPROCS0099", TicketStatus.OPEN)
-    services.add_ticket_file(ticket_id, CORPUS_SAMPLES / "inv_101_003.pdf")
-    text = services.ticket_portal_text(ticket_id)
+    ticket_id = services.tickets.from_invoice(paid_late(services), Template.LATE_PAYMENT)
+    services.tickets.track(ticket_id, "CPROCS0099", TicketStatus.OPEN)
+    services.tickets.add_file(ticket_id, CORPUS_SAMPLES / "inv_101_003.pdf")
+    text = services.tickets.portal_text(ticket_id)
     order = [
         "Catégorie : Factures émises",
         f"Sous-catégorie : {TO_RECIPIENT}",
@@ -286,13 +290,13 @@ def test_portal_text_csv_and_letter(services: Services, tmp_path: Path) -> None:
     positions = [text.index(item) for item in order]
     assert positions == sorted(positions)
 
-    target = services.export_tickets(services.ticket_rows(), tmp_path / "sollicitations.csv")
+    target = services.tickets.export(services.tickets.rows(), tmp_path / "sollicitations.csv")
     with target.open(encoding="utf-8-sig", newline="") as stream:
         lines = list(csv.reader(stream, delimiter=";"))
     assert lines[0][:3] == ["N° de sollicitation", "Statut", "Titre"]
     assert lines[1][:2] == ["CPROCS0099", "Ouvert"] and lines[1][6] == "F2024-031"
 
-    letter = services.export_ticket_letter(ticket_id, tmp_path / "lettre.pdf")
+    letter = services.tickets.export_letter(ticket_id, tmp_path / "lettre.pdf")
     with pymupdf.open(letter) as document:
         extracted = " ".join(page.get_text() for page in document)
     words = " ".join(extracted.replace("\u202f", " ").replace("\xa0", " ").split())
@@ -313,14 +317,14 @@ def test_portal_text_csv_and_letter(services: Services, tmp_path: Path) -> None:
 
 
 def test_long_letters_flow_onto_more_pages(services: Services, tmp_path: Path) -> None:
-    ticket_id = services.new_ticket()
-    record = services.ticket(ticket_id)
+    ticket_id = services.tickets.new()
+    record = services.tickets.get(ticket_id)
     paragraph = "Nous détaillons ici chaque échange avec le service. " * 12
     long = "\n\n".join(f"{n}. {paragraph}" for n in range(30))
     from dataclasses import replace
 
-    services.save_ticket(ticket_id, replace(record.draft, title="Historique", description=long))
-    letter = services.export_ticket_letter(ticket_id, tmp_path / "long.pdf")
+    services.tickets.save(ticket_id, replace(record.draft, title="Historique", description=long))
+    letter = services.tickets.export_letter(ticket_id, tmp_path / "long.pdf")
     with pymupdf.open(letter) as document:
         assert document.page_count > 2
         assert "29. Nous détaillons" in document[-1].get_text()
@@ -329,8 +333,8 @@ def test_long_letters_flow_onto_more_pages(services: Services, tmp_path: Path) -
 def test_tickets_list_json_on_the_command_line(
     services: Services, subprocess_env: dict[str, str], bordereau_cmd: list[str]
 ) -> None:
-    ticket_id = services.ticket_from_invoice(paid_late(services), Template.LATE_PAYMENT)
-    services.track_ticket(ticket_id, "CPROCS0042", TicketStatus.OPEN)
+    ticket_id = services.tickets.from_invoice(paid_late(services), Template.LATE_PAYMENT)
+    services.tickets.track(ticket_id, "CPROCS0042", TicketStatus.OPEN)
     services.close()
     result = subprocess.run(
         [*bordereau_cmd, "tickets", "list", "--json"],

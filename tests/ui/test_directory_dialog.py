@@ -18,7 +18,7 @@ from ui.main_window import MainWindow
 def imported(services: Services, tmp_path: Path) -> Services:
     export = tmp_path / "annuaire.xlsx"
     write_export(export, structures=400, services=600, seed=3)
-    services.import_directory(export)
+    services.directory.import_export(export)
     return services
 
 

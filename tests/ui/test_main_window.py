@@ -120,9 +120,11 @@ def test_account_dialog_saves_to_keyring_and_reads_back(
 
     assert keyring.get_password(SERVICE_NAME, "custom:client_secret") == "ui-secret-987"
     assert keyring.get_password(SERVICE_NAME, "custom:password") == "ui-password-654"
-    settings_text = window.services.paths.settings_file.read_text("utf-8")
+    settings_text = window.services.context.paths.settings_file.read_text("utf-8")
     assert "ui-secret-987" not in settings_text and "ui-password-654" not in settings_text
-    assert load_settings(window.services.paths.settings_file).environment is Environment.CUSTOM
+    assert (
+        load_settings(window.services.context.paths.settings_file).environment is Environment.CUSTOM
+    )
     assert not window.demo_banner.isVisible()
     assert window.mode_label.text() == "Mode : Simulateur / personnalisé"
 
@@ -175,7 +177,7 @@ def test_sync_runs_at_start_and_says_what_changed(qtbot: QtBot, services: Servic
     from tests.conftest import CORPUS_SAMPLES
     from tests.support.chorus import admin
 
-    admin(services.demo_platform(), "comportements", {"prochains": ["suspendue"]})
+    admin(services.context.demo_platform(), "comportements", {"prochains": ["suspendue"]})
     invoice = Invoice(
         number="NOTIF-1",
         issue_date=date(2026, 11, 20),
@@ -185,9 +187,9 @@ def test_sync_runs_at_start_and_says_what_changed(qtbot: QtBot, services: Servic
         ),
         vat_lines=[VatLine(Decimal(0), Decimal("80.00"), Decimal("0.00"))],
     )
-    assert services.deposit(invoice, CORPUS_SAMPLES / "inv_101_003.pdf").state == "done"
-    services.sync()
-    admin(services.demo_platform(), "horloge", {"jours": 40})
+    assert services.deposit.submit(invoice, CORPUS_SAMPLES / "inv_101_003.pdf").state == "done"
+    services.sync.run()
+    admin(services.context.demo_platform(), "horloge", {"jours": 40})
 
     window = MainWindow(services)  # auto_sync: the first sync starts shortly after
     qtbot.addWidget(window)

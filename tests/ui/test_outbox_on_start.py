@@ -35,14 +35,14 @@ def test_waiting_invoice_is_sent_at_start(qtbot: QtBot, services: Services, tmp_
         vat_lines=[VatLine(Decimal(0), Decimal("100.00"), Decimal("0.00"))],
         main_attachment=AttachmentRef(pdf.name, "", pdf.stat().st_size),
     )
-    services.outbox().enqueue(invoice, pdf)  # as if the app had been closed before sending
+    services.context.outbox().enqueue(invoice, pdf)  # as if the app had been closed before sending
 
     window = MainWindow(services, auto_sync=False)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "envoyée" in window.statusBar().currentMessage(), timeout=20000)
-    with services.database.session() as session:
+    with services.context.database.session() as session:
         row = session.scalars(
             select(models.Invoice).where(models.Invoice.number == "ATTENTE-1")
         ).one()
         assert row.status == "DEPOSEE" and row.chorus_invoice_id
-    assert services.outbox().unfinished() == []
+    assert services.context.outbox().unfinished() == []

@@ -28,13 +28,14 @@ def test_worker_reports_progress_then_the_result(
     qtbot: QtBot, services: Services, tmp_path: Path
 ) -> None:
     path, number = _invoice_pdf(tmp_path)
-    worker = PrefillWorker(services, path)
+    worker = PrefillWorker(services.deposit, path)
     steps: list[str] = []
     worker.signals.progress.connect(lambda _fraction, message: steps.append(message))
     with qtbot.waitSignal(worker.signals.succeeded, timeout=20000) as blocker:
         WorkerPool().start(worker)
-    result = blocker.args[0]
+    result = blocker.args[0].reading
     assert isinstance(result, PrefillResult)
+    assert blocker.args[0].invoice.number == number  # mapped and checked too
     assert result.value("invoice_number") == number
     assert steps[0] == "Vérification du fichier" and steps[-1] == "Lecture terminée"
 
@@ -44,7 +45,7 @@ def test_worker_failure_carries_the_french_message(
 ) -> None:
     bad = tmp_path / "photo.pdf"
     bad.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 64)
-    worker = PrefillWorker(services, bad)
+    worker = PrefillWorker(services.deposit, bad)
     with qtbot.waitSignal(worker.signals.failed, timeout=20000) as blocker:
         WorkerPool().start(worker)
     error = blocker.args[0]
@@ -53,7 +54,7 @@ def test_worker_failure_carries_the_french_message(
 
 
 def test_cancelling_stops_the_ocr(qtbot: QtBot, services: Services, tmp_path: Path) -> None:
-    worker = PrefillWorker(services, _invoice_pdf(tmp_path, scanned=True)[0])
+    worker = PrefillWorker(services.deposit, _invoice_pdf(tmp_path, scanned=True)[0])
     worker.signals.progress.connect(
         lambda _fraction, message: worker.cancel() if message == "Lecture du texte" else None
     )

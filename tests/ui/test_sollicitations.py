@@ -26,8 +26,8 @@ def plain(text: str) -> str:
 
 
 def demo_window(qtbot: QtBot, services: Services) -> MainWindow:
-    services.settings.demo_sample = True
-    services.sync()
+    services.context.settings.demo_sample = True
+    services.sync.run()
     window = MainWindow(services, auto_sync=False)
     qtbot.addWidget(window)
     window.show()
@@ -107,7 +107,7 @@ def test_editing_tracking_and_exports(
     qtbot.keyClicks(tickets.title_edit, "Code service du lycee Jean Moulin")
     tickets.description_edit.setPlainText("Madame, Monsieur,\n\nQuel code service ?")
     qtbot.waitUntil(lambda: tickets.status_label.text() == "Enregistré.", timeout=5000)
-    assert services.ticket(ticket_id).draft.title == "Code service du lycee Jean Moulin"
+    assert services.tickets.get(ticket_id).draft.title == "Code service du lycee Jean Moulin"
 
     # a wrong portal number is refused in French and changes nothing
     tickets.portal_edit.setText("12345")
@@ -115,11 +115,11 @@ def test_editing_tracking_and_exports(
     assert "CPROCS" in tickets.last_error
     assert isinstance(tickets.error_box, QMessageBox)
     tickets.error_box.close()
-    assert services.ticket(ticket_id).portal_number == ""
+    assert services.tickets.get(ticket_id).portal_number == ""
 
     tickets.portal_edit.setText("CPROCS0077")
     tickets.save_tracking()
-    assert services.ticket(ticket_id).status is TicketStatus.OPEN
+    assert services.tickets.get(ticket_id).status is TicketStatus.OPEN
     assert tickets.status_combo.currentData() == TicketStatus.OPEN.value
     assert tickets.view_buttons[TicketView.ACTION_REQUIRED].text() == "Actions requises · 0"
 
@@ -140,7 +140,7 @@ def test_editing_tracking_and_exports(
     tickets.reload()
     assert [row.id for row in tickets.rows] == [ticket_id]
     tickets.copy_for_portal()
-    assert QApplication.clipboard().text() == services.ticket_portal_text(ticket_id)
+    assert QApplication.clipboard().text() == services.tickets.portal_text(ticket_id)
     exported = tickets.export_csv(tmp_path / "liste.csv")
     assert exported is not None
     with exported.open(encoding="utf-8-sig", newline="") as stream:
@@ -155,4 +155,4 @@ def test_editing_tracking_and_exports(
     tickets.confirm_delete()
     box = tickets.question
     next(b for b in box.buttons() if b.text() == "Supprimer").click()
-    assert services.ticket_rows() == []
+    assert services.tickets.rows() == []

@@ -50,14 +50,14 @@ def shown_numbers(tab: SyntheseTab) -> dict[str, str]:
 def test_views_follow_the_simulator_and_each_synthese_action_works(
     qtbot: QtBot, window: MainWindow, services: Services, tmp_path: Path
 ) -> None:
-    simulator = services.demo_platform()
+    simulator = services.context.demo_platform()
     admin(
         simulator,
         "comportements",
         {"prochains": ["payee_en_retard", "suspendue", "a_recycler", "rejetee"]},
     )
     ids = {f"SUIVI-{n}": deposit(services, f"SUIVI-{n}") for n in range(4)}
-    draft_id = services.save_draft(
+    draft_id = services.deposit.save_draft(
         Invoice(
             number="BROUILLON-1",
             issue_date=date(2026, 11, 21),
@@ -66,7 +66,7 @@ def test_views_follow_the_simulator_and_each_synthese_action_works(
         )
     )
     admin(simulator, "horloge", {"jours": 75})
-    services.sync()
+    services.sync.run()
     window.refresh_views()
     platform = {number: simulator.state.invoices[cid].status for number, cid in ids.items()}
     assert platform["SUIVI-0"] == "MISE_EN_PAIEMENT"
@@ -170,18 +170,18 @@ def test_views_follow_the_simulator_and_each_synthese_action_works(
 def test_old_rejections_are_hidden_and_a_refused_action_keeps_everything(
     qtbot: QtBot, window: MainWindow, services: Services
 ) -> None:
-    simulator = services.demo_platform()
+    simulator = services.context.demo_platform()
     admin(simulator, "comportements", {"prochains": ["rejetee", "a_recycler"]})
     deposit(services, "VIEUX-REJET")
     chorus_id = deposit(services, "A-RECYCLER")
     admin(simulator, "horloge", {"jours": 30})
-    services.sync()
+    services.sync.run()
     window.refresh_views()
     synthese = window.synthese
     # The rejection dates from the simulated clock, weeks ahead of today: shown.
     assert "VIEUX-REJET" in shown_numbers(synthese)
-    services.settings.hide_rejected_after_days = 0
-    with services.database.session() as session:
+    services.context.settings.hide_rejected_after_days = 0
+    with services.context.database.session() as session:
         from app.db import models
 
         row = session.query(models.Invoice).filter_by(number="VIEUX-REJET").one()
@@ -205,15 +205,15 @@ def test_old_rejections_are_hidden_and_a_refused_action_keeps_everything(
 
 
 def test_demo_account_fills_every_view(qtbot: QtBot, services: Services) -> None:
-    services.settings.demo_sample = True
-    report = services.sync()
+    services.context.settings.demo_sample = True
+    report = services.sync.run()
     assert report.imported == 21
-    views = services.invoice_views()
+    views = services.invoices.views()
     from app.invoices.views import Criteria
 
     counts = views.work_counts(Criteria(work=tuple(WorkCategory)))
     assert counts[WorkCategory.RECYCLE] == 1 and counts[WorkCategory.SUSPENDED] == 1
-    board = services.dashboard()
+    board = services.invoices.dashboard()
     assert board.group(StatusGroup.PAYEE).count == 13
     assert len(board.late) == 3 and len(board.unpaid_late) == 1
     assert board.owed == sum((item.schedule.owed for item in board.late), Decimal(0))

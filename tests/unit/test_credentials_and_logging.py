@@ -70,3 +70,30 @@ def test_crash_report_is_redacted_and_written(tmp_path: Path) -> None:
     assert "RuntimeError" in report and "p4ssw0rd" not in report
     path = write_crash_report(report, tmp_path / "crash")
     assert path is not None and path.read_text("utf-8") == report
+
+
+def test_the_account_summary_is_read_once_then_forgotten_on_each_write() -> None:
+    """The window asks for the account's state at every debounced check: the keyring is read
+    once, and a save or a delete through the store is seen at once."""
+
+    class CountingKeyring(JsonFileKeyring):
+        reads = 0
+
+        def get_password(self, service: str, username: str) -> str | None:
+            CountingKeyring.reads += 1
+            return super().get_password(service, username)
+
+    store = CredentialStore(CountingKeyring())
+    store.save(Environment.QUALIFICATION, CREDS)
+    first = store.summary(Environment.QUALIFICATION)
+    reads = CountingKeyring.reads
+    for _ in range(20):
+        assert store.summary(Environment.QUALIFICATION) == first
+    assert CountingKeyring.reads == reads
+    assert (first.client_id, first.login, first.has_secrets) == (
+        "client-abc",
+        "TECH_1_X@cpro.fr",
+        True,
+    )
+    store.delete(Environment.QUALIFICATION)
+    assert store.summary(Environment.QUALIFICATION).has_secrets is False

@@ -52,7 +52,7 @@ class _Search(QRunnable):
 
     def run(self) -> None:
         try:
-            found = self.services.search_directory(self.query, 30)
+            found = self.services.directory.search(self.query, 30)
         except Exception:  # a broken index must not crash typing: show nothing
             found = []
         self.signals.found.emit(self.generation, found)
@@ -255,7 +255,7 @@ class DirectoryDialog(QDialog):
         self.progress.setValue(0)
 
         def run(progress: object) -> object:
-            return self.services.import_directory(
+            return self.services.directory.import_export(
                 path,
                 lambda fraction, message: worker.signals.progress.emit(f"{fraction:.3f}|{message}"),
             )
@@ -287,7 +287,7 @@ class DirectoryDialog(QDialog):
         siret = re.sub(r"\D", "", self.query.text())
         self.online_button.setEnabled(False)
         self.status.setText("Recherche sur Chorus Pro…")
-        worker = Worker(lambda _progress: self.services.lookup_structure_online(siret))
+        worker = Worker(lambda _progress: self.services.directory.lookup_online(siret))
         worker.signals.succeeded.connect(self._on_online)
         worker.signals.failed.connect(self._on_failed)
         worker.signals.done.connect(lambda: self.online_button.setEnabled(True))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.deposit.history import HistoryLine
+from app.sync.history import HistoryLine
 
 
 class HistoryDialog(QDialog):

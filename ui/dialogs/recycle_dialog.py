@@ -90,7 +90,7 @@ class RecycleDialog(QDialog):
         self.check()
 
     def _siret_changed(self) -> None:
-        structure, services = self.services.recipient_info(self.siret_edit.text())
+        structure, services = self.services.directory.recipient_info(self.siret_edit.text())
         self.name_label.setText(structure.name if structure else "")
         current = self.service_combo.currentText()
         self.service_combo.blockSignals(True)
@@ -115,7 +115,7 @@ class RecycleDialog(QDialog):
         )
 
     def check(self) -> bool:
-        issues = self.services.recycle_issues(self.row.id, self.change())
+        issues = self.services.invoices.recycle_issues(self.row.id, self.change())
         self.issues_label.setText("<br>".join(f"• {issue.message}" for issue in issues))
         self.issues_label.setVisible(bool(issues))
         problems = blocking(issues)

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from app.deposit.checks import Issue, blocking
 from app.deposit.flux_report import FLUX_PENDING
-from app.deposit.mapping import invoice_from_prefill
 from app.deposit.outbox import DepositOutcome
+from app.deposit.service import PreparedInvoice
 from app.deposit.supplier import SupplierProfile
 from app.directory.store import Structure
 from app.domain.invoice import Invoice
@@ -210,8 +210,8 @@ class DeposerTab(QWidget):
         self.field_info.setWordWrap(True)
         right_column.addWidget(self.field_info)
         self.form = DepositForm()
-        self.form.store_attachment = lambda path, designation, code: self.services.store_attachment(
-            path, designation=designation, type_code=code
+        self.form.store_attachment = lambda path, designation, code: (
+            self.services.deposit.store_attachment(path, designation=designation, type_code=code)
         )
         self.form.changed.connect(self._form_changed)
         self.form.field_focused.connect(self._field_focused)
@@ -345,7 +345,7 @@ class DeposerTab(QWidget):
         self.form.set_editable(False)
         self.stack.setCurrentWidget(self.edit_page)
         self._show_progress("Lecture de la facture…", 0, cancellable=True)
-        worker = PrefillWorker(self.services, path)
+        worker = PrefillWorker(self.services.deposit, path)
         worker.signals.progress.connect(self._prefill_progress)
         worker.signals.succeeded.connect(self._prefill_done)
         worker.signals.failed.connect(self._prefill_failed)
@@ -365,19 +365,14 @@ class DeposerTab(QWidget):
         self.progress.setValue(round(fraction * 100))
         self.progress_label.setText(message)
 
-    def _prefill_done(self, result: PrefillResult) -> None:
+    def _prefill_done(self, prepared: PreparedInvoice) -> None:
         self._prefill_worker = None
         self._hide_progress()
         if self.current_path is None:
             return
-        try:
-            main = self.services.store_attachment(self.current_path)
-        except OSError as exc:
-            self._refuse_file(f"Impossible de copier « {self.current_path.name} » : {exc}")
-            return
+        result, invoice = prepared.reading, prepared.invoice
         self.prefill_result = result
         self.document_text = result.text or None
-        invoice = invoice_from_prefill(result, main)
         self.form.set_invoice(invoice)
         self.form.set_editable(True)
         self._lookup_recipient(invoice.recipient.siret)
@@ -441,7 +436,7 @@ class DeposerTab(QWidget):
         if self.supplier is not None:
             self.form.set_supplier(self.supplier)
             return
-        worker = Worker(lambda _progress: self.services.supplier_profile())
+        worker = Worker(lambda _progress: self.services.context.supplier_profile())
         worker.signals.succeeded.connect(self._supplier_loaded)
         worker.signals.failed.connect(
             lambda error: self.form.set_supplier(
@@ -457,7 +452,7 @@ class DeposerTab(QWidget):
         self.form.set_supplier(profile)
 
     def _lookup_recipient(self, siret: str) -> None:
-        structure, services = self.services.recipient_info(siret)
+        structure, services = self.services.directory.recipient_info(siret)
         self.form.set_recipient_info(structure, services)
 
     def set_recipient(self, structure: Structure, service_code: str | None) -> None:
@@ -468,7 +463,7 @@ class DeposerTab(QWidget):
                 f"Destinataire retenu : {structure.name}. Déposez maintenant la facture."
             )
             return
-        _, services = self.services.recipient_info(structure.siret)
+        _, services = self.services.directory.recipient_info(structure.siret)
         self.form.set_recipient(structure, services, service_code)
 
     # --- checks and drafts -----------------------------------------------------------------------
@@ -482,7 +477,7 @@ class DeposerTab(QWidget):
     def run_checks(self) -> list[Issue]:
         if self.current_path is None:
             return []
-        self.issues = self.services.check(self.form.invoice(), self.document_text)
+        self.issues = self.services.deposit.check(self.form.invoice(), self.document_text)
         self._show_issues(self.issues)
         return self.issues
 
@@ -507,7 +502,7 @@ class DeposerTab(QWidget):
         if self.current_path is None or self.busy:
             return None
         try:
-            self.draft_id = self.services.save_draft(self.form.invoice(), self.draft_id)
+            self.draft_id = self.services.deposit.save_draft(self.form.invoice(), self.draft_id)
         except BordereauError as exc:
             self._show_banner(exc.message, "error")
             return None
@@ -521,7 +516,7 @@ class DeposerTab(QWidget):
     def refresh_drafts(self) -> None:
         self.drafts_list.clear()
         try:
-            drafts = self.services.drafts()
+            drafts = self.services.deposit.drafts()
         except BordereauError as exc:
             log.warning("Brouillons illisibles : %s", exc.message)
             drafts = []
@@ -547,10 +542,10 @@ class DeposerTab(QWidget):
 
     def open_draft(self, invoice_id: int) -> None:
         try:
-            invoice = self.services.load_draft(invoice_id)
+            invoice = self.services.deposit.load_draft(invoice_id)
             if invoice.main_attachment is None:
                 raise BordereauError("Ce brouillon n'a plus de PDF : déposez à nouveau la facture.")
-            path = self.services.attachment_path(invoice.main_attachment)
+            path = self.services.deposit.attachment_path(invoice.main_attachment)
             self._reset_current()
             self.preview.set_document(path)
         except BordereauError as exc:
@@ -585,12 +580,12 @@ class DeposerTab(QWidget):
             self._refuse_replacement(exc.message)
             return
         try:
-            main = self.services.store_attachment(path)
+            main = self.services.deposit.store_attachment(path)
         except OSError as exc:
             self.preview.set_document(self.current_path)
             self._refuse_replacement(str(exc))
             return
-        self.current_path = self.services.attachment_path(main)
+        self.current_path = self.services.deposit.attachment_path(main)
         self.prefill_result = None  # its notes and frames were about the old PDF
         self.document_text = self._document_text(self.current_path)
         draft = " (brouillon)" if self.draft_id is not None else ""
@@ -604,7 +599,7 @@ class DeposerTab(QWidget):
         self._show_banner(html.escape(message, quote=False), "error")
 
     def _document_text(self, path: Path) -> str | None:
-        from app.deposit.preview import pdf_text
+        from app.prefill.preview import pdf_text
 
         try:
             return pdf_text(path) or None
@@ -624,7 +619,7 @@ class DeposerTab(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.services.delete_draft(int(item.data(Qt.ItemDataRole.UserRole)))
+            self.services.deposit.delete_draft(int(item.data(Qt.ItemDataRole.UserRole)))
             self.refresh_drafts()
 
     def close_current(self) -> None:
@@ -646,7 +641,7 @@ class DeposerTab(QWidget):
         self.busy = True
         self.form.set_editable(False)
         self._show_progress("Vérifications auprès de Chorus Pro…", None)
-        worker = Worker(lambda _p: self.services.check_online(invoice, self.document_text))
+        worker = Worker(lambda _p: self.services.deposit.check_online(invoice, self.document_text))
         worker.signals.succeeded.connect(lambda issues: self._checked(invoice, issues))
         worker.signals.failed.connect(self._send_failed)
         self.workers.start(worker)
@@ -666,7 +661,7 @@ class DeposerTab(QWidget):
             )
             self.form.focus_field(problems[0].field)
             return
-        structure, _ = self.services.recipient_info(invoice.recipient.siret)
+        structure, _ = self.services.directory.recipient_info(invoice.recipient.siret)
         if structure is not None:
             invoice.recipient.name = structure.name
         dialog = ConfirmDepositDialog(invoice, [i for i in issues if not i.blocking], self)
@@ -684,7 +679,7 @@ class DeposerTab(QWidget):
         self._show_progress("Envoi à Chorus Pro…", None)
         draft_id, facturx = self.draft_id, self.facturx_box.isChecked()
         worker = Worker(
-            lambda progress: self.services.deposit(
+            lambda progress: self.services.deposit.submit(
                 invoice, progress=progress, draft_id=draft_id, facturx=facturx
             )
         )
@@ -788,7 +783,7 @@ class DeposerTab(QWidget):
         if self.outcome is None:
             return None
         try:
-            written = self.services.export_certificate(self.outcome.invoice_id, target)
+            written = self.services.deposit.export_certificate(self.outcome.invoice_id, target)
         except (BordereauError, OSError) as exc:
             QMessageBox.warning(self, "Certificat de dépôt", getattr(exc, "message", str(exc)))
             return None

@@ -70,7 +70,7 @@ class RechercherTab(QWidget):
         self.services = services
         self.setObjectName("tab_rechercher")
         self.workers = WorkerPool()
-        self.model = InvoiceTableModel(services.invoice_views(), RESULT_COLUMNS, parent=self)
+        self.model = InvoiceTableModel(services.invoices.views(), RESULT_COLUMNS, parent=self)
         self.filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self.filter_timer.timeout.connect(self.apply_criteria)
 
@@ -348,7 +348,7 @@ class RechercherTab(QWidget):
 
     def refresh(self) -> None:
         """After a sync, a deposit or an action: the same search, read again."""
-        self.model.views = self.services.invoice_views()
+        self.model.views = self.services.invoices.views()
         self._fill_choices()
         self.model.set_criteria(self.criteria())
 
@@ -429,7 +429,7 @@ class RechercherTab(QWidget):
         if not rows:
             return None
         suggested = f"{rows[0].number.replace('/', '-')}.pdf" if len(rows) == 1 else "factures.zip"
-        start = Path(self.services.settings.last_open_dir or Path.home()) / suggested
+        start = Path(self.services.context.settings.last_open_dir or Path.home()) / suggested
         target, _ = QFileDialog.getSaveFileName(
             self,
             "Télécharger",
@@ -442,7 +442,7 @@ class RechercherTab(QWidget):
 
     def download_to(self, ids: list[int], target: Path) -> Worker:
         self.status_message.emit("Téléchargement…")
-        worker = Worker(lambda _p: self.services.download_invoices(ids, target))
+        worker = Worker(lambda _p: self.services.invoices.download(ids, target))
         worker.signals.succeeded.connect(
             lambda path: self.status_message.emit(f"Enregistré : {path}")
         )
@@ -450,7 +450,7 @@ class RechercherTab(QWidget):
         return self.workers.start(worker)  # type: ignore[no-any-return]
 
     def export_results(self) -> Worker | None:
-        start = Path(self.services.settings.last_open_dir or Path.home()) / "factures.csv"
+        start = Path(self.services.context.settings.last_open_dir or Path.home()) / "factures.csv"
         target, _ = QFileDialog.getSaveFileName(
             self, "Exporter les résultats", str(start), "CSV (*.csv)"
         )
@@ -462,7 +462,7 @@ class RechercherTab(QWidget):
         ids = self.model.ids()
         self.status_message.emit(f"Export de {len(ids)} facture(s)…")
         self.export_button.setEnabled(False)
-        worker = Worker(lambda _p: self.services.export_invoices(ids, target))
+        worker = Worker(lambda _p: self.services.invoices.export(ids, target))
         worker.signals.succeeded.connect(
             lambda path: self.status_message.emit(f"{len(ids)} facture(s) exportée(s) : {path}")
         )

@@ -76,7 +76,7 @@ class SyntheseTab(QWidget):
         self.workers = WorkerPool()
         self.busy = False
         self.model = InvoiceTableModel(
-            services.invoice_views(),
+            services.invoices.views(),
             WORK_COLUMNS,
             action_header="Action",
             action_text=primary_action,
@@ -150,7 +150,7 @@ class SyntheseTab(QWidget):
         label.setBuddy(self.structure_combo)
         bar.addWidget(label)
         bar.addWidget(self.structure_combo)
-        days = self.services.settings.hide_rejected_after_days
+        days = self.services.context.settings.hide_rejected_after_days
         self.hide_rejected = QCheckBox(
             f"&Masquer les factures rejetées depuis plus de {days} jours"
         )
@@ -204,7 +204,7 @@ class SyntheseTab(QWidget):
     # --- data ---------------------------------------------------------------------------
 
     def criteria(self) -> Criteria:
-        days = self.services.settings.hide_rejected_after_days
+        days = self.services.context.settings.hide_rejected_after_days
         return Criteria(
             recipient_siret=self.structure_combo.currentData(),
             work=tuple(c for c, button in self.category_buttons.items() if button.isChecked()),
@@ -221,7 +221,7 @@ class SyntheseTab(QWidget):
         self._update_counts()
 
     def refresh(self) -> None:
-        self.model.views = self.services.invoice_views()
+        self.model.views = self.services.invoices.views()
         choices = self.model.views.choices()
         current = self.structure_combo.currentData()
         self.structure_combo.blockSignals(True)
@@ -340,7 +340,7 @@ class SyntheseTab(QWidget):
         )
 
     def _delete_draft(self, invoice_id: int) -> None:
-        self.services.delete_draft(invoice_id)
+        self.services.deposit.delete_draft(invoice_id)
         self.status_message.emit("Brouillon supprimé.")
         self.invoices_changed.emit()
 
@@ -367,7 +367,7 @@ class SyntheseTab(QWidget):
     def recycle(self, invoice_id: int, change: RecycleChange) -> Worker:
         return self._run(
             "Recyclage de la facture…",
-            lambda: self.services.recycle_invoice(invoice_id, change),
+            lambda: self.services.invoices.recycle(invoice_id, change),
             lambda status: f"Facture recyclée : elle repart vers le destinataire ({status}).",
         )
 
@@ -384,7 +384,7 @@ class SyntheseTab(QWidget):
     def complete(self, invoice_id: int, files: list[Path], comment: str) -> Worker:
         return self._run(
             "Envoi des compléments…",
-            lambda: self.services.complete_invoice(invoice_id, files, comment),
+            lambda: self.services.invoices.complete(invoice_id, files, comment),
             lambda _status: "Facture complétée : le délai de paiement repart.",
         )
 
@@ -407,7 +407,7 @@ class SyntheseTab(QWidget):
     def acknowledge(self, invoice_id: int) -> Worker:
         worker = self._run(
             "Traitement du rejet…",
-            lambda: self.services.acknowledge_rejection(invoice_id),
+            lambda: self.services.invoices.acknowledge_rejection(invoice_id),
             lambda _result: "Rejet traité.",
         )
         worker.signals.succeeded.connect(lambda _r: self._offer_new_invoice(invoice_id))
@@ -425,7 +425,7 @@ class SyntheseTab(QWidget):
 
     def create_replacement(self, invoice_id: int) -> int | None:
         try:
-            draft_id = self.services.replacement_draft(invoice_id)
+            draft_id = self.services.invoices.replacement_draft(invoice_id)
         except BordereauError as exc:
             self.status_message.emit(exc.message)
             return None
@@ -437,7 +437,7 @@ class SyntheseTab(QWidget):
         row = self.current_row()
         if row is None:
             return None
-        start = Path(self.services.settings.last_open_dir or Path.home())
+        start = Path(self.services.context.settings.last_open_dir or Path.home())
         target, _ = QFileDialog.getSaveFileName(
             self, "Télécharger", str(start / f"{row.number.replace('/', '-')}.pdf"), "PDF (*.pdf)"
         )
@@ -445,7 +445,7 @@ class SyntheseTab(QWidget):
             return None
         return self._run(
             "Téléchargement…",
-            lambda: self.services.download_invoices([row.id], Path(target)),
+            lambda: self.services.invoices.download([row.id], Path(target)),
             lambda path: f"Enregistré : {path}",
             changes=False,
         )

@@ -183,7 +183,7 @@ class TableauDeBordTab(QWidget):
             self._again = True
             return None
         self._loading = True
-        worker = Worker(lambda _progress: self.services.dashboard())
+        worker = Worker(lambda _progress: self.services.invoices.dashboard())
         worker.signals.succeeded.connect(self.show_dashboard)
         worker.signals.done.connect(self._loaded)
         return self.workers.start(worker)  # type: ignore[no-any-return]

@@ -364,10 +364,10 @@ class SollicitationsWindow(QWidget):
     def reload(self, select_id: int | None = None) -> None:
         self.save_form()
         wanted = select_id if select_id is not None else self.current_id
-        counts = self.services.ticket_counts()
+        counts = self.services.tickets.counts()
         for view, button in self.view_buttons.items():
             button.setText(f"{view.label} · {counts[view]}")
-        self.rows = self.services.ticket_rows(self.current_view(), self.search_edit.text())
+        self.rows = self.services.tickets.rows(self.current_view(), self.search_edit.text())
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for index, row in enumerate(self.rows):
@@ -402,7 +402,7 @@ class SollicitationsWindow(QWidget):
 
     def select_ticket(self, ticket_id: int) -> None:
         """Show the ticket, in a view that lists it."""
-        status = self.services.ticket(ticket_id).status
+        status = self.services.tickets.get(ticket_id).status
         if status not in self.current_view().statuses:
             view = next(v for v in TicketView if status in v.statuses)
             self.view_buttons[view].blockSignals(True)
@@ -417,7 +417,7 @@ class SollicitationsWindow(QWidget):
 
     def show_ticket(self, ticket_id: int | None) -> None:
         self.current_id = ticket_id
-        self.record = self.services.ticket(ticket_id) if ticket_id is not None else None
+        self.record = self.services.tickets.get(ticket_id) if ticket_id is not None else None
         self.editor_stack.setCurrentIndex(0 if self.record is None else 1)
         if self.record is None:
             return
@@ -500,7 +500,7 @@ class SollicitationsWindow(QWidget):
         self._dirty = False
         draft = self.form_draft()
         try:
-            self.services.save_ticket(self.current_id, draft)
+            self.services.tickets.save(self.current_id, draft)
         except BordereauError as exc:
             self._dirty = True  # kept on screen; written on the next change or on closing
             self._error(exc.message)
@@ -524,7 +524,7 @@ class SollicitationsWindow(QWidget):
         self.save_form()
         status = TicketStatus(self.status_combo.currentData())
         try:
-            self.services.track_ticket(self.current_id, self.portal_edit.text(), status)
+            self.services.tickets.track(self.current_id, self.portal_edit.text(), status)
         except BordereauError as exc:
             self._error(exc.message)
             return
@@ -535,13 +535,13 @@ class SollicitationsWindow(QWidget):
     def add_note(self) -> None:
         if self.current_id is None or not self.note_edit.text().strip():
             return
-        self.services.add_ticket_note(self.current_id, self.note_edit.text())
+        self.services.tickets.add_note(self.current_id, self.note_edit.text())
         self.note_edit.clear()
         self.reload(self.current_id)
 
     def new_ticket(self) -> int | None:
         try:
-            ticket_id = self.services.new_ticket()
+            ticket_id = self.services.tickets.new()
         except BordereauError as exc:
             self._error(exc.message)
             return None
@@ -563,7 +563,7 @@ class SollicitationsWindow(QWidget):
             return
         for path in paths:
             try:
-                self.services.add_ticket_file(self.current_id, path)
+                self.services.tickets.add_file(self.current_id, path)
             except (BordereauError, OSError) as exc:
                 message = exc.message if isinstance(exc, BordereauError) else str(exc)
                 self._error(f"Impossible de joindre {path.name} : {message}")
@@ -573,12 +573,12 @@ class SollicitationsWindow(QWidget):
         item = self.files_list.currentItem()
         if item is None or self.current_id is None:
             return
-        self.services.remove_ticket_file(self.current_id, item.data(Qt.ItemDataRole.UserRole))
+        self.services.tickets.remove_file(self.current_id, item.data(Qt.ItemDataRole.UserRole))
         self.show_ticket(self.current_id)
 
     def _open_file(self, item: QListWidgetItem) -> None:
         if self.current_id is not None:
-            path = self.services.ticket_file_path(
+            path = self.services.tickets.file_path(
                 self.current_id, item.data(Qt.ItemDataRole.UserRole)
             )
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -589,13 +589,13 @@ class SollicitationsWindow(QWidget):
         if self.current_id is None:
             return
         self.save_form()
-        QApplication.clipboard().setText(self.services.ticket_portal_text(self.current_id))
+        QApplication.clipboard().setText(self.services.tickets.portal_text(self.current_id))
         self.status_label.setText(
             "Copié : collez les champs dans le formulaire de sollicitation du portail."
         )
 
     def open_portal(self) -> None:
-        url = self.services.support_portal_url()
+        url = self.services.tickets.support_portal_url()
         QDesktopServices.openUrl(QUrl(url))
         self.status_label.setText(
             f"Portail ouvert ({url}) : Sollicitations › Créer une sollicitation."
@@ -608,7 +608,7 @@ class SollicitationsWindow(QWidget):
         name = (self.record.draft.object_number or f"sollicitation-{self.record.id}").replace(
             "/", "-"
         )
-        start = Path(self.services.settings.last_open_dir or Path.home())
+        start = Path(self.services.context.settings.last_open_dir or Path.home())
         target, _ = QFileDialog.getSaveFileName(
             self, "Exporter en PDF", str(start / f"courrier-{name}.pdf"), "PDF (*.pdf)"
         )
@@ -620,7 +620,7 @@ class SollicitationsWindow(QWidget):
             return None
         self.save_form()
         try:
-            written = self.services.export_ticket_letter(self.current_id, target)
+            written = self.services.tickets.export_letter(self.current_id, target)
         except (BordereauError, OSError) as exc:
             self._error(exc.message if isinstance(exc, BordereauError) else str(exc))
             return None
@@ -628,7 +628,7 @@ class SollicitationsWindow(QWidget):
         return written
 
     def choose_csv_target(self) -> None:
-        start = Path(self.services.settings.last_open_dir or Path.home())
+        start = Path(self.services.context.settings.last_open_dir or Path.home())
         target, _ = QFileDialog.getSaveFileName(
             self, "Exporter la liste", str(start / "sollicitations.csv"), "CSV (*.csv)"
         )
@@ -637,7 +637,7 @@ class SollicitationsWindow(QWidget):
 
     def export_csv(self, target: Path) -> Path | None:
         try:
-            written = self.services.export_tickets(self.rows, target)
+            written = self.services.tickets.export(self.rows, target)
         except OSError as exc:
             self._error(str(exc))
             return None
@@ -666,7 +666,7 @@ class SollicitationsWindow(QWidget):
     def delete_ticket(self, ticket_id: int) -> None:
         self.save_timer.stop()
         self._dirty = False
-        self.services.delete_ticket(ticket_id)
+        self.services.tickets.delete(ticket_id)
         self.current_id = None
         self.record = None
         self.reload()

@@ -1,0 +1,1 @@
+"""The Chorus Pro account: what is typed, checked, saved and tested."""

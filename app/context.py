@@ -1,0 +1,337 @@
+"""The composition root: what every use case shares. Paths, settings, the credentials, the
+database (opened and upgraded on first use), the Chorus Pro client for the effective
+account, the embedded demo platform, the local directory, the outbox and the OCR pool.
+
+Parts are built lazily, behind a lock, since background workers share the context.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.credentials import Credentials, CredentialStore
+from app.domain.environments import PISTE_ENDPOINTS, Endpoints, Environment
+from app.errors import BordereauError, ValidationProblem
+from app.paths import AppPaths, resolve_database_url
+from app.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from app.chorus.client import ChorusClient
+    from app.db.engine import Database
+    from app.db.migrate import MigrationResult
+    from app.deposit.outbox import Outbox
+    from app.deposit.supplier import SupplierProfile
+    from app.directory.store import DirectoryStore
+    from app.prefill.engine import OcrPool
+    from app.simulator.server import Simulator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatus:
+    environment: Environment  # what the settings ask for
+    effective: Environment  # what is used: demo when the account is incomplete
+    supplier_siret: str | None
+    client_id: str | None
+    login: str | None
+    has_secrets: bool
+    keyring_problem: str | None
+    keyring_description: str
+    api_url: str | None = None
+    token_url: str | None = None
+
+    @property
+    def mode_label(self) -> str:
+        return self.effective.label
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInput:
+    """The account as typed in the account dialog or on the command line."""
+
+    environment: Environment
+    supplier_siret: str
+    client_id: str = ""
+    client_secret: str = ""
+    login: str = ""
+    password: str = ""
+    api_url: str | None = None
+    token_url: str | None = None
+
+
+class AppContext:
+    def __init__(
+        self,
+        paths: AppPaths,
+        *,
+        database_url: str | None = None,
+        credential_store: CredentialStore | None = None,
+    ) -> None:
+        self.paths = paths
+        self.database_url = resolve_database_url(database_url, paths)
+        self.credentials = credential_store or CredentialStore()
+        self.settings: Settings = load_settings(paths.settings_file)
+        self._database: Database | None = None
+        self._database_ready = False  # upgraded, and the office's account taken from it
+        self._demo: Simulator | None = None
+        self._ocr: OcrPool | None = None
+        self._directory: DirectoryStore | None = None
+        self._lock = threading.RLock()
+        self._supplier_profiles: dict[Environment, SupplierProfile] = {}
+        self.flux_wait_seconds = 90.0  # how long a send follows a Factur-X flux's integration
+
+    # --- settings and storage ------------------------------------------------------------------
+
+    def save_settings(self) -> None:
+        save_settings(self.settings, self.paths.settings_file)
+
+    def open_database(self) -> MigrationResult:
+        """Create or upgrade the database (a backup is taken before any upgrade)."""
+        from app.db.engine import Database
+        from app.db.migrate import upgrade_database
+
+        with self._lock:
+            self.paths.ensure()
+            if self._database is None:
+                self._database = Database(self.database_url)
+            result = upgrade_database(self._database, self.paths.backups_dir)
+            self._share_account(self._database)
+            self._database_ready = True
+            return result
+
+    def _share_account(self, database: Database) -> None:
+        """The account is the office's: a workstation that has not chosen demo mode takes
+        it from the shared database; the first one configured puts it there."""
+        from app.db.shared import set_shared_setting, shared_setting
+        from app.settings import shared_account, with_shared_account
+
+        stored = shared_setting(database, "account")
+        if stored is not None and not self.settings.demo_chosen:
+            self.settings = with_shared_account(self.settings, stored)
+        elif stored is None and self.settings.environment is not Environment.DEMO:
+            set_shared_setting(database, "account", shared_account(self.settings))
+
+    def upgrade_notice(self) -> str | None:
+        """Before :meth:`open_database`: how to back up a PostgreSQL database about to be
+        upgraded (a SQLite file is copied by Bordereau itself)."""
+        from app.db.engine import Database
+        from app.db.migrate import upgrade_notice
+
+        with self._lock:
+            if self._database is None:
+                self._database = Database(self.database_url)
+            return upgrade_notice(self._database)
+
+    @property
+    def database(self) -> Database:
+        if not self._database_ready:
+            self.open_database()
+        assert self._database is not None
+        return self._database
+
+    @property
+    def directory(self) -> DirectoryStore:
+        """The local copy of the public structures' directory (a SQLite file of its own)."""
+        with self._lock:
+            if self._directory is None:
+                from app.directory.store import DirectoryStore
+
+                self._directory = DirectoryStore(self.paths.directory_file)
+            return self._directory
+
+    def ocr_pool(self) -> OcrPool:
+        with self._lock:
+            if self._ocr is None:
+                from app.prefill.engine import OcrPool
+
+                self._ocr = OcrPool()
+            return self._ocr
+
+    def outbox(self) -> Outbox:
+        from app.deposit.outbox import Outbox
+
+        return Outbox(
+            self.database,
+            self.paths.attachments_dir,
+            self.account_status().effective.value,
+            flux_wait_seconds=self.flux_wait_seconds,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._directory is not None:
+                self._directory.close()
+                self._directory = None
+            if self._ocr is not None:
+                self._ocr.close()
+                self._ocr = None
+            if self._demo is not None:
+                self._demo.stop()
+                self._demo = None
+            if self._database is not None:
+                self._database.dispose()
+                self._database = None
+                self._database_ready = False
+
+    # --- the account ---------------------------------------------------------------------------
+
+    def account_status(self) -> AccountStatus:
+        """The account configured and the one in use (demo while it is incomplete); cheap
+        enough for the window's debounced checks (the keyring is read once a minute)."""
+        if not self._database_ready:  # the office's account is in the shared database
+            try:
+                self.open_database()
+            except BordereauError as exc:
+                log.warning("Compte du bureau illisible, réglages du poste utilisés : %s", exc)
+        problem = self.credentials.backend_problem()
+        environment = self.settings.environment
+        client_id = login = None
+        has_secrets = False
+        if problem is None and environment is not Environment.DEMO:
+            try:
+                summary = self.credentials.summary(environment)
+                client_id, login, has_secrets = (
+                    summary.client_id,
+                    summary.login,
+                    summary.has_secrets,
+                )
+            except BordereauError as exc:
+                problem = exc.message
+        complete = has_secrets and bool(self.settings.supplier_siret)
+        effective = environment if complete else Environment.DEMO
+        return AccountStatus(
+            environment=environment,
+            effective=effective,
+            supplier_siret=self.settings.supplier_siret,
+            client_id=client_id,
+            login=login,
+            has_secrets=has_secrets,
+            keyring_problem=problem,
+            keyring_description=self.credentials.backend_description(),
+            api_url=self.settings.api_url,
+            token_url=self.settings.token_url,
+        )
+
+    def supplier_siret(self, environment: Environment) -> str:
+        if environment is Environment.DEMO:
+            return self.demo_platform().state.config.supplier_siret
+        if not self.settings.supplier_siret:
+            raise ValidationProblem(
+                "Renseignez le SIRET de votre structure (Compte › Compte Chorus Pro)."
+            )
+        return self.settings.supplier_siret
+
+    def supplier_id(self, client: ChorusClient) -> int:
+        """The supplier's idStructureCPP (``fournisseur.idFournisseur`` in soumettre)."""
+        siret = self.supplier_siret(self.account_status().effective)
+        for structure in client.structures_actives_fournisseur().listeStructures:
+            if structure.identifiant == siret:
+                return structure.idStructureCPP
+        found = client.find_structure_by_siret(siret)
+        if found is None:
+            raise ValidationProblem(
+                f"Chorus Pro ne trouve pas votre structure (SIRET {siret}) : vérifiez le SIRET "
+                "dans Compte › Compte Chorus Pro."
+            )
+        return found.idStructureCPP
+
+    def supplier_profile(self) -> SupplierProfile:
+        """The user's structure on Chorus Pro: name, services, bank accounts (asked once per
+        session; raises ``ChorusError`` offline)."""
+        from app.deposit.supplier import fetch_supplier_profile
+
+        environment = self.account_status().effective
+        cached = self._supplier_profiles.get(environment)
+        if cached is None:
+            with self.chorus_client(environment) as client:
+                cached = fetch_supplier_profile(client, self.supplier_siret(environment))
+            self._supplier_profiles[environment] = cached
+        return cached
+
+    # --- the platform --------------------------------------------------------------------------
+
+    def demo_platform(self) -> Simulator:
+        """The embedded simulator, started on first use, on a free loopback port."""
+        with self._lock:
+            if self._demo is None:
+                from app.simulator.server import Simulator, SimulatorConfig
+
+                state_file = self.paths.simulator_state_file
+                fresh = not state_file.exists()
+                config = SimulatorConfig(state_file=state_file)
+                self._demo = Simulator(config)
+                if fresh and self.settings.demo_sample:
+                    from app.simulator.demo_account import seed_demo_account
+
+                    with self._demo.state.lock:
+                        seed_demo_account(self._demo.state)
+                        self._demo.state.save_if_dirty()
+                self._demo.start()
+                log.info("Simulateur de démonstration démarré sur %s", self._demo.base_url)
+            return self._demo
+
+    def endpoints(self, environment: Environment) -> Endpoints:
+        if environment is Environment.DEMO:
+            demo = self.demo_platform()
+            return Endpoints(api_url=demo.base_url, token_url=demo.token_url)
+        if environment is Environment.CUSTOM:
+            if not self.settings.api_url or not self.settings.token_url:
+                raise ValidationProblem(
+                    "Renseignez les URL de l'API et du jeton (Compte › Compte Chorus Pro)."
+                )
+            return Endpoints(api_url=self.settings.api_url, token_url=self.settings.token_url)
+        return PISTE_ENDPOINTS[environment]
+
+    def _credentials_for(self, environment: Environment) -> Credentials:
+        if environment is Environment.DEMO:
+            config = self.demo_platform().state.config
+            return Credentials(
+                config.client_id, config.client_secret, config.login, config.password
+            )
+        credentials = self.credentials.load(environment)
+        if credentials is None:
+            raise ValidationProblem(
+                "Aucun identifiant Chorus Pro n'est enregistré pour cet environnement. "
+                "Ouvrez Compte › Compte Chorus Pro."
+            )
+        return credentials
+
+    def chorus_client(
+        self, environment: Environment | None = None, account: AccountInput | None = None
+    ) -> ChorusClient:
+        """A client for the configured account, or for ``account`` as typed (not yet saved)."""
+        from app.chorus.client import ChorusClient, ChorusConfig
+
+        env = account.environment if account else (environment or self.account_status().effective)
+        if account is not None and env is not Environment.DEMO:
+            stored = (
+                self.credentials.load(env) if self.credentials.backend_problem() is None else None
+            )
+            credentials = Credentials(
+                client_id=account.client_id or (stored.client_id if stored else ""),
+                client_secret=account.client_secret or (stored.client_secret if stored else ""),
+                login=account.login or (stored.login if stored else ""),
+                password=account.password or (stored.password if stored else ""),
+            )
+            endpoints = (
+                Endpoints(api_url=account.api_url or "", token_url=account.token_url or "")
+                if env is Environment.CUSTOM
+                else PISTE_ENDPOINTS[env]
+            )
+        else:
+            endpoints = self.endpoints(env)
+            credentials = self._credentials_for(env)
+        return ChorusClient(
+            ChorusConfig(
+                api_url=endpoints.api_url,
+                token_url=endpoints.token_url,
+                client_id=credentials.client_id,
+                client_secret=credentials.client_secret,
+                login=credentials.login,
+                password=credentials.password,
+            )
+        )

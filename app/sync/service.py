@@ -1,0 +1,57 @@
+"""The sync use case: bring what moved on Chorus Pro since the last sync into the database,
+from the day the office last synced."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from app.context import AppContext
+from app.domain.environments import Environment
+
+if TYPE_CHECKING:
+    from app.sync.invoices import SyncReport
+
+log = logging.getLogger(__name__)
+
+
+class SyncService:
+    def __init__(self, context: AppContext) -> None:
+        self.context = context
+
+    def run(self, progress: Callable[[str], None] | None = None) -> SyncReport:
+        """What moved on Chorus Pro since the last sync (all of it the first time)."""
+        from app.db.shared import set_shared_setting
+        from app.sync.invoices import next_since, sync_invoices
+
+        context = self.context
+        environment = context.account_status().effective
+        with context.chorus_client(environment) as client:
+            report = sync_invoices(
+                context.database,
+                client,
+                environment.value,
+                context.supplier_id(client),
+                since=self.last_sync_day(environment),
+                progress=progress,
+            )
+        set_shared_setting(
+            context.database, f"last_sync:{environment.value}", next_since(report).isoformat()
+        )
+        return report
+
+    def last_sync_day(self, environment: Environment) -> date | None:
+        """The day the next sync starts from: the office's, in the shared database (this
+        workstation's settings file held it before; an unreadable date means from the start)."""
+        from app.db.shared import shared_setting
+
+        stored = shared_setting(self.context.database, f"last_sync:{environment.value}")
+        if stored is None:
+            stored = self.context.settings.last_sync.get(environment.value)
+        try:
+            return date.fromisoformat(str(stored)) if stored else None
+        except ValueError:
+            log.warning("Date de dernière synchronisation illisible (%r) : tout est relu", stored)
+            return None
