@@ -54,13 +54,19 @@ def main() -> int:
     holder: dict[str, object] = {}
 
     def open_synthese() -> None:
-        tab = SyntheseTab(services)
+        tab = SyntheseTab(
+            services.invoices,
+            services.deposit,
+            services.directory,
+            services.tickets,
+            services.context.settings,
+        )
         tab.resize(1340, 640)
         tab.show()
         holder["synthese"] = tab
 
     def open_rechercher() -> None:
-        tab = RechercherTab(services)
+        tab = RechercherTab(services.invoices, services.tickets, services.context.settings)
         tab.resize(1340, 640)
         tab.show()
         holder["rechercher"] = tab

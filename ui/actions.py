@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from app.errors import BordereauError
-from app.services import Services
+from app.tickets.service import TicketService
 
 
 def tab_action(
@@ -32,7 +32,7 @@ def tab_action(
 
 def ticket_menu(
     owner: QWidget,
-    services: Services,
+    tickets: TicketService,
     current_invoice: Callable[[], int | None],
     chosen: Callable[[int, str], object],
 ) -> QMenu:
@@ -47,7 +47,7 @@ def ticket_menu(
             menu.addAction("Choisissez une facture").setEnabled(False)
             return
         try:
-            templates = services.tickets.templates(invoice_id)
+            templates = tickets.templates(invoice_id)
         except BordereauError as exc:
             menu.addAction(exc.message).setEnabled(False)
             return
@@ -64,12 +64,12 @@ def ticket_menu(
 
 def ticket_button(
     owner: QWidget,
-    services: Services,
+    tickets: TicketService,
     current_invoice: Callable[[], int | None],
     chosen: Callable[[int, str], object],
 ) -> QPushButton:
     """« Sollicitation ▾ » for a tab's button bar; its menu also serves the context menu."""
     button = QPushButton("Sollicitation", owner)
     button.setObjectName("bouton_sollicitation")
-    button.setMenu(ticket_menu(owner, services, current_invoice, chosen))
+    button.setMenu(ticket_menu(owner, tickets, current_invoice, chosen))
     return button

@@ -109,10 +109,17 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.setDocumentMode(True)
-        self.synthese = SyntheseTab(services)
-        self.rechercher = RechercherTab(services)
-        self.tableau_de_bord = TableauDeBordTab(services)
-        self.deposer = DeposerTab(services)
+        context = services.context
+        self.synthese = SyntheseTab(
+            services.invoices,
+            services.deposit,
+            services.directory,
+            services.tickets,
+            context.settings,
+        )
+        self.rechercher = RechercherTab(services.invoices, services.tickets, context.settings)
+        self.tableau_de_bord = TableauDeBordTab(services.invoices)
+        self.deposer = DeposerTab(services.deposit, services.directory)
         self.sollicitations: SollicitationsWindow | None = None
         self.tabs.addTab(self.synthese, "&Synthèse")
         self.tabs.addTab(self.rechercher, "&Rechercher")
@@ -451,7 +458,9 @@ class MainWindow(QMainWindow):
         from ui.windows.sollicitations import SollicitationsWindow
 
         if self.sollicitations is None:
-            self.sollicitations = SollicitationsWindow(self.services)
+            self.sollicitations = SollicitationsWindow(
+                self.services.tickets, self.services.context.settings
+            )
         window = self.sollicitations
         if ticket_id is not None:
             window.select_ticket(ticket_id)
@@ -495,7 +504,7 @@ class MainWindow(QMainWindow):
     def open_directory_dialog(self) -> DirectoryDialog:
         from ui.dialogs.directory_dialog import DirectoryDialog  # not needed to start
 
-        dialog = DirectoryDialog(self.services, self)
+        dialog = DirectoryDialog(self.services.directory, self)
         dialog.chosen.connect(self._recipient_chosen)
         dialog.open()
         self.directory_dialog = dialog
@@ -506,7 +515,7 @@ class MainWindow(QMainWindow):
         self.show_deposer()
 
     def open_account_dialog(self) -> AccountDialog:
-        dialog = AccountDialog(self.services, self)
+        dialog = AccountDialog(self.services.account, self)
         dialog.saved.connect(self.refresh_account_state)
         dialog.open()
         return dialog

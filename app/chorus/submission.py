@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from app.chorus import schemas_factures as f
 from app.chorus.client import ChorusClient
 from app.chorus.errors import PlatformUnavailableError
+from app.domain.statuses import InvoiceStatus
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,10 @@ def find_submitted(
 def submitted_from(found: f.FactureTrouvee, *, recovered: bool = True) -> SubmittedInvoice:
     """The invoice as a search found it (after a lost answer, or once a flux is integrated)."""
     return SubmittedInvoice(
-        found.identifiantFactureCPP, found.statut or "DEPOSEE", found.dateDepot, recovered
+        found.identifiantFactureCPP,
+        found.statut or InvoiceStatus.DEPOSEE,
+        found.dateDepot,
+        recovered,
     )
 
 
@@ -83,7 +87,10 @@ def submit_once(
                 raise PlatformUnavailableError(details="soumettre sans identifiantFactureCPP")
             return submitted_from(found)
         return SubmittedInvoice(
-            answer.identifiantFactureCPP, answer.statutFacture or "DEPOSEE", answer.dateDepot, False
+            answer.identifiantFactureCPP,
+            answer.statutFacture or InvoiceStatus.DEPOSEE,
+            answer.dateDepot,
+            False,
         )
     found = find_submitted(client, number, supplier_id)
     if found is not None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from app.deposit.certificate import DepositFacts
     from app.deposit.checks import CheckContext, Issue
     from app.deposit.outbox import DepositOutcome, DraftSummary
+    from app.deposit.supplier import SupplierProfile
     from app.directory.store import Structure
     from app.domain.invoice import AttachmentRef, Invoice
     from app.prefill.model import PrefillResult
@@ -171,6 +172,11 @@ class DepositService:
         from app.deposit.checks import check_invoice
 
         return check_invoice(invoice, self._checking_context(invoice, document_text, online=True))
+
+    def supplier_profile(self) -> SupplierProfile:
+        """The user's structure on Chorus Pro, for the form's choices (its bank accounts and
+        services); raises ``ChorusError`` offline."""
+        return self.context.supplier_profile()
 
     # --- files and drafts --------------------------------------------------------------------
 

@@ -22,7 +22,8 @@ PAID_LOOKBACK_DAYS = 4 * 365  # late interest can be claimed for four years (dé
 AWAITING_PAYMENT = frozenset(
     status.value
     for status in InvoiceStatus
-    if status.group is StatusGroup.EN_COURS or status.value in {"SUSPENDUE", "A_COMPLETER"}
+    if status.group is StatusGroup.EN_COURS
+    or status.value in {InvoiceStatus.SUSPENDUE, InvoiceStatus.A_COMPLETER}
 )
 
 

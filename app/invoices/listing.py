@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import IO
 
@@ -14,34 +14,18 @@ from sqlalchemy.orm import selectinload
 from app.db import models
 from app.db.engine import Database
 from app.domain.money import format_amount
-from app.domain.statuses import status_label
 from app.domain.text import french_date
 from app.files import spreadsheet_csv
+from app.invoices.model import InvoiceBasics
 from app.payments.deadline import PaymentSchedule, default_deadline_days, payment_schedule
 from app.payments.rates import RateTable
 
 
 @dataclass(frozen=True, slots=True)
-class InvoiceSummary:
-    id: int
-    number: str
-    invoice_type: str
-    recipient_name: str
-    recipient_siret: str
-    code_service: str | None
-    engagement_number: str | None
-    issue_date: date | None
-    deposit_date: date | None
-    status: str
-    status_at: datetime | None
-    total_ht: Decimal
-    total_ttc: Decimal
-    chorus_invoice_id: int | None
-    schedule: PaymentSchedule
+class InvoiceSummary(InvoiceBasics):
+    """An invoice with its payment deadline and what a late payment owes."""
 
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
+    schedule: PaymentSchedule
 
 
 def summarize(row: models.Invoice, today: date, rates: RateTable) -> InvoiceSummary:

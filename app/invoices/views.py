@@ -19,8 +19,9 @@ from app.db import models
 from app.db.engine import Database
 from app.deposit.states import DRAFT_STATUS, WAITING_STATUS
 from app.domain.identifiers import STATE_SIRET
-from app.domain.statuses import status_label
+from app.domain.statuses import InvoiceStatus
 from app.domain.text import fold
+from app.invoices.model import InvoiceBasics
 
 INVOICES = models.Invoice.__table__
 C = INVOICES.c
@@ -54,9 +55,12 @@ _CATEGORY_LABELS = {
 _CATEGORY_STATUSES = {
     WorkCategory.DRAFT: (DRAFT_STATUS,),
     WorkCategory.WAITING: (WAITING_STATUS,),
-    WorkCategory.RECYCLE: ("A_RECYCLER", "EN_ATTENTE_RECYCLAGE_FOURNISSEUR"),
-    WorkCategory.SUSPENDED: ("SUSPENDUE", "A_COMPLETER"),
-    WorkCategory.REJECTED: ("REJETEE",),
+    WorkCategory.RECYCLE: (
+        InvoiceStatus.A_RECYCLER,
+        InvoiceStatus.EN_ATTENTE_RECYCLAGE_FOURNISSEUR,
+    ),
+    WorkCategory.SUSPENDED: (InvoiceStatus.SUSPENDUE, InvoiceStatus.A_COMPLETER),
+    WorkCategory.REJECTED: (InvoiceStatus.REJETEE,),
 }
 
 
@@ -127,37 +131,17 @@ class Criteria:
 
 
 @dataclass(frozen=True, slots=True)
-class InvoiceRow:
-    id: int
-    number: str
-    invoice_type: str
-    cadre: str
-    recipient_name: str
-    recipient_siret: str
-    code_service: str | None
-    engagement_number: str | None
-    issue_date: date | None
-    deposit_date: date | None
-    status: str
-    status_at: datetime | None
-    status_comment: str | None
-    total_ht: Decimal
-    total_ttc: Decimal
-    rejection_acknowledged: bool
-    chorus_invoice_id: int | None
-    has_file: bool
+class InvoiceRow(InvoiceBasics):
+    """A line of the Synthèse and Rechercher lists."""
 
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
+    cadre: str
+    status_comment: str | None
+    rejection_acknowledged: bool
+    has_file: bool
 
     @property
     def category(self) -> WorkCategory | None:
         return work_category(self.status, self.rejection_acknowledged)
-
-    @property
-    def recipient(self) -> str:
-        return self.recipient_name or self.recipient_siret
 
 
 ROW_COLUMNS = (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.domain.statuses import InvoiceStatus
 from app.payments.rates import Rate, RateTable
 
 STATE_AND_LOCAL_DAYS = 30
@@ -37,12 +38,14 @@ HOSPITAL_WORDS = (
     "SERVICE DE SANTE DES ARMEES",
 )
 
-MADE_AVAILABLE = "MISE_A_DISPOSITION"
-SUSPENDED = "SUSPENDUE"
-COMPLETED = "COMPLETEE"
-PAID = "MISE_EN_PAIEMENT"
-REJECTED = "REJETEE"
-BACK_TO_SUPPLIER = frozenset({"A_RECYCLER", "EN_ATTENTE_RECYCLAGE_FOURNISSEUR"})
+MADE_AVAILABLE = InvoiceStatus.MISE_A_DISPOSITION
+SUSPENDED = InvoiceStatus.SUSPENDUE
+COMPLETED = InvoiceStatus.COMPLETEE
+PAID = InvoiceStatus.MISE_EN_PAIEMENT
+REJECTED = InvoiceStatus.REJETEE
+BACK_TO_SUPPLIER = frozenset(
+    {InvoiceStatus.A_RECYCLER, InvoiceStatus.EN_ATTENTE_RECYCLAGE_FOURNISSEUR}
+)
 
 
 def default_deadline_days(recipient_name: str | None) -> int:

@@ -12,7 +12,7 @@ from app.chorus.dates import parse_chorus_datetime
 from app.chorus.schemas_factures import ConsulterHistoriqueResponse
 from app.db import models
 from app.db.engine import Database
-from app.domain.statuses import status_label
+from app.domain.statuses import InvoiceStatus, status_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +24,23 @@ class HistoryLine:
     actor: str = ""  # who moved it: the supplier, the platform, the buyer, its accountant
 
 
-BY_SUPPLIER = frozenset({"BROUILLON", "EN_ATTENTE_ENVOI", "DEPOSEE", "COMPLETEE"})
-BY_PLATFORM = frozenset({"EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION", "INTERPRETEE_OCR"})
-BY_ACCOUNTANT = frozenset({"MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT"})
+BY_SUPPLIER = frozenset(
+    {InvoiceStatus.BROUILLON, "EN_ATTENTE_ENVOI", InvoiceStatus.DEPOSEE, InvoiceStatus.COMPLETEE}
+)
+BY_PLATFORM = frozenset(
+    {
+        InvoiceStatus.EN_COURS_ACHEMINEMENT,
+        InvoiceStatus.MISE_A_DISPOSITION,
+        InvoiceStatus.INTERPRETEE_OCR,
+    }
+)
+BY_ACCOUNTANT = frozenset(
+    {
+        InvoiceStatus.MISE_A_DISPOSITION_COMPTABLE,
+        InvoiceStatus.COMPTABILISEE,
+        InvoiceStatus.MISE_EN_PAIEMENT,
+    }
+)
 
 
 def actor_of(status: str, recipient: str) -> str:

@@ -215,7 +215,7 @@ def needs_attention(status: str) -> bool:
     """Worth a notification: the supplier must act, or the money is on its way."""
     from app.domain.statuses import InvoiceStatus
 
-    if status == "MISE_EN_PAIEMENT":
+    if status == InvoiceStatus.MISE_EN_PAIEMENT:
         return True
     try:
         return InvoiceStatus(status).supplier_must_act

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.db import models
 from app.db.engine import Database
+from app.domain.statuses import InvoiceStatus
 from app.errors import ValidationProblem
 from app.invoices.actions import COMPLETION_ROLE
 from app.invoices.listing import summarize
@@ -46,17 +47,17 @@ def invoice_facts(
             else None
         )
         history = list(row.history)
-        suspension = _last(history, "SUSPENDUE")
+        suspension = _last(history, InvoiceStatus.SUSPENDUE)
         completion = None
         complements: tuple[str, ...] = ()
         if suspension is not None:
             after = [e for e in history if e.occurred_at >= suspension.occurred_at]
-            completion = _last(after, "COMPLETEE")
+            completion = _last(after, InvoiceStatus.COMPLETEE)
             complements = tuple(
                 item.file_name for item in row.attachments if item.role == COMPLETION_ROLE
             )
-        rejection = _last(history, "REJETEE")
-        if rejection is None and row.status == "REJETEE" and row.status_at is not None:
+        rejection = _last(history, InvoiceStatus.REJETEE)
+        if rejection is None and row.status == InvoiceStatus.REJETEE and row.status_at is not None:
             rejection_event: StatusEvent | None = StatusEvent(
                 row.status_at.astimezone().date(), row.status_comment
             )
@@ -65,7 +66,7 @@ def invoice_facts(
             if (
                 rejection_event is not None
                 and not rejection_event.comment
-                and row.status == "REJETEE"
+                and row.status == InvoiceStatus.REJETEE
                 and row.status_comment
             ):
                 rejection_event = StatusEvent(rejection_event.on, row.status_comment)

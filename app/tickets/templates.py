@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.domain.money import format_eur
+from app.domain.statuses import InvoiceStatus
 from app.domain.text import french_date
 from app.errors import ValidationProblem
 from app.invoices.listing import InvoiceSummary
@@ -86,7 +87,7 @@ def templates_for(facts: TicketFacts) -> list[Template]:
     found: list[Template] = []
     if facts.invoice.schedule.is_late:
         found.append(Template.LATE_PAYMENT)
-    if status == "REJETEE" or facts.rejection is not None:
+    if status == InvoiceStatus.REJETEE or facts.rejection is not None:
         found.append(Template.REJECTION_QUESTION)
     if facts.suspension is not None:
         found.append(Template.SUSPENDED_DOCUMENTS)

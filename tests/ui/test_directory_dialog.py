@@ -49,7 +49,7 @@ def test_typing_shows_results_and_the_state_requirements(
 
 
 def test_an_empty_directory_says_how_to_fill_it(qtbot: QtBot, services: Services) -> None:
-    dialog = DirectoryDialog(services)
+    dialog = DirectoryDialog(services.directory)
     qtbot.addWidget(dialog)
     assert "pas encore importé" in dialog.status.text()
     qtbot.keyClicks(dialog.query, "110 002 011 00044")
@@ -61,7 +61,7 @@ def test_importing_from_the_dialog_reports_progress(
 ) -> None:
     export = tmp_path / "annuaire.xlsx"
     write_export(export, structures=300, services=400, seed=5)
-    dialog = DirectoryDialog(services)
+    dialog = DirectoryDialog(services.directory)
     qtbot.addWidget(dialog)
     dialog.start_import(export)
     qtbot.waitUntil(dialog.import_button.isEnabled, timeout=20000)  # the import is over
@@ -74,7 +74,7 @@ def test_a_bad_export_is_explained_in_the_dialog(
 ) -> None:
     bad = tmp_path / "annuaire.xlsx"
     bad.write_bytes(b"not a zip")
-    dialog = DirectoryDialog(services)
+    dialog = DirectoryDialog(services.directory)
     qtbot.addWidget(dialog)
     dialog.start_import(bad)
     # The worker may end before a late waitSignal connects: wait for what the user sees.

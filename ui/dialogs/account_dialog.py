@@ -16,11 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.account.service import ConnectionReport
+from app.account.service import AccountService, ConnectionReport
 from app.context import AccountInput
 from app.domain.environments import Environment
 from app.errors import BordereauError
-from app.services import Services
 from ui.workers import Worker, WorkerPool
 
 KEEP_SECRET_PLACEHOLDER = "enregistré — laisser vide pour le conserver"
@@ -29,9 +28,9 @@ KEEP_SECRET_PLACEHOLDER = "enregistré — laisser vide pour le conserver"
 class AccountDialog(QDialog):
     saved = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, account: AccountService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.account = account
         self.workers = WorkerPool()
         self.setObjectName("account_dialog")
         self.setWindowTitle("Compte Chorus Pro")
@@ -125,7 +124,7 @@ class AccountDialog(QDialog):
         return Environment(value) if value else Environment.DEMO
 
     def load(self) -> None:
-        status = self.services.account.status()
+        status = self.account.status()
         self.environment.setCurrentIndex(self.environment.findData(status.environment.value))
         self.supplier_siret.setText(status.supplier_siret or "")
         self.client_id.setText(status.client_id or "")
@@ -154,7 +153,7 @@ class AccountDialog(QDialog):
         custom = environment is Environment.CUSTOM
         for widget in (self.api_url, self.token_url, self.api_url_label, self.token_url_label):
             widget.setVisible(custom)
-        keyring_ok = self.services.context.credentials.backend_problem() is None
+        keyring_ok = self.account.status().keyring_problem is None
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setEnabled(keyring_ok or not real)
 
@@ -180,7 +179,7 @@ class AccountDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.services.account.save(self.account_input())
+            self.account.save(self.account_input())
         except BordereauError as exc:
             self._show_result(exc.message, "error")
             return
@@ -192,9 +191,7 @@ class AccountDialog(QDialog):
         self.test_button.setEnabled(False)
         self._show_result("Test en cours…", "hint")
         worker = Worker(
-            lambda progress: self.services.account.test_connection(
-                progress=progress, account=account
-            )
+            lambda progress: self.account.test_connection(progress=progress, account=account)
         )
         worker.signals.progress.connect(lambda message: self._show_result(message, "hint"))
         worker.signals.succeeded.connect(self._test_finished)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.directory.importer import ImportReport
 from app.directory.rules import Requirement, recipient_rules, structure_requirement
+from app.directory.service import DirectoryService
 from app.directory.store import Service, Structure
-from app.services import Services
 from ui.workers import Worker, WorkerPool, error_text
 
 TYPING_PAUSE_MS = 120
@@ -45,14 +45,14 @@ class _SearchSignals(QObject):
 
 
 class _Search(QRunnable):
-    def __init__(self, services: Services, generation: int, query: str) -> None:
+    def __init__(self, directory: DirectoryService, generation: int, query: str) -> None:
         super().__init__()
-        self.services, self.generation, self.query = services, generation, query
+        self.directory, self.generation, self.query = directory, generation, query
         self.signals = _SearchSignals()
 
     def run(self) -> None:
         try:
-            found = self.services.directory.search(self.query, 30)
+            found = self.directory.search(self.query, 30)
         except Exception:  # a broken index must not crash typing: show nothing
             found = []
         self.signals.found.emit(self.generation, found)
@@ -70,9 +70,9 @@ class DirectoryDialog(QDialog):
 
     chosen = Signal(object, object)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, directory: DirectoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.directory = directory
         self.workers = WorkerPool()
         self._generation = 0
         self._structures: list[Structure] = []
@@ -151,14 +151,14 @@ class DirectoryDialog(QDialog):
     # --- search ------------------------------------------------------------------------------
 
     def _show_index_state(self) -> None:
-        count = self.services.directory.count()
+        count = self.directory.count()
         if count == 0:
             self.status.setText(
                 "L'annuaire n'est pas encore importé. Importez l'export publié par Chorus Pro "
                 "(fichier XLSX), ou tapez un SIRET pour le chercher en ligne."
             )
         else:
-            imported = self.services.directory.meta().get("imported_at", "")[:10]
+            imported = self.directory.meta().get("imported_at", "")[:10]
             day = f"{imported[8:10]}/{imported[5:7]}/{imported[:4]}"
             when = f", importé le {day}" if imported else ""
             shown = f"{count:,}".replace(",", "\u202f")
@@ -172,7 +172,7 @@ class DirectoryDialog(QDialog):
         if not text:
             self._fill([])
             return
-        search = _Search(self.services, self._generation, text)
+        search = _Search(self.directory, self._generation, text)
         search.signals.found.connect(self._on_found)
         QThreadPool.globalInstance().start(search)
 
@@ -209,7 +209,7 @@ class DirectoryDialog(QDialog):
         if structure.source == "api" and structure.fetched_at:
             lines.append(f"Vérifié en ligne le {structure.fetched_at:%d/%m/%Y}.")
         self.requirement.setText("<br>".join(lines))
-        self._services = self.services.directory.services(structure.siret, active_only=True)
+        self._services = self.directory.services(structure.siret, active_only=True)
         for service in self._services:
             suffix = " — engagement obligatoire" if service.engagement_required else ""
             if service.code == "FACTURES_PUBLIQUES":
@@ -255,7 +255,7 @@ class DirectoryDialog(QDialog):
         self.progress.setValue(0)
 
         def run(progress: object) -> object:
-            return self.services.directory.import_export(
+            return self.directory.import_export(
                 path,
                 lambda fraction, message: worker.signals.progress.emit(f"{fraction:.3f}|{message}"),
             )
@@ -287,7 +287,7 @@ class DirectoryDialog(QDialog):
         siret = re.sub(r"\D", "", self.query.text())
         self.online_button.setEnabled(False)
         self.status.setText("Recherche sur Chorus Pro…")
-        worker = Worker(lambda _progress: self.services.directory.lookup_online(siret))
+        worker = Worker(lambda _progress: self.directory.lookup_online(siret))
         worker.signals.succeeded.connect(self._on_online)
         worker.signals.failed.connect(self._on_failed)
         worker.signals.done.connect(lambda: self.online_button.setEnabled(True))

@@ -17,17 +17,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.deposit.checks import blocking
+from app.directory.service import DirectoryService
 from app.invoices.actions import RecycleChange
+from app.invoices.service import InvoiceService
 from app.invoices.views import InvoiceRow
-from app.services import Services
 
 
 class RecycleDialog(QDialog):
     recycle_requested = Signal(int, object)  # invoice id, RecycleChange
 
-    def __init__(self, services: Services, row: InvoiceRow, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        invoices: InvoiceService,
+        directory: DirectoryService,
+        row: InvoiceRow,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.invoices, self.directory = invoices, directory
         self.row = row
         self.setObjectName("dialogue_recycler")
         self.setWindowTitle(f"Recycler la facture {row.number}")
@@ -90,7 +97,7 @@ class RecycleDialog(QDialog):
         self.check()
 
     def _siret_changed(self) -> None:
-        structure, services = self.services.directory.recipient_info(self.siret_edit.text())
+        structure, services = self.directory.recipient_info(self.siret_edit.text())
         self.name_label.setText(structure.name if structure else "")
         current = self.service_combo.currentText()
         self.service_combo.blockSignals(True)
@@ -115,7 +122,7 @@ class RecycleDialog(QDialog):
         )
 
     def check(self) -> bool:
-        issues = self.services.invoices.recycle_issues(self.row.id, self.change())
+        issues = self.invoices.recycle_issues(self.row.id, self.change())
         self.issues_label.setText("<br>".join(f"• {issue.message}" for issue in issues))
         self.issues_label.setVisible(bool(issues))
         problems = blocking(issues)

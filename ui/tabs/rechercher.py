@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.cadres import SUBMITTABLE_CADRES
 from app.domain.statuses import LOCAL_STATUS_LABELS, STATUS_INFO
+from app.invoices.service import InvoiceService
 from app.invoices.views import Criteria, InvoiceRow, RecipientScope
-from app.services import Services
+from app.settings import Settings
+from app.tickets.service import TicketService
 from ui.actions import tab_action, ticket_button
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import COLUMNS, InvoiceTableModel, InvoiceTableView
@@ -65,12 +67,18 @@ class RechercherTab(QWidget):
     status_message = Signal(str)
     ticket_requested = Signal(int, str)  # invoice id, template: « Écrire une sollicitation »
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        invoices: InvoiceService,
+        tickets: TicketService,
+        preferences: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.invoices, self.tickets, self.preferences = invoices, tickets, preferences
         self.setObjectName("tab_rechercher")
         self.workers = WorkerPool()
-        self.model = InvoiceTableModel(services.invoices.views(), RESULT_COLUMNS, parent=self)
+        self.model = InvoiceTableModel(invoices.views(), RESULT_COLUMNS, parent=self)
         self.filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self.filter_timer.timeout.connect(self.apply_criteria)
 
@@ -273,7 +281,7 @@ class RechercherTab(QWidget):
             self.action_buttons.append(button)
             bar.addWidget(button)
         self.ticket_button = ticket_button(
-            self, self.services, self._single_selected_id, self.ticket_requested.emit
+            self, self.tickets, self._single_selected_id, self.ticket_requested.emit
         )
         self.ticket_menu = self.ticket_button.menu()
         bar.addWidget(self.ticket_button)
@@ -348,7 +356,7 @@ class RechercherTab(QWidget):
 
     def refresh(self) -> None:
         """After a sync, a deposit or an action: the same search, read again."""
-        self.model.views = self.services.invoices.views()
+        self.model.views = self.invoices.views()
         self._fill_choices()
         self.model.set_criteria(self.criteria())
 
@@ -429,7 +437,7 @@ class RechercherTab(QWidget):
         if not rows:
             return None
         suggested = f"{rows[0].number.replace('/', '-')}.pdf" if len(rows) == 1 else "factures.zip"
-        start = Path(self.services.context.settings.last_open_dir or Path.home()) / suggested
+        start = Path(self.preferences.last_open_dir or Path.home()) / suggested
         target, _ = QFileDialog.getSaveFileName(
             self,
             "Télécharger",
@@ -442,7 +450,7 @@ class RechercherTab(QWidget):
 
     def download_to(self, ids: list[int], target: Path) -> Worker:
         self.status_message.emit("Téléchargement…")
-        worker = Worker(lambda _p: self.services.invoices.download(ids, target))
+        worker = Worker(lambda _p: self.invoices.download(ids, target))
         worker.signals.succeeded.connect(
             lambda path: self.status_message.emit(f"Enregistré : {path}")
         )
@@ -450,7 +458,7 @@ class RechercherTab(QWidget):
         return self.workers.start(worker)  # type: ignore[no-any-return]
 
     def export_results(self) -> Worker | None:
-        start = Path(self.services.context.settings.last_open_dir or Path.home()) / "factures.csv"
+        start = Path(self.preferences.last_open_dir or Path.home()) / "factures.csv"
         target, _ = QFileDialog.getSaveFileName(
             self, "Exporter les résultats", str(start), "CSV (*.csv)"
         )
@@ -462,7 +470,7 @@ class RechercherTab(QWidget):
         ids = self.model.ids()
         self.status_message.emit(f"Export de {len(ids)} facture(s)…")
         self.export_button.setEnabled(False)
-        worker = Worker(lambda _p: self.services.invoices.export(ids, target))
+        worker = Worker(lambda _p: self.invoices.export(ids, target))
         worker.signals.succeeded.connect(
             lambda path: self.status_message.emit(f"{len(ids)} facture(s) exportée(s) : {path}")
         )

@@ -20,10 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.deposit.service import DepositService
+from app.directory.service import DirectoryService
 from app.errors import BordereauError
 from app.invoices.actions import RecycleChange
+from app.invoices.service import InvoiceService
 from app.invoices.views import Criteria, InvoiceRow, SortKey, WorkCategory
-from app.services import Services
+from app.settings import Settings
+from app.tickets.service import TicketService
 from ui.actions import tab_action, ticket_button
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import (
@@ -69,14 +73,23 @@ class SyntheseTab(QWidget):
     status_message = Signal(str)
     ticket_requested = Signal(int, str)  # invoice id, template: « Écrire une sollicitation »
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        invoices: InvoiceService,
+        deposit: DepositService,
+        directory: DirectoryService,
+        tickets: TicketService,
+        preferences: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.invoices, self.deposit, self.directory = invoices, deposit, directory
+        self.tickets, self.preferences = tickets, preferences
         self.setObjectName("tab_synthese")
         self.workers = WorkerPool()
         self.busy = False
         self.model = InvoiceTableModel(
-            services.invoices.views(),
+            invoices.views(),
             WORK_COLUMNS,
             action_header="Action",
             action_text=primary_action,
@@ -150,7 +163,7 @@ class SyntheseTab(QWidget):
         label.setBuddy(self.structure_combo)
         bar.addWidget(label)
         bar.addWidget(self.structure_combo)
-        days = self.services.context.settings.hide_rejected_after_days
+        days = self.preferences.hide_rejected_after_days
         self.hide_rejected = QCheckBox(
             f"&Masquer les factures rejetées depuis plus de {days} jours"
         )
@@ -193,7 +206,7 @@ class SyntheseTab(QWidget):
             self.action_buttons[name] = button
             bar.addWidget(button)
         self.ticket_button = ticket_button(
-            self, self.services, self._current_id, self.ticket_requested.emit
+            self, self.tickets, self._current_id, self.ticket_requested.emit
         )
         self.ticket_menu = self.ticket_button.menu()
         bar.addWidget(self.ticket_button)
@@ -204,7 +217,7 @@ class SyntheseTab(QWidget):
     # --- data ---------------------------------------------------------------------------
 
     def criteria(self) -> Criteria:
-        days = self.services.context.settings.hide_rejected_after_days
+        days = self.preferences.hide_rejected_after_days
         return Criteria(
             recipient_siret=self.structure_combo.currentData(),
             work=tuple(c for c, button in self.category_buttons.items() if button.isChecked()),
@@ -221,7 +234,7 @@ class SyntheseTab(QWidget):
         self._update_counts()
 
     def refresh(self) -> None:
-        self.model.views = self.services.invoices.views()
+        self.model.views = self.invoices.views()
         choices = self.model.views.choices()
         current = self.structure_combo.currentData()
         self.structure_combo.blockSignals(True)
@@ -340,7 +353,7 @@ class SyntheseTab(QWidget):
         )
 
     def _delete_draft(self, invoice_id: int) -> None:
-        self.services.deposit.delete_draft(invoice_id)
+        self.deposit.delete_draft(invoice_id)
         self.status_message.emit("Brouillon supprimé.")
         self.invoices_changed.emit()
 
@@ -360,14 +373,14 @@ class SyntheseTab(QWidget):
         row = self.current_row()
         if row is None or row.category is not WorkCategory.RECYCLE:
             return
-        self.recycle_dialog = RecycleDialog(self.services, row, self)
+        self.recycle_dialog = RecycleDialog(self.invoices, self.directory, row, self)
         self.recycle_dialog.recycle_requested.connect(self.recycle)
         self.recycle_dialog.open()
 
     def recycle(self, invoice_id: int, change: RecycleChange) -> Worker:
         return self._run(
             "Recyclage de la facture…",
-            lambda: self.services.invoices.recycle(invoice_id, change),
+            lambda: self.invoices.recycle(invoice_id, change),
             lambda status: f"Facture recyclée : elle repart vers le destinataire ({status}).",
         )
 
@@ -384,7 +397,7 @@ class SyntheseTab(QWidget):
     def complete(self, invoice_id: int, files: list[Path], comment: str) -> Worker:
         return self._run(
             "Envoi des compléments…",
-            lambda: self.services.invoices.complete(invoice_id, files, comment),
+            lambda: self.invoices.complete(invoice_id, files, comment),
             lambda _status: "Facture complétée : le délai de paiement repart.",
         )
 
@@ -407,7 +420,7 @@ class SyntheseTab(QWidget):
     def acknowledge(self, invoice_id: int) -> Worker:
         worker = self._run(
             "Traitement du rejet…",
-            lambda: self.services.invoices.acknowledge_rejection(invoice_id),
+            lambda: self.invoices.acknowledge_rejection(invoice_id),
             lambda _result: "Rejet traité.",
         )
         worker.signals.succeeded.connect(lambda _r: self._offer_new_invoice(invoice_id))
@@ -425,7 +438,7 @@ class SyntheseTab(QWidget):
 
     def create_replacement(self, invoice_id: int) -> int | None:
         try:
-            draft_id = self.services.invoices.replacement_draft(invoice_id)
+            draft_id = self.invoices.replacement_draft(invoice_id)
         except BordereauError as exc:
             self.status_message.emit(exc.message)
             return None
@@ -437,7 +450,7 @@ class SyntheseTab(QWidget):
         row = self.current_row()
         if row is None:
             return None
-        start = Path(self.services.context.settings.last_open_dir or Path.home())
+        start = Path(self.preferences.last_open_dir or Path.home())
         target, _ = QFileDialog.getSaveFileName(
             self, "Télécharger", str(start / f"{row.number.replace('/', '-')}.pdf"), "PDF (*.pdf)"
         )
@@ -445,7 +458,7 @@ class SyntheseTab(QWidget):
             return None
         return self._run(
             "Téléchargement…",
-            lambda: self.services.invoices.download([row.id], Path(target)),
+            lambda: self.invoices.download([row.id], Path(target)),
             lambda path: f"Enregistré : {path}",
             changes=False,
         )

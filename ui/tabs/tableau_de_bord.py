@@ -23,7 +23,7 @@ from app.domain.statuses import StatusGroup
 from app.domain.text import french_date
 from app.invoices.dashboard import Dashboard
 from app.invoices.listing import InvoiceSummary
-from app.services import Services
+from app.invoices.service import InvoiceService
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.month_chart import MonthChart
 from ui.workers import Worker, WorkerPool
@@ -88,9 +88,9 @@ class TableauDeBordTab(QWidget):
     claim_requested = Signal(int)  # invoice id: a « Retard de paiement » sollicitation
     follow_requested = Signal(int)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, invoices: InvoiceService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.invoices = invoices
         self.setObjectName("tab_tableau_de_bord")
         self.workers = WorkerPool()
         self.board: Dashboard | None = None
@@ -183,7 +183,7 @@ class TableauDeBordTab(QWidget):
             self._again = True
             return None
         self._loading = True
-        worker = Worker(lambda _progress: self.services.invoices.dashboard())
+        worker = Worker(lambda _progress: self.invoices.dashboard())
         worker.signals.succeeded.connect(self.show_dashboard)
         worker.signals.done.connect(self._loaded)
         return self.workers.start(worker)  # type: ignore[no-any-return]

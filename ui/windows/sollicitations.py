@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.text import french_date
 from app.errors import BordereauError
-from app.services import Services
+from app.settings import Settings
 from app.tickets.catalogue import CATEGORIES, OBJECT_TYPES, TicketStatus, TicketView
+from app.tickets.service import TicketService
 from app.tickets.store import TicketRecord, TicketRow
 from app.tickets.templates import TicketDraft
 from ui.widgets.empty_state import EmptyState
@@ -68,9 +69,11 @@ def _line(name: str, placeholder: str = "") -> QLineEdit:
 class SollicitationsWindow(QWidget):
     tickets_changed = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tickets: TicketService, preferences: Settings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.services = services
+        self.tickets, self.preferences = tickets, preferences
         self.setObjectName("sollicitations_window")
         self.setWindowTitle("Sollicitations — Bordereau")
         self.resize(1240, 720)
@@ -364,10 +367,10 @@ class SollicitationsWindow(QWidget):
     def reload(self, select_id: int | None = None) -> None:
         self.save_form()
         wanted = select_id if select_id is not None else self.current_id
-        counts = self.services.tickets.counts()
+        counts = self.tickets.counts()
         for view, button in self.view_buttons.items():
             button.setText(f"{view.label} · {counts[view]}")
-        self.rows = self.services.tickets.rows(self.current_view(), self.search_edit.text())
+        self.rows = self.tickets.rows(self.current_view(), self.search_edit.text())
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for index, row in enumerate(self.rows):
@@ -402,7 +405,7 @@ class SollicitationsWindow(QWidget):
 
     def select_ticket(self, ticket_id: int) -> None:
         """Show the ticket, in a view that lists it."""
-        status = self.services.tickets.get(ticket_id).status
+        status = self.tickets.get(ticket_id).status
         if status not in self.current_view().statuses:
             view = next(v for v in TicketView if status in v.statuses)
             self.view_buttons[view].blockSignals(True)
@@ -417,7 +420,7 @@ class SollicitationsWindow(QWidget):
 
     def show_ticket(self, ticket_id: int | None) -> None:
         self.current_id = ticket_id
-        self.record = self.services.tickets.get(ticket_id) if ticket_id is not None else None
+        self.record = self.tickets.get(ticket_id) if ticket_id is not None else None
         self.editor_stack.setCurrentIndex(0 if self.record is None else 1)
         if self.record is None:
             return
@@ -500,7 +503,7 @@ class SollicitationsWindow(QWidget):
         self._dirty = False
         draft = self.form_draft()
         try:
-            self.services.tickets.save(self.current_id, draft)
+            self.tickets.save(self.current_id, draft)
         except BordereauError as exc:
             self._dirty = True  # kept on screen; written on the next change or on closing
             self._error(exc.message)
@@ -524,7 +527,7 @@ class SollicitationsWindow(QWidget):
         self.save_form()
         status = TicketStatus(self.status_combo.currentData())
         try:
-            self.services.tickets.track(self.current_id, self.portal_edit.text(), status)
+            self.tickets.track(self.current_id, self.portal_edit.text(), status)
         except BordereauError as exc:
             self._error(exc.message)
             return
@@ -535,13 +538,13 @@ class SollicitationsWindow(QWidget):
     def add_note(self) -> None:
         if self.current_id is None or not self.note_edit.text().strip():
             return
-        self.services.tickets.add_note(self.current_id, self.note_edit.text())
+        self.tickets.add_note(self.current_id, self.note_edit.text())
         self.note_edit.clear()
         self.reload(self.current_id)
 
     def new_ticket(self) -> int | None:
         try:
-            ticket_id = self.services.tickets.new()
+            ticket_id = self.tickets.new()
         except BordereauError as exc:
             self._error(exc.message)
             return None
@@ -563,7 +566,7 @@ class SollicitationsWindow(QWidget):
             return
         for path in paths:
             try:
-                self.services.tickets.add_file(self.current_id, path)
+                self.tickets.add_file(self.current_id, path)
             except (BordereauError, OSError) as exc:
                 message = exc.message if isinstance(exc, BordereauError) else str(exc)
                 self._error(f"Impossible de joindre {path.name} : {message}")
@@ -573,14 +576,12 @@ class SollicitationsWindow(QWidget):
         item = self.files_list.currentItem()
         if item is None or self.current_id is None:
             return
-        self.services.tickets.remove_file(self.current_id, item.data(Qt.ItemDataRole.UserRole))
+        self.tickets.remove_file(self.current_id, item.data(Qt.ItemDataRole.UserRole))
         self.show_ticket(self.current_id)
 
     def _open_file(self, item: QListWidgetItem) -> None:
         if self.current_id is not None:
-            path = self.services.tickets.file_path(
-                self.current_id, item.data(Qt.ItemDataRole.UserRole)
-            )
+            path = self.tickets.file_path(self.current_id, item.data(Qt.ItemDataRole.UserRole))
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     # --- out of Bordereau ---------------------------------------------------------------
@@ -589,13 +590,13 @@ class SollicitationsWindow(QWidget):
         if self.current_id is None:
             return
         self.save_form()
-        QApplication.clipboard().setText(self.services.tickets.portal_text(self.current_id))
+        QApplication.clipboard().setText(self.tickets.portal_text(self.current_id))
         self.status_label.setText(
             "Copié : collez les champs dans le formulaire de sollicitation du portail."
         )
 
     def open_portal(self) -> None:
-        url = self.services.tickets.support_portal_url()
+        url = self.tickets.support_portal_url()
         QDesktopServices.openUrl(QUrl(url))
         self.status_label.setText(
             f"Portail ouvert ({url}) : Sollicitations › Créer une sollicitation."
@@ -608,7 +609,7 @@ class SollicitationsWindow(QWidget):
         name = (self.record.draft.object_number or f"sollicitation-{self.record.id}").replace(
             "/", "-"
         )
-        start = Path(self.services.context.settings.last_open_dir or Path.home())
+        start = Path(self.preferences.last_open_dir or Path.home())
         target, _ = QFileDialog.getSaveFileName(
             self, "Exporter en PDF", str(start / f"courrier-{name}.pdf"), "PDF (*.pdf)"
         )
@@ -620,7 +621,7 @@ class SollicitationsWindow(QWidget):
             return None
         self.save_form()
         try:
-            written = self.services.tickets.export_letter(self.current_id, target)
+            written = self.tickets.export_letter(self.current_id, target)
         except (BordereauError, OSError) as exc:
             self._error(exc.message if isinstance(exc, BordereauError) else str(exc))
             return None
@@ -628,7 +629,7 @@ class SollicitationsWindow(QWidget):
         return written
 
     def choose_csv_target(self) -> None:
-        start = Path(self.services.context.settings.last_open_dir or Path.home())
+        start = Path(self.preferences.last_open_dir or Path.home())
         target, _ = QFileDialog.getSaveFileName(
             self, "Exporter la liste", str(start / "sollicitations.csv"), "CSV (*.csv)"
         )
@@ -637,7 +638,7 @@ class SollicitationsWindow(QWidget):
 
     def export_csv(self, target: Path) -> Path | None:
         try:
-            written = self.services.tickets.export(self.rows, target)
+            written = self.tickets.export(self.rows, target)
         except OSError as exc:
             self._error(str(exc))
             return None
@@ -666,7 +667,7 @@ class SollicitationsWindow(QWidget):
     def delete_ticket(self, ticket_id: int) -> None:
         self.save_timer.stop()
         self._dirty = False
-        self.services.tickets.delete(ticket_id)
+        self.tickets.delete(ticket_id)
         self.current_id = None
         self.record = None
         self.reload()

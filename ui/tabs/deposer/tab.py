@@ -1,7 +1,9 @@
 """Déposer: from a PDF to an invoice deposited on Chorus Pro.
 
-Three pages: the drop zone (with the drafts to resume), the form next to the PDF, and the
-result. Reading, checking online and sending run on the thread pool; the window stays usable.
+The coordinator of three pages (``start_page``, ``edit_page``, ``result_page``: the drop
+zone with the drafts to resume, the form next to the PDF, the result). It holds the queue of
+files, the draft being edited and the workers: reading, checking online and sending run on
+the thread pool; the window stays usable.
 """
 
 from __future__ import annotations
@@ -13,18 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -33,8 +26,9 @@ from PySide6.QtWidgets import (
 from app.deposit.checks import Issue, blocking
 from app.deposit.flux_report import FLUX_PENDING
 from app.deposit.outbox import DepositOutcome
-from app.deposit.service import PreparedInvoice
+from app.deposit.service import DepositService, PreparedInvoice
 from app.deposit.supplier import SupplierProfile
+from app.directory.service import DirectoryService
 from app.directory.store import Structure
 from app.domain.invoice import Invoice
 from app.domain.money import format_eur
@@ -42,11 +36,13 @@ from app.errors import BordereauError
 from app.prefill.engine import PrefillCancelled
 from app.prefill.model import PrefillResult
 from app.prefill.parsing import format_date_fr
-from app.services import Services
 from ui.dialogs.confirm_deposit_dialog import ConfirmDepositDialog
-from ui.widgets.deposit_form import FIELD_LABELS, PREFILL_TARGETS, DepositForm
-from ui.widgets.drop_zone import DropZone, split_pdf_paths
-from ui.widgets.pdf_preview import Highlight, PdfPreviewWidget
+from ui.tabs.deposer.edit_page import EditPage
+from ui.tabs.deposer.result_page import ResultPage
+from ui.tabs.deposer.start_page import StartPage
+from ui.widgets.deposit_form import FIELD_LABELS, PREFILL_TARGETS
+from ui.widgets.drop_zone import split_pdf_paths
+from ui.widgets.pdf_preview import Highlight
 from ui.workers import PrefillWorker, Worker, WorkerPool, error_text
 
 log = logging.getLogger(__name__)
@@ -65,9 +61,14 @@ class DeposerTab(QWidget):
     status_message = Signal(str)
     follow_requested = Signal(int)  # local invoice id
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        deposit: DepositService,
+        directory: DirectoryService,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.deposit, self.directory = deposit, directory
         self.setObjectName("tab_deposer")
         self.setAcceptDrops(True)
         self.workers = WorkerPool()
@@ -88,11 +89,13 @@ class DeposerTab(QWidget):
         layout.setContentsMargins(12, 10, 12, 10)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack)
-        self.start_page = self._build_start_page()
-        self.edit_page = self._build_edit_page()
-        self.result_page = self._build_result_page()
+        self.start_page = StartPage()
+        self.edit_page = EditPage()
+        self.result_page = ResultPage()
         for page in (self.start_page, self.edit_page, self.result_page):
             self.stack.addWidget(page)
+        self._name_page_widgets()
+        self._connect_pages()
 
         self.check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self.check_timer.timeout.connect(self.run_checks)
@@ -104,191 +107,63 @@ class DeposerTab(QWidget):
 
     # --- pages -----------------------------------------------------------------------------------
 
-    def _build_start_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(40, 20, 40, 20)
-        column.setSpacing(16)
-        title = QLabel("Déposer une facture sur Chorus Pro")
-        title.setObjectName("deposer_titre")
-        column.addWidget(title)
-        intro = QLabel(
-            "Bordereau lit votre facture, remplit le formulaire de dépôt et vérifie tout avant "
-            "l'envoi, pour éviter les factures « à recycler » ou rejetées. La facture part une "
-            "seule fois, même si la connexion coupe."
+    def _name_page_widgets(self) -> None:
+        """The pages' widgets under the tab's own names: what the coordinator (and a test)
+        works with."""
+        start, edit, result = self.start_page, self.edit_page, self.result_page
+        self.drop_zone, self.drafts_group, self.drafts_list = (
+            start.drop_zone,
+            start.drafts_group,
+            start.drafts_list,
         )
-        intro.setWordWrap(True)
-        intro.setProperty("role", "hint")
-        column.addWidget(intro)
-        self.drop_zone = DropZone()
-        self.drop_zone.files_dropped.connect(self.open_files)
-        column.addWidget(self.drop_zone, 2)
-        row = QHBoxLayout()
-        directory = QPushButton("Chercher un destinataire dans l'annuaire…")
-        directory.setObjectName("deposer_annuaire_accueil")
-        directory.clicked.connect(self.directory_requested)
-        row.addWidget(directory)
-        row.addStretch(1)
-        column.addLayout(row)
-        self.drafts_group = QGroupBox("Brouillons")
-        self.drafts_group.setObjectName("brouillons")
-        drafts = QVBoxLayout(self.drafts_group)
-        self.drafts_list = QListWidget()
-        self.drafts_list.setObjectName("liste_brouillons")
-        self.drafts_list.itemActivated.connect(lambda _item: self.resume_selected_draft())
-        drafts.addWidget(self.drafts_list)
-        buttons = QHBoxLayout()
-        resume = QPushButton("&Reprendre")
-        resume.setObjectName("reprendre_brouillon")
-        resume.clicked.connect(self.resume_selected_draft)
-        delete = QPushButton("Supprimer…")
-        delete.setObjectName("supprimer_brouillon")
-        delete.clicked.connect(self.delete_selected_draft)
-        buttons.addWidget(resume)
-        buttons.addWidget(delete)
-        buttons.addStretch(1)
-        drafts.addLayout(buttons)
-        column.addWidget(self.drafts_group, 1)
-        return page
+        self.file_label, self.queue_label, self.close_button = (
+            edit.file_label,
+            edit.queue_label,
+            edit.close_button,
+        )
+        self.progress, self.progress_label, self.cancel_button = (
+            edit.progress,
+            edit.progress_label,
+            edit.cancel_button,
+        )
+        self.progress_panel, self.banner, self.preview = (
+            edit.progress_panel,
+            edit.banner,
+            edit.preview,
+        )
+        self.field_info, self.form, self.saved_label = edit.field_info, edit.form, edit.saved_label
+        self.draft_button, self.send_button, self.facturx_box = (
+            edit.draft_button,
+            edit.send_button,
+            edit.facturx_box,
+        )
+        self.result_title, self.result_details = result.result_title, result.result_details
+        self.certificate_button, self.follow_button, self.next_button = (
+            result.certificate_button,
+            result.follow_button,
+            result.next_button,
+        )
 
-    def _build_edit_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        header = QHBoxLayout()
-        self.file_label = QLabel()
-        self.file_label.setObjectName("deposer_fichier")
-        self.queue_label = QLabel()
-        self.queue_label.setObjectName("deposer_file_attente")
-        self.queue_label.setProperty("role", "hint")
-        close = QPushButton("Fermer")
-        close.setObjectName("deposer_fermer")
-        close.setToolTip("Fermer cette facture (le brouillon est gardé si vous le souhaitez)")
-        close.clicked.connect(self.close_current)
-        self.close_button = close
-        header.addWidget(self.file_label, 1)
-        header.addWidget(self.queue_label)
-        header.addWidget(close)
-        column.addLayout(header)
-
-        progress_row = QHBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setObjectName("deposer_progression")
-        self.progress.setRange(0, 100)
-        self.progress.setMaximumWidth(260)
-        self.progress_label = QLabel()
-        self.progress_label.setObjectName("deposer_etape")
-        self.cancel_button = QPushButton("Annuler la lecture")
-        self.cancel_button.clicked.connect(self.cancel_reading)
-        progress_row.addWidget(self.progress)
-        progress_row.addWidget(self.progress_label, 1)
-        progress_row.addWidget(self.cancel_button)
-        self.progress_panel = QWidget()
-        self.progress_panel.setLayout(progress_row)
-        progress_row.setContentsMargins(0, 0, 0, 0)
-        self.progress_panel.setVisible(False)
-        column.addWidget(self.progress_panel)
-
-        self.banner = QLabel()
-        self.banner.setObjectName("deposer_bandeau")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.RichText)
-        self.banner.setVisible(False)
-        column.addWidget(self.banner)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        self.preview = PdfPreviewWidget()
-        self.preview.setMinimumWidth(300)
-        splitter.addWidget(self.preview)
-        right = QWidget()
-        right_column = QVBoxLayout(right)
-        right_column.setContentsMargins(0, 0, 0, 0)
-        self.field_info = QLabel("Cliquez dans un champ pour voir où il a été lu sur la facture.")
-        self.field_info.setObjectName("deposer_source_champ")
-        self.field_info.setProperty("role", "hint")
-        self.field_info.setWordWrap(True)
-        right_column.addWidget(self.field_info)
-        self.form = DepositForm()
-        self.form.store_attachment = lambda path, designation, code: (
-            self.services.deposit.store_attachment(path, designation=designation, type_code=code)
+    def _connect_pages(self) -> None:
+        self.start_page.files_dropped.connect(self.open_files)
+        self.start_page.directory_requested.connect(self.directory_requested)
+        self.start_page.resume_requested.connect(self.resume_selected_draft)
+        self.start_page.delete_requested.connect(self.delete_selected_draft)
+        self.edit_page.close_requested.connect(self.close_current)
+        self.edit_page.cancel_requested.connect(self.cancel_reading)
+        self.edit_page.save_requested.connect(self.save_draft)
+        self.edit_page.send_requested.connect(self.validate_and_send)
+        self.form.store_attachment = lambda path, designation, code: self.deposit.store_attachment(
+            path, designation=designation, type_code=code
         )
         self.form.changed.connect(self._form_changed)
         self.form.field_focused.connect(self._field_focused)
         self.form.directory_requested.connect(self.directory_requested)
         self.form.main_replace_requested.connect(self.choose_replacement_pdf)
         self.form.recipient_changed.connect(self._lookup_recipient)
-        scroll = QScrollArea()
-        scroll.setObjectName("deposer_formulaire")
-        scroll.setWidget(self.form)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        right_column.addWidget(scroll, 1)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([560, 760])
-        column.addWidget(splitter, 1)
-
-        actions = QHBoxLayout()
-        self.draft_button = QPushButton("Enregistrer en &brouillon")
-        self.draft_button.setObjectName("enregistrer_brouillon")
-        self.draft_button.setToolTip("Ctrl+S")
-        self.draft_button.clicked.connect(self.save_draft)
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("deposer_enregistre")
-        self.saved_label.setProperty("role", "hint")
-        self.send_button = QPushButton("&Valider et envoyer")
-        self.send_button.setObjectName("valider_envoyer")
-        self.send_button.setProperty("primary", True)
-        self.send_button.setToolTip("Ctrl+Entrée")
-        self.send_button.clicked.connect(self.validate_and_send)
-        self.facturx_box = QCheckBox("Envoyer au format &Factur-X")
-        self.facturx_box.setObjectName("envoyer_facturx")
-        self.facturx_box.setToolTip(
-            "Bordereau ajoute au PDF les données structurées de la facture (norme EN 16931) "
-            "et la dépose comme flux : le destinataire la traite sans ressaisie."
-        )
-        actions.addWidget(self.draft_button)
-        actions.addWidget(self.saved_label, 1)
-        actions.addWidget(self.facturx_box)
-        actions.addWidget(self.send_button)
-        column.addLayout(actions)
-        return page
-
-    def _build_result_page(self) -> QWidget:
-        page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.addStretch(1)
-        self.result_title = QLabel()
-        self.result_title.setObjectName("resultat_titre")
-        self.result_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.result_details = QLabel()
-        self.result_details.setObjectName("resultat_details")
-        self.result_details.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.result_details.setWordWrap(True)
-        self.result_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        outer.addWidget(self.result_title)
-        outer.addWidget(self.result_details)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.certificate_button = QPushButton("Exporter le &certificat de dépôt…")
-        self.certificate_button.setObjectName("exporter_certificat")
-        self.certificate_button.clicked.connect(self.choose_certificate_file)
-        self.follow_button = QPushButton("&Suivre la facture")
-        self.follow_button.setObjectName("suivre_facture")
-        self.follow_button.clicked.connect(self.follow_invoice)
-        self.next_button = QPushButton("&Déposer une autre facture")
-        self.next_button.setObjectName("facture_suivante")
-        self.next_button.setProperty("primary", True)
-        self.next_button.clicked.connect(self.next_invoice)
-        for button in (self.certificate_button, self.follow_button, self.next_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        outer.addSpacing(16)
-        outer.addLayout(buttons)
-        outer.addStretch(2)
-        return page
+        self.result_page.certificate_requested.connect(self.choose_certificate_file)
+        self.result_page.follow_requested.connect(self.follow_invoice)
+        self.result_page.next_requested.connect(self.next_invoice)
 
     # --- files in --------------------------------------------------------------------------------
 
@@ -306,7 +181,7 @@ class DeposerTab(QWidget):
         if others:
             self.drop_zone.accept_mime(mime)  # says why, in French
             if self.stack.currentWidget() is not self.start_page:
-                self._show_banner(self.drop_zone.message.text(), "error")
+                self.edit_page.show_banner(self.drop_zone.message.text(), "error")
             return
         self.open_files(pdfs)
 
@@ -344,8 +219,8 @@ class DeposerTab(QWidget):
         self.form.set_invoice(Invoice())
         self.form.set_editable(False)
         self.stack.setCurrentWidget(self.edit_page)
-        self._show_progress("Lecture de la facture…", 0, cancellable=True)
-        worker = PrefillWorker(self.services.deposit, path)
+        self.edit_page.show_progress("Lecture de la facture…", 0, cancellable=True)
+        worker = PrefillWorker(self.deposit, path)
         worker.signals.progress.connect(self._prefill_progress)
         worker.signals.succeeded.connect(self._prefill_done)
         worker.signals.failed.connect(self._prefill_failed)
@@ -367,7 +242,7 @@ class DeposerTab(QWidget):
 
     def _prefill_done(self, prepared: PreparedInvoice) -> None:
         self._prefill_worker = None
-        self._hide_progress()
+        self.edit_page.hide_progress()
         if self.current_path is None:
             return
         result, invoice = prepared.reading, prepared.invoice
@@ -386,7 +261,7 @@ class DeposerTab(QWidget):
 
     def _prefill_failed(self, error: object) -> None:
         self._prefill_worker = None
-        self._hide_progress()
+        self.edit_page.hide_progress()
         if isinstance(error, PrefillCancelled):
             self._reset_current()
             self._load_next()
@@ -436,7 +311,7 @@ class DeposerTab(QWidget):
         if self.supplier is not None:
             self.form.set_supplier(self.supplier)
             return
-        worker = Worker(lambda _progress: self.services.context.supplier_profile())
+        worker = Worker(lambda _progress: self.deposit.supplier_profile())
         worker.signals.succeeded.connect(self._supplier_loaded)
         worker.signals.failed.connect(
             lambda error: self.form.set_supplier(
@@ -452,7 +327,7 @@ class DeposerTab(QWidget):
         self.form.set_supplier(profile)
 
     def _lookup_recipient(self, siret: str) -> None:
-        structure, services = self.services.directory.recipient_info(siret)
+        structure, services = self.directory.recipient_info(siret)
         self.form.set_recipient_info(structure, services)
 
     def set_recipient(self, structure: Structure, service_code: str | None) -> None:
@@ -463,7 +338,7 @@ class DeposerTab(QWidget):
                 f"Destinataire retenu : {structure.name}. Déposez maintenant la facture."
             )
             return
-        _, services = self.services.directory.recipient_info(structure.siret)
+        _, services = self.directory.recipient_info(structure.siret)
         self.form.set_recipient(structure, services, service_code)
 
     # --- checks and drafts -----------------------------------------------------------------------
@@ -477,7 +352,7 @@ class DeposerTab(QWidget):
     def run_checks(self) -> list[Issue]:
         if self.current_path is None:
             return []
-        self.issues = self.services.deposit.check(self.form.invoice(), self.document_text)
+        self.issues = self.deposit.check(self.form.invoice(), self.document_text)
         self._show_issues(self.issues)
         return self.issues
 
@@ -490,7 +365,7 @@ class DeposerTab(QWidget):
         lines += [f"• {html.escape(issue.message, quote=False)}" for issue in elsewhere]
         if lines:
             kind = "error" if blocking(elsewhere) else "warning"
-            self._show_banner("<br>".join(lines), kind)
+            self.edit_page.show_banner("<br>".join(lines), kind)
         else:
             self.banner.setVisible(False)
 
@@ -502,9 +377,9 @@ class DeposerTab(QWidget):
         if self.current_path is None or self.busy:
             return None
         try:
-            self.draft_id = self.services.deposit.save_draft(self.form.invoice(), self.draft_id)
+            self.draft_id = self.deposit.save_draft(self.form.invoice(), self.draft_id)
         except BordereauError as exc:
-            self._show_banner(exc.message, "error")
+            self.edit_page.show_banner(exc.message, "error")
             return None
         self.dirty = False
         self.autosave_timer.stop()
@@ -516,7 +391,7 @@ class DeposerTab(QWidget):
     def refresh_drafts(self) -> None:
         self.drafts_list.clear()
         try:
-            drafts = self.services.deposit.drafts()
+            drafts = self.deposit.drafts()
         except BordereauError as exc:
             log.warning("Brouillons illisibles : %s", exc.message)
             drafts = []
@@ -542,10 +417,10 @@ class DeposerTab(QWidget):
 
     def open_draft(self, invoice_id: int) -> None:
         try:
-            invoice = self.services.deposit.load_draft(invoice_id)
+            invoice = self.deposit.load_draft(invoice_id)
             if invoice.main_attachment is None:
                 raise BordereauError("Ce brouillon n'a plus de PDF : déposez à nouveau la facture.")
-            path = self.services.deposit.attachment_path(invoice.main_attachment)
+            path = self.deposit.attachment_path(invoice.main_attachment)
             self._reset_current()
             self.preview.set_document(path)
         except BordereauError as exc:
@@ -580,12 +455,12 @@ class DeposerTab(QWidget):
             self._refuse_replacement(exc.message)
             return
         try:
-            main = self.services.deposit.store_attachment(path)
+            main = self.deposit.store_attachment(path)
         except OSError as exc:
             self.preview.set_document(self.current_path)
             self._refuse_replacement(str(exc))
             return
-        self.current_path = self.services.deposit.attachment_path(main)
+        self.current_path = self.deposit.attachment_path(main)
         self.prefill_result = None  # its notes and frames were about the old PDF
         self.document_text = self._document_text(self.current_path)
         draft = " (brouillon)" if self.draft_id is not None else ""
@@ -596,7 +471,7 @@ class DeposerTab(QWidget):
 
     def _refuse_replacement(self, reason: str) -> None:
         message = f"Le PDF n'a pas été remplacé : {reason}"
-        self._show_banner(html.escape(message, quote=False), "error")
+        self.edit_page.show_banner(html.escape(message, quote=False), "error")
 
     def _document_text(self, path: Path) -> str | None:
         from app.prefill.preview import pdf_text
@@ -619,7 +494,7 @@ class DeposerTab(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.services.deposit.delete_draft(int(item.data(Qt.ItemDataRole.UserRole)))
+            self.deposit.delete_draft(int(item.data(Qt.ItemDataRole.UserRole)))
             self.refresh_drafts()
 
     def close_current(self) -> None:
@@ -640,28 +515,28 @@ class DeposerTab(QWidget):
         invoice = self.form.invoice()
         self.busy = True
         self.form.set_editable(False)
-        self._show_progress("Vérifications auprès de Chorus Pro…", None)
-        worker = Worker(lambda _p: self.services.deposit.check_online(invoice, self.document_text))
+        self.edit_page.show_progress("Vérifications auprès de Chorus Pro…", None)
+        worker = Worker(lambda _p: self.deposit.check_online(invoice, self.document_text))
         worker.signals.succeeded.connect(lambda issues: self._checked(invoice, issues))
         worker.signals.failed.connect(self._send_failed)
         self.workers.start(worker)
 
     def _checked(self, invoice: Invoice, issues: list[Issue]) -> None:
         self.busy = False
-        self._hide_progress()
+        self.edit_page.hide_progress()
         self.form.set_editable(True)
         self.issues = issues
         self._show_issues(issues)
         problems = blocking(issues)
         if problems:
-            self._show_banner(
+            self.edit_page.show_banner(
                 f"<b>{len(problems)} point(s) à corriger avant l'envoi</b> (en rouge dans le "
                 "formulaire) :<br>" + "<br>".join(f"• {i.message}" for i in problems),
                 "error",
             )
             self.form.focus_field(problems[0].field)
             return
-        structure, _ = self.services.directory.recipient_info(invoice.recipient.siret)
+        structure, _ = self.directory.recipient_info(invoice.recipient.siret)
         if structure is not None:
             invoice.recipient.name = structure.name
         dialog = ConfirmDepositDialog(invoice, [i for i in issues if not i.blocking], self)
@@ -676,10 +551,10 @@ class DeposerTab(QWidget):
         self.send_button.setEnabled(False)
         self.draft_button.setEnabled(False)
         self.close_button.setEnabled(False)
-        self._show_progress("Envoi à Chorus Pro…", None)
+        self.edit_page.show_progress("Envoi à Chorus Pro…", None)
         draft_id, facturx = self.draft_id, self.facturx_box.isChecked()
         worker = Worker(
-            lambda progress: self.services.deposit.submit(
+            lambda progress: self.deposit.submit(
                 invoice, progress=progress, draft_id=draft_id, facturx=facturx
             )
         )
@@ -691,7 +566,7 @@ class DeposerTab(QWidget):
 
     def _end_sending(self) -> None:
         self.busy = False
-        self._hide_progress()
+        self.edit_page.hide_progress()
         self.send_button.setEnabled(True)
         self.draft_button.setEnabled(True)
         self.close_button.setEnabled(True)
@@ -703,7 +578,7 @@ class DeposerTab(QWidget):
             self.draft_id = outcome.invoice_id
             self.dirty = False
             self.form.set_editable(True)
-            self._show_banner(
+            self.edit_page.show_banner(
                 f"<b>Chorus Pro a refusé la facture.</b> {outcome.message}<br>Elle est gardée "
                 "en brouillon : corrigez-la puis renvoyez-la.",
                 "error",
@@ -717,7 +592,7 @@ class DeposerTab(QWidget):
         self._end_sending()
         self.form.set_editable(True)
         message = error_text(error)
-        self._show_banner(f"<b>L'envoi n'a pas pu se faire.</b> {message}", "error")
+        self.edit_page.show_banner(f"<b>L'envoi n'a pas pu se faire.</b> {message}", "error")
 
     def _show_result(self, invoice: Invoice, outcome: DepositOutcome) -> None:
         totals = invoice.totals
@@ -726,8 +601,7 @@ class DeposerTab(QWidget):
             f"net à payer {format_eur(totals.amount_due)}"
         )
         if outcome.state == "done":
-            self.result_title.setText(f"✔ Facture {invoice.number} déposée")
-            self.result_title.setProperty("role", "ok")
+            title, role = f"✔ Facture {invoice.number} déposée", "ok"
             when = format_date_fr(outcome.deposit_date) if outcome.deposit_date else "aujourd'hui"
             details = (
                 f"Numéro de dépôt Chorus Pro : <b>{outcome.chorus_invoice_id}</b><br>"
@@ -738,28 +612,21 @@ class DeposerTab(QWidget):
                 details += f"<br><i>{outcome.message}</i>"
             self.status_message.emit(f"Facture {invoice.number} déposée sur Chorus Pro.")
         elif outcome.state == "blocked":
-            self.result_title.setText(f"Facture {invoice.number} mise de côté")
-            self.result_title.setProperty("role", "error")
+            title, role = f"Facture {invoice.number} mise de côté", "error"
             details = f"{outcome.message}<br>Elle ne repartira pas seule.<br>{amounts}"
             self.status_message.emit(f"Facture {invoice.number} mise de côté : voir le motif.")
         elif outcome.message == FLUX_PENDING:
-            self.result_title.setText(f"Factur-X {invoice.number} déposé : intégration en cours")
-            self.result_title.setProperty("role", "warning")
+            title, role = f"Factur-X {invoice.number} déposé : intégration en cours", "warning"
             details = f"{outcome.message}<br>{amounts}"
             self.status_message.emit(f"Factur-X {invoice.number} en cours d'intégration.")
         else:
-            self.result_title.setText(f"Facture {invoice.number} en attente d'envoi")
-            self.result_title.setProperty("role", "warning")
+            title, role = f"Facture {invoice.number} en attente d'envoi", "warning"
             details = (
                 f"{outcome.message}<br>Elle est enregistrée et partira automatiquement dès que "
                 f"Chorus Pro répondra (au prochain démarrage au plus tard).<br>{amounts}"
             )
             self.status_message.emit(f"Facture {invoice.number} en attente d'envoi.")
-        self.result_title.style().unpolish(self.result_title)
-        self.result_title.style().polish(self.result_title)
-        self.result_details.setText(details)
-        self.certificate_button.setEnabled(outcome.state == "done")
-        self.follow_button.setEnabled(outcome.state == "done")
+        self.result_page.show_outcome(title, role, details, deposited=outcome.state == "done")
         self._reset_current(keep_outcome=True)
         self._update_queue_label()
         self.stack.setCurrentWidget(self.result_page)
@@ -783,7 +650,7 @@ class DeposerTab(QWidget):
         if self.outcome is None:
             return None
         try:
-            written = self.services.deposit.export_certificate(self.outcome.invoice_id, target)
+            written = self.deposit.export_certificate(self.outcome.invoice_id, target)
         except (BordereauError, OSError) as exc:
             QMessageBox.warning(self, "Certificat de dépôt", getattr(exc, "message", str(exc)))
             return None
@@ -813,29 +680,6 @@ class DeposerTab(QWidget):
         self.dirty = False
         self.check_timer.stop()
         self.autosave_timer.stop()
-        self.preview.clear()
-        self.banner.setVisible(False)
-        self.saved_label.setText("")
-        self.field_info.setText("Cliquez dans un champ pour voir où il a été lu sur la facture.")
+        self.edit_page.clear()
         if not keep_outcome:
             self.outcome = None
-
-    def _show_progress(self, text: str, value: int | None, cancellable: bool = False) -> None:
-        self.progress_panel.setVisible(True)
-        self.progress_label.setText(text)
-        if value is None:
-            self.progress.setRange(0, 0)  # busy indicator: the platform gives no fraction
-        else:
-            self.progress.setRange(0, 100)
-            self.progress.setValue(value)
-        self.cancel_button.setVisible(cancellable)
-
-    def _hide_progress(self) -> None:
-        self.progress_panel.setVisible(False)
-
-    def _show_banner(self, html: str, kind: str) -> None:
-        self.banner.setText(html)
-        self.banner.setProperty("kind", kind)
-        self.banner.style().unpolish(self.banner)
-        self.banner.style().polish(self.banner)
-        self.banner.setVisible(True)
