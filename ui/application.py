@@ -149,11 +149,27 @@ def run_gui(
 
         # Fires once the event loop has painted the first frame.
         QTimer.singleShot(0, report_ready)
+    else:
+        # The PDF library takes half a second to import: after the first frame, off the UI
+        # thread, so that the first PDF the user drops opens at once.
+        QTimer.singleShot(0, _warm_pdf_library)
 
     code = app.exec()
     services.close()
     disable_faulthandler()
     return int(code)
+
+
+def _warm_pdf_library() -> None:
+    import threading
+
+    def load() -> None:
+        try:
+            import pymupdf  # noqa: F401
+        except ImportError:  # said where it is needed
+            log.warning("Bibliothèque PDF introuvable", exc_info=True)
+
+    threading.Thread(target=load, name="pdf-warmup", daemon=True).start()
 
 
 def show_crash(parent: object, report: str, path: Path | None) -> None:

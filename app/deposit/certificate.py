@@ -8,13 +8,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import pymupdf
-
 from app.domain.money import format_eur
 from app.files import write_atomically
 from app.prefill.parsing import format_date_fr
 
-A4 = pymupdf.paper_rect("a4")
+A4_WIDTH, A4_HEIGHT = 595.0, 842.0  # points
 MARGIN = 56
 
 
@@ -97,9 +95,11 @@ p.foot { font-size: 9pt; color: #556; margin-top: 18pt; }
 
 def write_certificate(facts: DepositFacts, target: Path) -> Path:
     """Write the certificate atomically (a half-written PDF never replaces a good one)."""
+    import pymupdf  # on first use: half a second to import, not at start-up
+
     document = pymupdf.open()
-    page = document.new_page(width=A4.width, height=A4.height)
-    box = pymupdf.Rect(MARGIN, MARGIN, A4.width - MARGIN, A4.height - MARGIN)
+    page = document.new_page(width=A4_WIDTH, height=A4_HEIGHT)
+    box = pymupdf.Rect(MARGIN, MARGIN, A4_WIDTH - MARGIN, A4_HEIGHT - MARGIN)
     page.insert_htmlbox(box, certificate_html(facts), css=CSS)
     document.set_metadata(
         {

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pymupdf
-
 from app.prefill.intake import UnreadableInvoiceError
 
 POINTS_PER_INCH = 72
@@ -26,6 +24,8 @@ class PdfPreview:
 
     def __init__(self, path: Path) -> None:
         try:
+            import pymupdf  # on first use: it takes half a second to import, not at start-up
+
             self._document = pymupdf.open(path)
         except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
             raise UnreadableInvoiceError(
@@ -44,6 +44,8 @@ class PdfPreview:
         return float(rect.width), float(rect.height)
 
     def render(self, index: int, zoom: float) -> RenderedPage:
+        import pymupdf
+
         pixmap = self._document[index].get_pixmap(
             matrix=pymupdf.Matrix(zoom, zoom), alpha=False, colorspace=pymupdf.csRGB
         )

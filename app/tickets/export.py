@@ -9,14 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-import pymupdf
-
 from app.domain.text import french_date, french_long_date
 from app.files import spreadsheet_csv, write_atomically
 from app.tickets.store import TicketRecord, TicketRow
 from app.tickets.templates import Template
 
-A4 = pymupdf.paper_rect("a4")
+A4_WIDTH, A4_HEIGHT = 595.0, 842.0  # points
 MARGIN = 64
 
 
@@ -167,13 +165,16 @@ p.files { margin-top: 14pt; font-size: 9.5pt; color: #556; }
 
 def letter_pdf(record: TicketRecord, today: date) -> bytes:
     """The letter on as many A4 pages as its text needs."""
+    import pymupdf  # on first use: half a second to import, not at start-up
+
+    a4 = pymupdf.Rect(0, 0, A4_WIDTH, A4_HEIGHT)
     story = pymupdf.Story(html=letter_html(record, today), user_css=CSS)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
-    area = pymupdf.Rect(MARGIN, MARGIN, A4.width - MARGIN, A4.height - MARGIN)
+    area = pymupdf.Rect(MARGIN, MARGIN, A4_WIDTH - MARGIN, A4_HEIGHT - MARGIN)
     more = True
     while more:
-        device = writer.begin_page(A4)
+        device = writer.begin_page(a4)
         more, _filled = story.place(area)
         story.draw(device)
         writer.end_page()
