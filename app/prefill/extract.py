@@ -17,12 +17,16 @@ from decimal import Decimal
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
-from app.prefill.model import Field, Row, Word
+from app.prefill.model import BBox, Field, Row, Word
 from app.prefill.parsing import amounts_in, dates_in
 
 ZERO = Decimal("0.00")
 TOLERANCE = Decimal("0.02")
 UNCHECKED_CONFIDENCE = 0.88
+
+
+# What finds a value in the text after a label: (value, start, end), or None.
+Pick = Callable[[str], tuple[str, int, int] | None]
 
 
 def _label(*patterns: str) -> re.Pattern[str]:
@@ -182,7 +186,7 @@ class Candidate:
 def _after_label(
     rows: list[Row],
     label: re.Pattern[str],
-    pick: Callable[[str], tuple[str, int, int] | None],
+    pick: Pick,
     *,
     exclude: re.Pattern[str] | None = None,
     below: bool = True,
@@ -221,8 +225,8 @@ def _after_label(
 def _wrapped(
     rows: list[Row],
     index: int,
-    box: tuple[float, float, float, float],
-    pick: Callable[[str], tuple[str, int, int] | None],
+    box: BBox,
+    pick: Pick,
 ) -> Candidate | None:
     """The value of a label wrapped over two lines of its cell (« Amount due / Net à » then
     « payer »): the value stands right of the label, on the second line or centred between
@@ -273,8 +277,8 @@ def _value_follows(row: Row, start: int, end: int) -> bool:
 def _under(
     rows: list[Row],
     index: int,
-    box: tuple[float, float, float, float],
-    pick: Callable[[str], tuple[str, int, int] | None],
+    box: BBox,
+    pick: Pick,
 ) -> Candidate | None:
     """The value in the label's column on the next rows (at most three, close below)."""
     row = rows[index]
@@ -568,9 +572,7 @@ def row_height(row: Row) -> float:
     return max(1.0, row.bottom - row.top)
 
 
-def _block_heading(
-    rows: list[Row], index: int, box: tuple[float, float, float, float]
-) -> str | None:
+def _block_heading(rows: list[Row], index: int, box: BBox) -> str | None:
     """« Client », « Acheteur », « Vendeur »… heading the block the SIRET stands in: the
     nearest row above, within a few lines, with a heading word in the SIRET's column."""
     row = rows[index]

@@ -46,8 +46,37 @@ def vat_number(siren: str) -> str:
     return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
 
 
+class VatTotals:
+    """Totals of an invoice whose lines give (quantity, unit price, rate): HT per rate, VAT
+    per rate rounded to the cent, then the sums."""
+
+    def priced_lines(self) -> list[tuple[Decimal, Decimal, Decimal]]:
+        raise NotImplementedError
+
+    def vat_by_rate(self) -> dict[Decimal, tuple[Decimal, Decimal]]:
+        bases: dict[Decimal, Decimal] = {}
+        for quantity, price, rate in self.priced_lines():
+            bases[rate] = bases.get(rate, Decimal(0)) + (quantity * price).quantize(Decimal("0.01"))
+        return {
+            rate: (base, (base * rate / 100).quantize(Decimal("0.01")))
+            for rate, base in sorted(bases.items())
+        }
+
+    @property
+    def total_ht(self) -> Decimal:
+        return sum((base for base, _ in self.vat_by_rate().values()), Decimal("0.00"))
+
+    @property
+    def total_tva(self) -> Decimal:
+        return sum((vat for _, vat in self.vat_by_rate().values()), Decimal("0.00"))
+
+    @property
+    def total_ttc(self) -> Decimal:
+        return self.total_ht + self.total_tva
+
+
 @dataclass(slots=True)
-class FixtureInvoice:
+class FixtureInvoice(VatTotals):
     name: str
     layout: str
     number: str
@@ -69,26 +98,8 @@ class FixtureInvoice:
     def franchise(self) -> bool:
         return self.seller_vat is None
 
-    def vat_by_rate(self) -> dict[Decimal, tuple[Decimal, Decimal]]:
-        bases: dict[Decimal, Decimal] = {}
-        for _label, quantity, price, rate in self.lines:
-            bases[rate] = bases.get(rate, Decimal(0)) + (quantity * price).quantize(Decimal("0.01"))
-        return {
-            rate: (base, (base * rate / 100).quantize(Decimal("0.01")))
-            for rate, base in sorted(bases.items())
-        }
-
-    @property
-    def total_ht(self) -> Decimal:
-        return sum((base for base, _ in self.vat_by_rate().values()), Decimal("0.00"))
-
-    @property
-    def total_tva(self) -> Decimal:
-        return sum((vat for _, vat in self.vat_by_rate().values()), Decimal("0.00"))
-
-    @property
-    def total_ttc(self) -> Decimal:
-        return self.total_ht + self.total_tva
+    def priced_lines(self) -> list[tuple[Decimal, Decimal, Decimal]]:
+        return [(quantity, price, rate) for _label, quantity, price, rate in self.lines]
 
     @property
     def amount_due(self) -> Decimal:

@@ -24,7 +24,7 @@ from typing import Any
 
 from app.prefill.parsing import FRENCH_MONTHS
 from app.simulator.seed import make_siret
-from tests.support.invoice_factory import vat_number
+from tests.support.invoice_factory import VatTotals, vat_number
 
 FAMILIES = (
     "erp",
@@ -75,7 +75,7 @@ class Party:
 
 
 @dataclass(slots=True)
-class ProducerInvoice:
+class ProducerInvoice(VatTotals):
     name: str
     family: str
     number: str
@@ -94,26 +94,8 @@ class ProducerInvoice:
     def franchise(self) -> bool:
         return self.seller.vat is None
 
-    def vat_by_rate(self) -> dict[Decimal, tuple[Decimal, Decimal]]:
-        bases: dict[Decimal, Decimal] = {}
-        for _label, _unit, quantity, price, rate in self.lines:
-            bases[rate] = bases.get(rate, Decimal(0)) + (quantity * price).quantize(Decimal("0.01"))
-        return {
-            rate: (base, (base * rate / 100).quantize(Decimal("0.01")))
-            for rate, base in sorted(bases.items())
-        }
-
-    @property
-    def total_ht(self) -> Decimal:
-        return sum((base for base, _ in self.vat_by_rate().values()), Decimal("0.00"))
-
-    @property
-    def total_tva(self) -> Decimal:
-        return sum((vat for _, vat in self.vat_by_rate().values()), Decimal("0.00"))
-
-    @property
-    def total_ttc(self) -> Decimal:
-        return self.total_ht + self.total_tva
+    def priced_lines(self) -> list[tuple[Decimal, Decimal, Decimal]]:
+        return [(quantity, price, rate) for _label, _unit, quantity, price, rate in self.lines]
 
     def truth(self) -> dict[str, Any]:
         # Credit notes are deposited with positive amounts (the type says it is a credit).
