@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--client-id")
     set_.add_argument("--login")
     set_.add_argument("--supplier-siret")
+    set_.add_argument(
+        "--iban", help="IBAN de votre structure (écrit dans un Factur-X par virement)"
+    )
+    set_.add_argument("--bic", help="BIC de votre banque")
     test = account.add_parser("test", help="tester la connexion (jeton, disponibilité, structure)")
     test.add_argument("--json", action="store_true")
 
@@ -203,6 +207,8 @@ def cmd_account_show(args: argparse.Namespace) -> int:
         "mode": status.effective.value,
         "mode_label": status.mode_label,
         "supplier_siret": status.supplier_siret,
+        "iban": status.iban,
+        "bic": status.bic,
         "client_id": status.client_id,
         "login": status.login,
         "secrets_stored": status.has_secrets,
@@ -266,6 +272,8 @@ def cmd_account_set(args: argparse.Namespace) -> int:
     account = AccountInput(
         environment=environment,
         supplier_siret=args.supplier_siret or services.context.settings.supplier_siret or "",
+        iban=args.iban or services.context.settings.supplier_iban or "",
+        bic=args.bic or services.context.settings.supplier_bic or "",
         client_id=client_id,
         client_secret=secret,
         login=login,

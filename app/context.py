@@ -43,6 +43,8 @@ class AccountStatus:
     keyring_description: str
     api_url: str | None = None
     token_url: str | None = None
+    iban: str | None = None
+    bic: str | None = None
 
     @property
     def mode_label(self) -> str:
@@ -61,6 +63,8 @@ class AccountInput:
     password: str = ""
     api_url: str | None = None
     token_url: str | None = None
+    iban: str = ""  # the structure's bank account, written in a Factur-X paid by transfer
+    bic: str = ""
 
 
 class AppContext:
@@ -214,6 +218,8 @@ class AppContext:
             keyring_description=self.credentials.backend_description(),
             api_url=self.settings.api_url,
             token_url=self.settings.token_url,
+            iban=self.settings.supplier_iban,
+            bic=self.settings.supplier_bic,
         )
 
     def supplier_siret(self, environment: Environment) -> str:
@@ -250,7 +256,23 @@ class AppContext:
             with self.chorus_client(environment) as client:
                 cached = fetch_supplier_profile(client, self.supplier_siret(environment))
             self._supplier_profiles[environment] = cached
+            self._remember_seller(cached)
         return cached
+
+    def _remember_seller(self, profile: SupplierProfile) -> None:
+        """Keep the name and VAT number Chorus Pro gives the structure, for a Factur-X
+        written while it cannot be asked."""
+        if (self.settings.supplier_name, self.settings.supplier_vat) == (
+            profile.name,
+            profile.vat_number,
+        ):
+            return
+        self.settings.supplier_name = profile.name
+        self.settings.supplier_vat = profile.vat_number
+        try:
+            self.save_settings()
+        except OSError:
+            log.warning("Nom de la structure non enregistré", exc_info=True)
 
     # --- the platform --------------------------------------------------------------------------
 

@@ -26,6 +26,12 @@ class Settings(BaseModel):
     api_url: str | None = Field(None, description="URL de l'API (environnement personnalisé)")
     token_url: str | None = Field(None, description="URL du jeton OAuth (personnalisé)")
     supplier_siret: str | None = Field(None, description="SIRET de votre structure")
+    supplier_iban: str | None = Field(None, description="IBAN de votre structure (Factur-X)")
+    supplier_bic: str | None = Field(None, description="BIC de votre banque (Factur-X)")
+    # The structure's name and VAT number as Chorus Pro last gave them: a Factur-X written
+    # offline names the real seller, never a placeholder (EN 16931 BR-06, BR-S-02).
+    supplier_name: str | None = None
+    supplier_vat: str | None = None
     sync_interval_minutes: int = Field(15, ge=1, le=24 * 60, description="Synchronisation (min)")
     hide_rejected_after_days: int = Field(10, ge=0, le=365)
     demo_chosen: bool = Field(
@@ -44,6 +50,13 @@ class Settings(BaseModel):
     )
     window_geometry: str | None = None
     last_open_dir: str | None = None
+
+    @field_validator("supplier_iban", "supplier_bic")
+    @classmethod
+    def _compact_bank(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return "".join(value.split()).upper() or None
 
     @field_validator("supplier_siret")
     @classmethod
@@ -90,7 +103,14 @@ def save_settings(settings: Settings, path: Path) -> None:
 
 # The account's settings that belong to the office (kept in the shared database); the
 # secrets stay in each person's keyring, the window and folders in their settings file.
-SHARED_ACCOUNT_FIELDS = ("environment", "api_url", "token_url", "supplier_siret")
+SHARED_ACCOUNT_FIELDS = (
+    "environment",
+    "api_url",
+    "token_url",
+    "supplier_siret",
+    "supplier_iban",
+    "supplier_bic",
+)
 
 
 def shared_account(settings: Settings) -> dict[str, Any]:

@@ -42,6 +42,23 @@ class ConnectionReport:
         self.checks.append(CheckResult(name, ok, message))
 
 
+def bank_problems(iban: str, bic: str) -> list[str]:
+    """The IBAN and BIC a Factur-X paid by transfer carries (EN 16931 BT-84, BT-86): both
+    optional, each checked when given."""
+    from stdnum import bic as stdnum_bic
+    from stdnum import iban as stdnum_iban
+
+    problems = []
+    if iban.strip() and not stdnum_iban.is_valid(iban):
+        problems.append(
+            "IBAN de votre structure : il n'est pas valide (vérifiez-le sur votre RIB : "
+            "FR76 suivi de 23 caractères pour un compte français)."
+        )
+    if bic.strip() and not stdnum_bic.is_valid(bic):
+        problems.append("BIC de votre banque : il n'est pas valide (8 ou 11 caractères).")
+    return problems
+
+
 class AccountService:
     def __init__(self, context: AppContext) -> None:
         self.context = context
@@ -56,6 +73,7 @@ class AccountService:
         siret_issue = siret_problem(account.supplier_siret)
         if siret_issue:
             problems.append(f"SIRET de votre structure : {siret_issue}")
+        problems.extend(bank_problems(account.iban, account.bic))
         for value, label in (
             (account.client_id, "l'identifiant client PISTE (client_id)"),
             (account.client_secret, "le secret client PISTE"),
@@ -110,6 +128,8 @@ class AccountService:
                 ),
             )
             settings.supplier_siret = account.supplier_siret
+            settings.supplier_iban = account.iban or None
+            settings.supplier_bic = account.bic or None
         settings.environment = account.environment
         settings.demo_chosen = account.environment is Environment.DEMO
         if account.environment is Environment.CUSTOM:

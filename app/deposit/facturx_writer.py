@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from app.deposit.en16931 import TRANSFER_MEANS, broken_rules
 from app.domain.enums import ModePaiement, TypeFacture, TypeTva
 from app.domain.invoice import Invoice, VatLine
 from app.domain.protocol import CII_NAMESPACES, RSM
@@ -39,6 +40,8 @@ class Seller:
     siret: str
     name: str
     vat_number: str | None = None
+    iban: str | None = None  # BT-84, where a transfer pays the invoice
+    bic: str | None = None  # BT-86
 
 
 def _tax_category(vat_type: TypeTva, rate: Decimal) -> str:
@@ -158,7 +161,20 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
     settlement = b.add(transaction, "ram:ApplicableHeaderTradeSettlement")
     b.add(settlement, "ram:InvoiceCurrencyCode", currency)
     means = b.add(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
-    b.add(means, "ram:TypeCode", PAYMENT_MEANS[references.payment_mode])
+    means_code = PAYMENT_MEANS[references.payment_mode]
+    b.add(means, "ram:TypeCode", means_code)
+    if means_code in TRANSFER_MEANS:
+        if not seller.iban:
+            raise FacturxError(
+                "Pour une facture payée par virement, le Factur-X doit porter l'IBAN de votre "
+                "structure (règle EN 16931 BR-61) : renseignez-le dans Compte › Compte Chorus "
+                "Pro, ou envoyez la facture au format PDF."
+            )
+        account = b.add(means, "ram:PayeePartyCreditorFinancialAccount")
+        b.add(account, "ram:IBANID", seller.iban)
+        if seller.bic:
+            bank = b.add(means, "ram:PayeeSpecifiedCreditorFinancialInstitution")
+            b.add(bank, "ram:BICID", seller.bic)
     for line in vat_lines:
         tax = b.add(settlement, "ram:ApplicableTradeTax")
         b.add(tax, "ram:CalculatedAmount", _amount(line.vat_amount))
@@ -178,6 +194,9 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
     b.add(summation, "ram:TaxBasisTotalAmount", _amount(totals.total_ht))
     b.add(summation, "ram:TaxTotalAmount", _amount(totals.total_tva), currencyID=currency)
     b.add(summation, "ram:GrandTotalAmount", _amount(totals.total_ttc))
+    prepaid = totals.total_ttc - totals.amount_due
+    if prepaid:  # BR-CO-16: what is due is the total less what was paid (BT-113)
+        b.add(summation, "ram:TotalPrepaidAmount", _amount(prepaid))
     b.add(summation, "ram:DuePayableAmount", _amount(totals.amount_due))
     if references.original_invoice_number:
         origin = b.add(settlement, "ram:InvoiceReferencedDocument")
@@ -187,10 +206,18 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
 
 
 def embed_facturx(pdf: bytes, xml: bytes) -> bytes:
-    """The PDF with ``xml`` attached as Factur-X EN 16931; the library's XSD checks the XML
-    first (a refusal here is a bug of ours, said plainly rather than sent)."""
+    """The PDF with ``xml`` attached as Factur-X EN 16931. The EN 16931 business rules and
+    the library's XSD check the XML first: a file that breaks them is not sent, and the
+    user is told which rule and why, in French."""
     from facturx import generate_from_binary, xml_check_xsd
 
+    broken = broken_rules(xml)
+    if broken:
+        log.error("Factur-X refusé par les règles EN 16931 : %s", [b.rule for b in broken])
+        raise FacturxError(
+            "Ce Factur-X ne respecterait pas la norme EN 16931 : "
+            + " ; ".join(str(item) for item in broken)
+        )
     try:
         xml_check_xsd(xml, flavor="factur-x", level="en16931")
     except Exception as exc:  # the library raises a bare Exception with the XSD error

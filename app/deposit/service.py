@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from app.chorus.client import ChorusClient
     from app.deposit.certificate import DepositFacts
     from app.deposit.checks import CheckContext, Issue
+    from app.deposit.facturx_writer import Seller
     from app.deposit.outbox import DepositOutcome, DraftSummary
     from app.deposit.supplier import SupplierProfile
     from app.directory.store import Structure
@@ -245,25 +246,43 @@ class DepositService:
         """The invoice's PDF with its Factur-X XML embedded, kept in the data folder."""
         import tempfile
 
-        from app.deposit.facturx_writer import Seller, cii_invoice, embed_facturx
+        from app.deposit.facturx_writer import cii_invoice, embed_facturx
 
         main = invoice.main_attachment
         if main is None:
             raise ValidationProblem("Joignez le PDF de la facture.")
-        environment = self.context.account_status().effective
-        siret = self.context.supplier_siret(environment)
-        try:
-            profile = self.context.supplier_profile()
-            seller = Seller(siret, profile.name, profile.vat_number)
-        except BordereauError:
-            seller = Seller(siret, siret)
-        xml = cii_invoice(invoice, seller)
+        xml = cii_invoice(invoice, self._seller())
         content = embed_facturx(self.attachment_path(main).read_bytes(), xml)
         stem = Path(main.file_name).stem[:36]
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / f"{stem}-facturx.pdf"
             target.write_bytes(content)
             return self.store_attachment(target, designation=main.designation)
+
+    def _seller(self) -> Seller:
+        """The seller a Factur-X names: as Chorus Pro gives it, or as it gave it last time
+        (offline); never a placeholder (EN 16931 BR-06, BR-S-02)."""
+        from app.deposit.facturx_writer import FacturxError, Seller
+
+        settings = self.context.settings
+        environment = self.context.account_status().effective
+        siret = self.context.supplier_siret(environment)
+        iban, bic = settings.supplier_iban, settings.supplier_bic
+        if environment is Environment.DEMO:
+            from app.simulator.seed import DEMO_SUPPLIER_BIC, DEMO_SUPPLIER_IBAN
+
+            iban, bic = DEMO_SUPPLIER_IBAN, DEMO_SUPPLIER_BIC
+        try:
+            profile = self.context.supplier_profile()
+        except BordereauError as exc:
+            if not settings.supplier_name:
+                raise FacturxError(
+                    "Bordereau ne connaît pas encore le nom et le numéro de TVA de votre "
+                    "structure sur Chorus Pro, qu'un Factur-X doit porter : envoyez la facture "
+                    f"au format PDF, ou réessayez une fois Chorus Pro joignable ({exc.message})"
+                ) from exc
+            return Seller(siret, settings.supplier_name, settings.supplier_vat, iban, bic)
+        return Seller(siret, profile.name, profile.vat_number, iban, bic)
 
     def has_waiting_invoices(self) -> bool:
         """Cheap enough for start-up: no ORM, no Chorus client imported."""

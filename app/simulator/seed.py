@@ -63,6 +63,9 @@ def siret_for(index: int, base: str = "2134") -> str:
 
 
 DEMO_SUPPLIER_SIRET = make_siret("81234567", "0001")
+# The demo structure's bank account (a valid test IBAN of no real account), for Factur-X.
+DEMO_SUPPLIER_IBAN = "FR7630006000011234567890189"
+DEMO_SUPPLIER_BIC = "AGRIFRPP"
 DEMO_SUPPLIER_NAME = "Atelier Martin (micro-entreprise)"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from facturx import get_xml_from_pdf, xml_check_xsd
@@ -20,12 +21,18 @@ from app.deposit.flux_report import FLUX_PENDING, explain
 from app.domain.enums import TypeFacture, TypeTva
 from app.domain.identifiers import vat_number_of
 from app.domain.invoice import Invoice, Recipient, References, Totals, VatLine
+from app.paths import resolve_paths
 from app.services import Services
 from app.simulator.flux import read_structured_invoice
 from app.simulator.seed import DEMO_SUPPLIER_SIRET, siret_for
+from app.simulator.server import Simulator
 from tests.conftest import CORPUS_SAMPLES
+from tests.support.chorus import configure_account
 
 PDF = CORPUS_SAMPLES / "inv_101_003.pdf"
+SELLER = Seller(
+    DEMO_SUPPLIER_SIRET, "ATELIER MARTIN", "FR12812345676", "FR7630006000011234567890189"
+)
 BREST = siret_for(4, "2129")
 
 
@@ -68,18 +75,18 @@ def invoice(number: str, **changes: object) -> Invoice:
         invoice(
             "FX-DEUX-TAUX",
             totals=Totals(
-                Decimal("300.00"), Decimal("30.00"), Decimal("330.00"), amount_due=Decimal("330.00")
+                Decimal("300.00"), Decimal("31.00"), Decimal("331.00"), amount_due=Decimal("331.00")
             ),
             vat_lines=[
                 VatLine(Decimal("20"), Decimal("100.00"), Decimal("20.00")),
-                VatLine(Decimal("5.5"), Decimal("200.00"), Decimal("10.00")),
+                VatLine(Decimal("5.5"), Decimal("200.00"), Decimal("11.00")),  # BR-S-09
             ],
         ),
     ],
     ids=lambda made: made.number,
 )
 def test_the_xml_passes_the_en16931_schema_and_reads_back(made: Invoice) -> None:
-    xml = cii_invoice(made, Seller(DEMO_SUPPLIER_SIRET, "ATELIER MARTIN", "FR12812345676"))
+    xml = cii_invoice(made, SELLER)
     assert xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
     pdf = embed_facturx(PDF.read_bytes(), xml)
     _name, embedded = get_xml_from_pdf(pdf, check_xsd=True)
@@ -192,3 +199,37 @@ def test_the_seller_vat_number_comes_from_the_structure_record(services: Service
     )
     assert registration is not None and registration.get("schemeID") == "VA"
     assert registration.text == "FR19812345676"
+
+
+def test_offline_the_facturx_names_the_seller_chorus_pro_gave_last_or_is_not_written(
+    simulator: Simulator,
+    bordereau_cmd: list[str],
+    subprocess_env: dict[str, str],
+    isolated_environment: Path,
+) -> None:
+    """BR-06 and BR-S-02: never a placeholder seller. Offline, a Factur-X names the structure
+    as Chorus Pro gave it last time; without that, it is not written and the user is told."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    configure_account(bordereau_cmd, subprocess_env, simulator, api_url=dead)
+    services = Services(resolve_paths(isolated_environment))
+    try:
+        services.context.open_database()  # the office's account, as the shared database has it
+        services.context.settings.supplier_iban = "FR7630006000011234567890189"
+        made = invoice("FX-HORS-LIGNE")
+        made.main_attachment = services.deposit.store_attachment(PDF)
+        with pytest.raises(FacturxError, match="ne connaît pas encore le nom"):
+            services.deposit.facturx_attachment(made)
+        services.context.settings.supplier_name = "ATELIER MARTIN"
+        services.context.settings.supplier_vat = "FR12812345676"
+        attachment = services.deposit.facturx_attachment(made)
+        pdf = services.deposit.attachment_path(attachment).read_bytes()
+        _name, xml = get_xml_from_pdf(pdf, check_xsd=True)
+        root = etree.fromstring(xml)
+        names = root.findall(".//{*}SellerTradeParty/{*}Name")
+        assert [node.text for node in names] == ["ATELIER MARTIN"]
+    finally:
+        services.close()

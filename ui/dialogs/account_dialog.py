@@ -57,6 +57,18 @@ class AccountDialog(QDialog):
         self.supplier_siret.setPlaceholderText("14 chiffres")
         self.supplier_siret.setMaxLength(17)
         form.addRow("&SIRET de votre structure :", self.supplier_siret)
+        self.iban = QLineEdit()
+        self.iban.setObjectName("account_iban")
+        self.iban.setPlaceholderText("FR76 …, facultatif")
+        self.iban.setToolTip(
+            "Le compte où vous êtes payé : un Factur-X réglé par virement doit le porter."
+        )
+        form.addRow("&IBAN (Factur-X) :", self.iban)
+        self.bic = QLineEdit()
+        self.bic.setObjectName("account_bic")
+        self.bic.setPlaceholderText("8 ou 11 caractères, facultatif")
+        self.bic.setMaxLength(14)
+        form.addRow("BI&C :", self.bic)
         layout.addLayout(form)
 
         self.credentials_box = QGroupBox("Identifiants")
@@ -127,6 +139,8 @@ class AccountDialog(QDialog):
         status = self.account.status()
         self.environment.setCurrentIndex(self.environment.findData(status.environment.value))
         self.supplier_siret.setText(status.supplier_siret or "")
+        self.iban.setText(status.iban or "")
+        self.bic.setText(status.bic or "")
         self.client_id.setText(status.client_id or "")
         self.login.setText(status.login or "")
         placeholder = KEEP_SECRET_PLACEHOLDER if status.has_secrets else ""
@@ -150,6 +164,8 @@ class AccountDialog(QDialog):
         real = environment is not Environment.DEMO
         self.credentials_box.setEnabled(real)
         self.supplier_siret.setEnabled(real)
+        self.iban.setEnabled(real)
+        self.bic.setEnabled(real)
         custom = environment is Environment.CUSTOM
         for widget in (self.api_url, self.token_url, self.api_url_label, self.token_url_label):
             widget.setVisible(custom)
@@ -167,6 +183,8 @@ class AccountDialog(QDialog):
             password=self.password.text(),
             api_url=self.api_url.text().strip() or None,
             token_url=self.token_url.text().strip() or None,
+            iban=self.iban.text().strip(),
+            bic=self.bic.text().strip(),
         )
 
     def _show_result(self, text: str, role: str) -> None:
