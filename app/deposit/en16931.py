@@ -24,7 +24,7 @@ TRANSFER_MEANS = frozenset({"30", "58"})  # UNTDID 4461: credit transfer, SEPA c
 class RuleBroken:
     rule: str  # CEN's identifier: BR-CO-16, BR-61…
     message: str  # in French, for the user
-    field: str | None = None  # the deposit form's field that causes it, when there is one
+    field: str | None = None  # the deposit form's field that causes it (its name in the form)
 
     def __str__(self) -> str:
         return f"{self.message} (règle {self.rule})"
@@ -97,7 +97,7 @@ def _lines_sum_to_line_total(invoice: _Invoice) -> list[RuleBroken]:
             RuleBroken(
                 "BR-CO-10",
                 f"La somme des lignes ({lines}) n'est pas le total hors taxes ({total}).",
-                "total_ht",
+                "totals.total_ht",
             )
         ]
     return []
@@ -122,7 +122,7 @@ def _totals_add_up(invoice: _Invoice) -> list[RuleBroken]:
                 "BR-CO-13",
                 "Le total hors taxes soumis à la TVA n'est pas la somme des lignes moins les "
                 "remises plus les frais.",
-                "total_ht",
+                "totals.total_ht",
             )
         )
     vat_sum = sum(invoice.amounts(f"{HEADER_TAX}/ram:CalculatedAmount"), Decimal(0))
@@ -131,7 +131,7 @@ def _totals_add_up(invoice: _Invoice) -> list[RuleBroken]:
             RuleBroken(
                 "BR-CO-14",
                 f"Le total de TVA ({tax}) n'est pas la somme de la TVA par taux ({vat_sum}).",
-                "total_tva",
+                "totals.total_tva",
             )
         )
     if basis is None or grand != basis + tax:
@@ -139,7 +139,7 @@ def _totals_add_up(invoice: _Invoice) -> list[RuleBroken]:
             RuleBroken(
                 "BR-CO-15",
                 "Le total TTC n'est pas le total hors taxes plus la TVA.",
-                "total_ttc",
+                "totals.total_ttc_after_discount",
             )
         )
     if grand is None or due != grand - prepaid + rounding:
@@ -148,7 +148,7 @@ def _totals_add_up(invoice: _Invoice) -> list[RuleBroken]:
                 "BR-CO-16",
                 f"Le net à payer ({due}) n'est pas le total TTC ({grand}) moins ce qui est déjà "
                 f"payé ({prepaid}) : indiquez l'acompte versé.",
-                "amount_due",
+                "totals.amount_due",
             )
         )
     return broken
@@ -180,7 +180,7 @@ def _vat_breakdown(invoice: _Invoice) -> list[RuleBroken]:
                 RuleBroken(
                     rule,
                     f"La base de TVA à {rate} % ({basis}) n'est pas la somme des lignes à ce taux.",
-                    "total_ht",
+                    "totals.total_ht",
                 )
             )
         if category == "S" and basis is not None and vat != (basis * rate / 100).quantize(CENT):
@@ -189,7 +189,7 @@ def _vat_breakdown(invoice: _Invoice) -> list[RuleBroken]:
                     "BR-S-09",
                     f"La TVA à {rate} % ({vat}) n'est pas la base ({basis}) multipliée par le "
                     "taux, arrondie au centime.",
-                    "total_tva",
+                    "totals.total_tva",
                 )
             )
         if category == "E" and not (
@@ -200,7 +200,7 @@ def _vat_breakdown(invoice: _Invoice) -> list[RuleBroken]:
                 RuleBroken(
                     "BR-E-10",
                     "Une facture exonérée de TVA doit dire pourquoi (motif d'exonération).",
-                    "vat_type",
+                    "references.vat_exemption_reason",
                 )
             )
     return broken
@@ -221,7 +221,6 @@ def _standard_rate_needs_the_sellers_vat_number(invoice: _Invoice) -> list[RuleB
                 "BR-S-02",
                 "Une facture avec TVA doit porter le numéro de TVA intracommunautaire de votre "
                 "structure : Chorus Pro ne le connaît pas encore, envoyez-la au format PDF.",
-                "vat_type",
             )
         ]
     return []
@@ -243,7 +242,7 @@ def _transfer_needs_the_payees_account(invoice: _Invoice) -> list[RuleBroken]:
                     "BR-61",
                     "Une facture payée par virement doit porter l'IBAN où vous êtes payé : "
                     "renseignez-le dans Compte › Compte Chorus Pro.",
-                    "payment_mode",
+                    "references.payment_mode",
                 )
             )
     return broken
@@ -273,7 +272,7 @@ RULES: tuple[Rule, ...] = (
         f"{AGREEMENT}/ram:BuyerTradeParty/ram:Name",
         "BR-07",
         "Le nom du destinataire manque.",
-        "recipient",
+        "recipient.siret",
     ),
     _required(f"{MEANS}/ram:TypeCode", "BR-49", "Le mode de paiement manque.", "payment_mode"),
     _lines_sum_to_line_total,

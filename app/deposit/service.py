@@ -161,18 +161,51 @@ class DepositService:
             document_text=document_text,
         )
 
-    def check(self, invoice: Invoice, document_text: str | None = None) -> list[Issue]:
-        """The checks that need no network: run as the user edits the form."""
+    def check(
+        self, invoice: Invoice, document_text: str | None = None, *, facturx: bool = False
+    ) -> list[Issue]:
+        """The checks that need no network: run as the user edits the form; with
+        ``facturx``, the EN 16931 rules the Factur-X would have to keep too."""
         from app.deposit.checks import check_invoice
 
-        return check_invoice(invoice, self.deposit_context(invoice, document_text=document_text))
+        issues = check_invoice(invoice, self.deposit_context(invoice, document_text=document_text))
+        return issues + self.facturx_issues(invoice) if facturx else issues
 
-    def check_online(self, invoice: Invoice, document_text: str | None = None) -> list[Issue]:
+    def facturx_issues(self, invoice: Invoice) -> list[Issue]:
+        """What would stop this invoice's Factur-X, each at its field in the form, said in
+        French before anything is sent (no network: the seller as last known)."""
+        from app.deposit.checks import Issue
+        from app.deposit.en16931 import TRANSFER_MEANS, broken_rules
+        from app.deposit.facturx_writer import PAYMENT_MEANS, FacturxError, cii_invoice
+
+        try:
+            seller = self._seller(online=False)
+        except FacturxError as exc:  # asked to Chorus Pro at the send, which may still work
+            return [Issue("", exc.message, blocking=False)]
+        if PAYMENT_MEANS[invoice.references.payment_mode] in TRANSFER_MEANS and not seller.iban:
+            return [
+                Issue(
+                    "references.payment_mode",
+                    "Un Factur-X payé par virement doit porter l'IBAN de votre structure "
+                    "(règle EN 16931 BR-61) : renseignez-le dans Compte › Compte Chorus Pro.",
+                )
+            ]
+        try:
+            xml = cii_invoice(invoice, seller)
+        except FacturxError as exc:
+            return [Issue("", exc.message)]
+        return [Issue(rule.field or "", str(rule)) for rule in broken_rules(xml)]
+
+    def check_online(
+        self, invoice: Invoice, document_text: str | None = None, *, facturx: bool = False
+    ) -> list[Issue]:
         """Every check, with the platform asked about the number and an unknown recipient;
-        offline, the local checks alone."""
+        offline, the local checks alone; with ``facturx``, the Factur-X's rules too."""
         from app.deposit.checks import check_invoice
 
-        return check_invoice(invoice, self._checking_context(invoice, document_text, online=True))
+        context = self._checking_context(invoice, document_text, online=True)
+        issues = check_invoice(invoice, context)
+        return issues + self.facturx_issues(invoice) if facturx else issues
 
     def supplier_profile(self) -> SupplierProfile:
         """The user's structure on Chorus Pro, for the form's choices (its bank accounts and
@@ -259,7 +292,7 @@ class DepositService:
             target.write_bytes(content)
             return self.store_attachment(target, designation=main.designation)
 
-    def _seller(self) -> Seller:
+    def _seller(self, *, online: bool = True) -> Seller:
         """The seller a Factur-X names: as Chorus Pro gives it, or as it gave it last time
         (offline); never a placeholder (EN 16931 BR-06, BR-S-02)."""
         from app.deposit.facturx_writer import FacturxError, Seller
@@ -273,7 +306,9 @@ class DepositService:
 
             iban, bic = DEMO_SUPPLIER_IBAN, DEMO_SUPPLIER_BIC
         try:
-            profile = self.context.supplier_profile()
+            profile = (
+                self.context.supplier_profile() if online else self.context.known_supplier_profile()
+            )
         except BordereauError as exc:
             if not settings.supplier_name:
                 raise FacturxError(
@@ -281,6 +316,13 @@ class DepositService:
                     "structure sur Chorus Pro, qu'un Factur-X doit porter : envoyez la facture "
                     f"au format PDF, ou réessayez une fois Chorus Pro joignable ({exc.message})"
                 ) from exc
+            return Seller(siret, settings.supplier_name, settings.supplier_vat, iban, bic)
+        if profile is None:  # not asked yet this session
+            if not settings.supplier_name:
+                raise FacturxError(
+                    "Bordereau n'a pas encore lu le nom et le numéro de TVA de votre structure "
+                    "sur Chorus Pro, qu'un Factur-X doit porter : ils le seront à l'envoi."
+                )
             return Seller(siret, settings.supplier_name, settings.supplier_vat, iban, bic)
         return Seller(siret, profile.name, profile.vat_number, iban, bic)
 

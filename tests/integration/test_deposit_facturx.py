@@ -223,8 +223,16 @@ def test_offline_the_facturx_names_the_seller_chorus_pro_gave_last_or_is_not_wri
         made.main_attachment = services.deposit.store_attachment(PDF)
         with pytest.raises(FacturxError, match="ne connaît pas encore le nom"):
             services.deposit.facturx_attachment(made)
+        [unknown] = services.deposit.facturx_issues(made)  # said before sending, not blocking
+        assert not unknown.blocking and "nom" in unknown.message
         services.context.settings.supplier_name = "ATELIER MARTIN"
         services.context.settings.supplier_vat = "FR12812345676"
+        services.context.settings.supplier_iban = None
+        [no_iban] = services.deposit.facturx_issues(made)  # at the field, in French (BR-61)
+        assert no_iban.blocking and no_iban.field == "references.payment_mode"
+        assert "IBAN" in no_iban.message and "BR-61" in no_iban.message
+        services.context.settings.supplier_iban = "FR7630006000011234567890189"
+        assert services.deposit.facturx_issues(made) == []
         attachment = services.deposit.facturx_attachment(made)
         pdf = services.deposit.attachment_path(attachment).read_bytes()
         _name, xml = get_xml_from_pdf(pdf, check_xsd=True)

@@ -157,6 +157,7 @@ class DeposerTab(QWidget):
             path, designation=designation, type_code=code
         )
         self.form.changed.connect(self._form_changed)
+        self.facturx_box.toggled.connect(lambda _checked: self.run_checks())
         self.form.field_focused.connect(self._field_focused)
         self.form.directory_requested.connect(self.directory_requested)
         self.form.main_replace_requested.connect(self.choose_replacement_pdf)
@@ -352,7 +353,9 @@ class DeposerTab(QWidget):
     def run_checks(self) -> list[Issue]:
         if self.current_path is None:
             return []
-        self.issues = self.deposit.check(self.form.invoice(), self.document_text)
+        self.issues = self.deposit.check(
+            self.form.invoice(), self.document_text, facturx=self.facturx_box.isChecked()
+        )
         self._show_issues(self.issues)
         return self.issues
 
@@ -516,7 +519,10 @@ class DeposerTab(QWidget):
         self.busy = True
         self.form.set_editable(False)
         self.edit_page.show_progress("Vérifications auprès de Chorus Pro…", None)
-        worker = Worker(lambda _p: self.deposit.check_online(invoice, self.document_text))
+        facturx = self.facturx_box.isChecked()
+        worker = Worker(
+            lambda _p: self.deposit.check_online(invoice, self.document_text, facturx=facturx)
+        )
         worker.signals.succeeded.connect(lambda issues: self._checked(invoice, issues))
         worker.signals.failed.connect(self._send_failed)
         self.workers.start(worker)
