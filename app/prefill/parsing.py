@@ -21,6 +21,7 @@ FRENCH_MONTHS = (
 )  # fmt: skip
 
 SPACES = "\u00a0\u202f\u2009 "
+MAX_AMOUNT_DIGITS = 15  # a thousand billion euros: longer runs of digits are not amounts
 # A minus sign: the hyphen against the digits, or the typographic minus (U+2212, never a
 # dash between words) with or without a space.
 AMOUNT_PATTERN = re.compile(
@@ -61,13 +62,12 @@ def parse_amount(text: str) -> Decimal | None:
     ):
         return None
     digits = "".join(groups)
-    if not digits.isdigit():
-        return None
+    if not digits.isdigit() or len(digits) > MAX_AMOUNT_DIGITS:
+        return None  # not an amount: an identifier, a phone or account number
     try:
-        value = Decimal(f"{digits}.{fraction or '0'}")
+        value = Decimal(f"{digits}.{fraction or '0'}").quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
-    value = value.quantize(Decimal("0.01"))
     return -value if negative else value
 
 

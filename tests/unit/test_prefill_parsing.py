@@ -65,3 +65,11 @@ def test_the_examples_of_the_issue() -> None:
     assert parse_date("1er décembre 2025") == date(2025, 12, 1)
     assert parse_amount("12 %") is None and parse_amount("1.2.3") is None
     assert parse_date("31/02/2025") is None
+
+
+def test_a_run_of_digits_longer_than_any_amount_is_not_one() -> None:
+    """Hypothesis found it: 27 digits made Decimal.quantize raise (more digits than its
+    precision). An IBAN or a phone number is not an amount."""
+    assert parse_amount("100000000000000000000000000") is None
+    assert amounts_in("Réf. 100000000000000000000000000") == []
+    assert parse_amount("999 999 999 999 999,99") is not None
