@@ -57,7 +57,8 @@ def main() -> int:
 
     def sequence() -> None:
         # Demo mode: the first sync imports the demo account's year of invoices.
-        when(lambda: bool(services.context.settings.last_sync) and not window._syncing, suivi)
+        demo = services.account.status().effective
+        when(lambda: services.sync.last_sync_day(demo) is not None and not window._syncing, suivi)
 
     def suivi() -> None:
         from app.invoices.views import WorkCategory
