@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from app.simulator.seed import DEMO_SUPPLIER_SIRET, siret_for
 from app.simulator.server import Simulator
 from tests.conftest import CORPUS_SAMPLES
 from tests.support.chorus import configure_account
+from tests.support.facturx_sample import sample_invoice
 
 PDF = CORPUS_SAMPLES / "inv_101_003.pdf"
 SELLER = Seller(
@@ -37,19 +38,7 @@ BREST = siret_for(4, "2129")
 
 
 def invoice(number: str, **changes: object) -> Invoice:
-    made = Invoice(
-        number=number,
-        issue_date=date(2026, 11, 20),
-        recipient=Recipient(BREST, "CULTURE", "COMMUNE DE BREST"),
-        references=References(vat_type=TypeTva.TVA_SUR_DEBIT, engagement_number="EJ-77"),
-        totals=Totals(
-            Decimal("1000.00"), Decimal("200.00"), Decimal("1200.00"), amount_due=Decimal("1200.00")
-        ),
-        vat_lines=[VatLine(Decimal("20"), Decimal("1000.00"), Decimal("200.00"))],
-    )
-    for name, value in changes.items():
-        setattr(made, name, value)
-    return made
+    return sample_invoice(number, **changes)
 
 
 @pytest.mark.parametrize(

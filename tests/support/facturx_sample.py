@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+
+from app.domain.enums import TypeTva
+from app.domain.invoice import Invoice, Recipient, References, Totals, VatLine
+from app.simulator.seed import siret_for
 
 CII_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 <rsm:CrossIndustryInvoice
@@ -115,3 +120,21 @@ def facturx_pdf(xml: bytes) -> bytes:
         pdf, xml, flavor="factur-x", level="en16931", check_xsd=False
     )
     return result
+
+
+def sample_invoice(number: str, **changes: object) -> Invoice:
+    """An invoice to Brest's culture service: 1 000,00 € HT at 20 %, engagement EJ-77; the
+    keyword arguments replace any of its parts."""
+    made = Invoice(
+        number=number,
+        issue_date=date(2026, 11, 20),
+        recipient=Recipient(siret_for(4, "2129"), "CULTURE", "COMMUNE DE BREST"),
+        references=References(vat_type=TypeTva.TVA_SUR_DEBIT, engagement_number="EJ-77"),
+        totals=Totals(
+            Decimal("1000.00"), Decimal("200.00"), Decimal("1200.00"), amount_due=Decimal("1200.00")
+        ),
+        vat_lines=[VatLine(Decimal("20"), Decimal("1000.00"), Decimal("200.00"))],
+    )
+    for name, value in changes.items():
+        setattr(made, name, value)
+    return made

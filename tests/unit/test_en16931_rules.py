@@ -3,7 +3,6 @@ that breaks one is refused with the rule named, in French. Each test cites its r
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,9 +11,10 @@ from lxml import etree
 from app.deposit.en16931 import broken_rules
 from app.deposit.facturx_writer import FacturxError, Seller, cii_invoice, embed_facturx
 from app.domain.enums import ModePaiement, TypeFacture, TypeTva
-from app.domain.invoice import Invoice, Recipient, References, Totals, VatLine
+from app.domain.invoice import Invoice, References, Totals, VatLine
 from app.domain.protocol import CII_NAMESPACES
 from app.simulator.seed import siret_for
+from tests.support.facturx_sample import sample_invoice
 
 SELLER_SIRET = siret_for(1, "8123")
 BUYER = siret_for(4, "2129")
@@ -23,19 +23,7 @@ SELLER = Seller(SELLER_SIRET, "ATELIER MARTIN", "FR12812345676", IBAN, "AGRIFRPP
 
 
 def invoice(number: str, **changes: object) -> Invoice:
-    made = Invoice(
-        number=number,
-        issue_date=date(2026, 11, 20),
-        recipient=Recipient(BUYER, "CULTURE", "COMMUNE DE BREST"),
-        references=References(vat_type=TypeTva.TVA_SUR_DEBIT, engagement_number="EJ-77"),
-        totals=Totals(
-            Decimal("1000.00"), Decimal("200.00"), Decimal("1200.00"), amount_due=Decimal("1200.00")
-        ),
-        vat_lines=[VatLine(Decimal("20"), Decimal("1000.00"), Decimal("200.00"))],
-    )
-    for name, value in changes.items():
-        setattr(made, name, value)
-    return made
+    return sample_invoice(number, **changes)
 
 
 def totals(ht: str, tva: str, ttc: str, due: str | None = None) -> Totals:
