@@ -245,9 +245,9 @@ class AppContext:
             )
         return found.idStructureCPP
 
-    def known_supplier_profile(self) -> SupplierProfile | None:
+    def known_supplier_profile(self, environment: Environment) -> SupplierProfile | None:
         """The profile already asked this session, without asking again (no network)."""
-        return self._supplier_profiles.get(self.account_status().effective)
+        return self._supplier_profiles.get(environment)
 
     def supplier_profile(self) -> SupplierProfile:
         """The user's structure on Chorus Pro: name, services, bank accounts (asked once per

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from app.domain.protocol import CII_NAMESPACES, CII_SETTLEMENT, CII_SUMMATION
+from app.domain.protocol import CII_AGREEMENT, CII_NAMESPACES, CII_SETTLEMENT, CII_SUMMATION
 
 CENT = Decimal("0.01")
 TRANSFER_MEANS = frozenset({"30", "58"})  # UNTDID 4461: credit transfer, SEPA credit transfer
@@ -68,7 +68,6 @@ def _decimal(text: str | None) -> Decimal | None:
         return None
 
 
-AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
 LINES = "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
 LINE_AMOUNT = "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"  # noqa: E501
 LINE_TAX = "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax"
@@ -212,7 +211,7 @@ def _standard_rate_needs_the_sellers_vat_number(invoice: _Invoice) -> list[RuleB
     has_vat_id = any(
         node.get("schemeID") == "VA"
         for node in invoice.nodes(
-            f"{AGREEMENT}/ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID"
+            f"{CII_AGREEMENT}/ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID"
         )
     )
     if "S" in categories and not has_vat_id:
@@ -264,12 +263,12 @@ RULES: tuple[Rule, ...] = (
     _required("rsm:ExchangedDocument/ram:TypeCode", "BR-04", "Le type de facture manque."),
     _required(f"{CII_SETTLEMENT}/ram:InvoiceCurrencyCode", "BR-05", "La devise manque."),
     _required(
-        f"{AGREEMENT}/ram:SellerTradeParty/ram:Name",
+        f"{CII_AGREEMENT}/ram:SellerTradeParty/ram:Name",
         "BR-06",
         "Le nom de votre structure manque.",
     ),
     _required(
-        f"{AGREEMENT}/ram:BuyerTradeParty/ram:Name",
+        f"{CII_AGREEMENT}/ram:BuyerTradeParty/ram:Name",
         "BR-07",
         "Le nom du destinataire manque.",
         "recipient.siret",

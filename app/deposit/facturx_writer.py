@@ -34,6 +34,10 @@ PAYMENT_MEANS = {
 class FacturxError(BordereauError):
     title = "Factur-X"
 
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field  # the deposit form's field that causes it, when there is one
+
 
 @dataclass(frozen=True, slots=True)
 class Seller:
@@ -168,7 +172,8 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
             raise FacturxError(
                 "Pour une facture payée par virement, le Factur-X doit porter l'IBAN de votre "
                 "structure (règle EN 16931 BR-61) : renseignez-le dans Compte › Compte Chorus "
-                "Pro, ou envoyez la facture au format PDF."
+                "Pro, ou envoyez la facture au format PDF.",
+                field="references.payment_mode",
             )
         account = b.add(means, "ram:PayeePartyCreditorFinancialAccount")
         b.add(account, "ram:IBANID", seller.iban)

@@ -175,25 +175,17 @@ class DepositService:
         """What would stop this invoice's Factur-X, each at its field in the form, said in
         French before anything is sent (no network: the seller as last known)."""
         from app.deposit.checks import Issue
-        from app.deposit.en16931 import TRANSFER_MEANS, broken_rules
-        from app.deposit.facturx_writer import PAYMENT_MEANS, FacturxError, cii_invoice
+        from app.deposit.en16931 import broken_rules
+        from app.deposit.facturx_writer import FacturxError, cii_invoice
 
         try:
             seller = self._seller(online=False)
         except FacturxError as exc:  # asked to Chorus Pro at the send, which may still work
             return [Issue("", exc.message, blocking=False)]
-        if PAYMENT_MEANS[invoice.references.payment_mode] in TRANSFER_MEANS and not seller.iban:
-            return [
-                Issue(
-                    "references.payment_mode",
-                    "Un Factur-X payé par virement doit porter l'IBAN de votre structure "
-                    "(règle EN 16931 BR-61) : renseignez-le dans Compte › Compte Chorus Pro.",
-                )
-            ]
         try:
             xml = cii_invoice(invoice, seller)
-        except FacturxError as exc:
-            return [Issue("", exc.message)]
+        except FacturxError as exc:  # a transfer without the IBAN, a global discount…
+            return [Issue(exc.field, exc.message)]
         return [Issue(rule.field or "", str(rule)) for rule in broken_rules(xml)]
 
     def check_online(
@@ -307,7 +299,9 @@ class DepositService:
             iban, bic = DEMO_SUPPLIER_IBAN, DEMO_SUPPLIER_BIC
         try:
             profile = (
-                self.context.supplier_profile() if online else self.context.known_supplier_profile()
+                self.context.supplier_profile()
+                if online
+                else self.context.known_supplier_profile(environment)
             )
         except BordereauError as exc:
             if not settings.supplier_name:

@@ -210,11 +210,12 @@ def _after_label(
             if not below:
                 continue
             box = row.bbox_of(match.start(), match.end())
-            wrapped = _wrapped(rows, index, box, pick) if _header_row(rest) else None
+            more_labels = _header_row(rest)
+            wrapped = _wrapped(rows, index, box, pick) if more_labels else None
             if wrapped is not None:
                 found.append(wrapped)
                 break
-            if not _value_follows(row, match.start(), match.end()) or _header_row(rest):
+            if more_labels or not _value_follows(row, match.start(), match.end()):
                 under = _under(rows, index, box, pick)
                 if under is not None:
                     found.append(under)

@@ -57,7 +57,7 @@ def rows_from_words(words: Iterable[Word]) -> list[Row]:
                 page_rows[-1][2].extend(unit)
             else:
                 page_rows.append((centre, half, list(unit)))
-        for _centre, _half, row_words in _merge_split_rows(page_rows):
+        for _centre, _half, row_words in page_rows:
             row_words = _glue_split_keywords(sorted(row_words, key=lambda w: w.x0))
             row_words = join_letter_spacing(row_words)
             rows.append(Row(page, row_words, row_words[0].source))
@@ -79,31 +79,3 @@ def _line_units(words: list[Word]) -> list[tuple[float, float, list[Word]]]:
         half = max(1.0, statistics.median((w.y1 - w.y0) / 2 for w in line_words))
         units.append((centre, half, line_words))
     return sorted(units, key=lambda unit: (unit[0], unit[2][0].x0))
-
-
-def _merge_split_rows(
-    page_rows: list[tuple[float, float, list[Word]]],
-) -> list[tuple[float, float, list[Word]]]:
-    """Rows that are one line cut in two: OCR's boxes differ in height (a speck, a dash, a
-    descender), so a line can start two bands a point or two apart. Neighbouring bands much
-    closer than a line height, whose words do not overlap across, are one row."""
-    merged: list[tuple[float, float, list[Word]]] = []
-    for centre, half, words in page_rows:
-        if merged:
-            last_centre, last_half, last_words = merged[-1]
-            close = abs(centre - last_centre) <= 0.6 * min(half, last_half) + 0.5
-            if close and not _overlap_across(last_words, words):
-                merged[-1] = ((last_centre + centre) / 2, max(half, last_half), last_words + words)
-                continue
-        merged.append((centre, half, words))
-    return merged
-
-
-def _overlap_across(first: list[Word], second: list[Word]) -> bool:
-    """Whether a word of one band stands over a word of the other (by more than the point or
-    two OCR boxes spill over)."""
-    return any(
-        min(a.x1, b.x1) - max(a.x0, b.x0) > 0.3 * min(a.x1 - a.x0, b.x1 - b.x0)
-        for a in first
-        for b in second
-    )
