@@ -18,7 +18,7 @@ from tests.support.postgres import PostgresServer, running_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
-SWAGGER_DIR = REPO_ROOT / "tests" / "fixtures" / "chorus-api"  # copies of the official files
+SWAGGER_DIR = REPO_ROOT / "app" / "simulator" / "swagger"  # copies of the official files
 # Three text invoices of ../shared/corpus/dev, copied so that a clean clone tests on its own.
 CORPUS_SAMPLES = REPO_ROOT / "tests" / "fixtures" / "corpus"
 TEST_KEYRING = "tests.support.file_keyring.JsonFileKeyring"

@@ -8,8 +8,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Renew this long before expiry (OCA renews with about 4 minutes left).
+# Renew this long before expiry (OCA renews with about 4 minutes left), but never more than
+# a tenth of the token's life: a 60-second token is then used for 54 s, not fetched per call.
 REFRESH_MARGIN_SECONDS = 240
+REFRESH_MARGIN_SHARE = 0.1
+
+
+def refresh_margin(lifetime: float) -> float:
+    return min(REFRESH_MARGIN_SECONDS, lifetime * REFRESH_MARGIN_SHARE)
 
 
 def cpro_account_header(login: str, password: str) -> str:
@@ -20,9 +26,10 @@ def cpro_account_header(login: str, password: str) -> str:
 class CachedToken:
     value: str
     expires_at: float
+    margin: float
 
     def usable(self, now: float) -> bool:
-        return now < self.expires_at - REFRESH_MARGIN_SECONDS
+        return now < self.expires_at - self.margin
 
 
 class TokenCache:
@@ -41,7 +48,7 @@ class TokenCache:
             now = self._clock()
             if self._token is None or not self._token.usable(now):
                 value, lifetime = self._fetch()
-                self._token = CachedToken(value, now + lifetime)
+                self._token = CachedToken(value, now + lifetime, refresh_margin(lifetime))
             return self._token.value
 
     def invalidate(self, value: str | None = None) -> None:

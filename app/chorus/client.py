@@ -22,6 +22,7 @@ from app.chorus import schemas_factures as f
 from app.chorus import schemas_transverses as t
 from app.chorus.auth import TokenCache, cpro_account_header
 from app.chorus.errors import (
+    AccessRefusedError,
     AmountsIncoherentError,
     AttachmentMissingError,
     BusinessError,
@@ -35,6 +36,7 @@ from app.chorus.errors import (
     ProtocolError,
     RateLimitedError,
     RecipientUnknownError,
+    RequestRejectedError,
     ServiceOrEngagementRequiredError,
     ServiceRequiredError,
     ServiceUnknownError,
@@ -51,7 +53,21 @@ log = logging.getLogger(__name__)
 ResponseT = TypeVar("ResponseT", bound=BaseModel)
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
-NO_RESULT_CODES = {20000}
+AUTH_ATTEMPTS = 3
+# "No result" comes with several codes and keys (chorus-api.md §3.5): the transverse search
+# key, the works-invoice search's, and the wording itself whatever the code.
+NO_RESULT_CODES = {20000, 20007}
+NO_RESULT_KEYS = ("tra_msg_00.015", "gft_msg_01.075", "gdp_msg_11.015")
+NO_RESULT_WORDS = (
+    "aucun résultat",
+    "aucun resultat",
+    "n'a retourné aucun",
+    "aucune facture",
+    "aucune structure",
+    "aucun élément",
+    "aucune donnée",
+)
+BODY_EXCERPT = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +91,7 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 8.0
     sleep: Callable[[float], None] = field(default=time.sleep)
+    auth_pause: float = 1.0  # before a new token after a spurious 401 (chorus-api.md §1.2)
 
     def delay(self, attempt: int) -> float:
         ceiling = min(self.max_delay, self.base_delay * (2**attempt))
@@ -120,10 +137,30 @@ class ChorusClient:
     # --- transport -------------------------------------------------------------------------
 
     def _fetch_token(self) -> tuple[str, int]:
+        """A new access token. PISTE is known to refuse a good client now and then (about one
+        call in ten for one production client, chorus-api.md §1.2): the credentials are blamed
+        only when a second request, a moment later, is refused too."""
+        for attempt in range(AUTH_ATTEMPTS):
+            response = self._post_token_request()
+            if response.status_code in (400, 401):
+                if attempt + 1 < AUTH_ATTEMPTS:
+                    self.retry.sleep(self.retry.auth_pause)
+                    continue
+                raise InvalidClientError(details=f"HTTP {response.status_code}")
+            if response.status_code == 429 or response.status_code >= 500:
+                raise PlatformUnavailableError(details=f"jeton : HTTP {response.status_code}")
+            try:
+                token = s.PisteToken.model_validate(response.json())
+            except (ValueError, ValidationError) as exc:
+                raise ProtocolError(details="réponse du jeton illisible") from exc
+            return token.access_token, token.expires_in
+        raise AssertionError("unreachable")
+
+    def _post_token_request(self) -> httpx.Response:
         import httpx
 
         try:
-            response = self._http.post(
+            return self._http.post(
                 self.config.token_url,
                 data={
                     "grant_type": "client_credentials",
@@ -138,15 +175,6 @@ class ChorusClient:
                 "à Internet, puis réessayez.",
                 details=type(exc).__name__,
             ) from exc
-        if response.status_code in (400, 401):
-            raise InvalidClientError(details=f"HTTP {response.status_code}")
-        if response.status_code == 429 or response.status_code >= 500:
-            raise PlatformUnavailableError(details=f"jeton : HTTP {response.status_code}")
-        try:
-            token = s.PisteToken.model_validate(response.json())
-        except (ValueError, ValidationError) as exc:
-            raise ProtocolError(details="réponse du jeton illisible") from exc
-        return token.access_token, token.expires_in
 
     def _headers(self, token: str) -> dict[str, str]:
         return {
@@ -157,45 +185,36 @@ class ChorusClient:
         }
 
     def _send_once(self, method: str, path: str, body: dict[str, Any] | None) -> bytes:
-        """The raw JSON answer (HTTP 200, or 400 which carries the same envelope)."""
+        """The raw JSON answer: a 2xx, or a 4xx that carries the platform's business envelope.
+
+        A 401 with a token PISTE has just issued is the platform's hiccup on chained calls
+        (chorus-api.md §1.2): a fresh token and a pause, up to ``AUTH_ATTEMPTS`` times. The
+        gateway turned the request away before the API saw it, so this is safe for writes too.
+        """
         import httpx
 
         url = self.config.api_url.rstrip("/") + path
-        for token_attempt in range(2):
+        content = None if body is None else json.dumps(body).encode("utf-8")
+        for attempt in range(AUTH_ATTEMPTS):
             token = self._tokens.get()
             try:
                 response = self._http.request(
-                    method,
-                    url,
-                    headers=self._headers(token),
-                    content=None if body is None else json.dumps(body).encode("utf-8"),
+                    method, url, headers=self._headers(token), content=content
                 )
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 raise _Retryable(PlatformUnavailableError(details=type(exc).__name__)) from exc
-            status = response.status_code
-            if status == 401:
-                challenge = response.headers.get("WWW-Authenticate", "")
-                if "login or password" in challenge.lower():
-                    raise TechnicalAccountError(details=challenge)
-                self._tokens.invalidate(token)
-                if token_attempt == 0:
-                    continue
-                raise InvalidClientError(details="HTTP 401 après renouvellement du jeton")
-            if status == 403:
-                raise SubscriptionMissingError(details=f"HTTP 403 {path}")
-            if status == 413:
-                raise FileTooLargeError(413, "HTTP 413")
-            if status == 429:
-                raise _Retryable(RateLimitedError(details=path))
-            if status >= 500:
-                raise _Retryable(PlatformUnavailableError(details=f"HTTP {status} {path}"))
-            if status == 404:
-                raise ProtocolError(
-                    "Cette fonction de Chorus Pro est introuvable à l'adresse configurée.",
-                    details=f"HTTP 404 {url}",
-                )
-            return response.content
-        raise AssertionError("unreachable")
+            if response.status_code != 401:
+                return _checked(response, path)
+            challenge = response.headers.get("WWW-Authenticate", "")
+            if "login or password" in challenge.lower():
+                raise TechnicalAccountError(details=challenge)
+            self._tokens.invalidate(token)
+            if attempt + 1 < AUTH_ATTEMPTS:
+                log.info("%s : HTTP 401 avec un jeton valide ; nouveau jeton et nouvel essai", path)
+                self.retry.sleep(self.retry.auth_pause * (attempt + 1))
+        raise _Retryable(
+            AccessRefusedError(details=f"HTTP 401 sur {path} après {AUTH_ATTEMPTS} jetons neufs")
+        )
 
     def _call(
         self,
@@ -206,13 +225,14 @@ class ChorusClient:
         *,
         retry: bool,
     ) -> ResponseT:
-        attempts = self.retry.attempts if retry else 1
-        for attempt in range(attempts):
+        for attempt in range(self.retry.attempts):
             try:
                 payload = self._send_once(method, path, body)
                 break
             except _Retryable as exc:
-                if attempt + 1 >= attempts:
+                # A write is sent once, unless the gateway turned it away unread (401).
+                may_retry = retry or isinstance(exc.error, AccessRefusedError)
+                if not may_retry or attempt + 1 >= self.retry.attempts:
                     raise exc.error from exc
                 delay = self.retry.delay(attempt)
                 log.info("%s : %s ; nouvel essai dans %.1f s", path, exc.error.details, delay)
@@ -229,6 +249,8 @@ class ChorusClient:
         code = getattr(parsed, "codeRetour", 0)
         if code:
             raise business_error(code, getattr(parsed, "libelle", ""))
+        if isinstance(parsed, s.Response) and _says_error(payload):
+            raise ProtocolError(details=f"{path}: réponse d'erreur sans codeRetour")
         return parsed
 
     def read(
@@ -393,8 +415,23 @@ class ChorusClient:
 
     def soumettre(self, request: f.SoumettreRequest) -> f.SoumettreResponse:
         """Sent exactly once. On :class:`PlatformUnavailableError` the outcome is unknown:
-        reconcile with :func:`app.chorus.submission.submit_once` rather than resending."""
-        return self.write("/cpro/factures/v1/soumettre", request, f.SoumettreResponse)
+        reconcile with :func:`app.chorus.submission.submit_once` rather than resending.
+
+        ``pieceJointePrincipale`` goes as one object, as the swagger's schema says. The
+        swagger's example and production clients send a one-item list, which the platform
+        takes too (chorus-api.md §2.6). Should the platform refuse the object form (a 400
+        without business answer naming the field: nothing was recorded), the list form is
+        sent once instead."""
+        path = "/cpro/factures/v1/soumettre"
+        try:
+            return self.write(path, request, f.SoumettreResponse)
+        except RequestRejectedError as exc:
+            if request.pieceJointePrincipale is None or not _names_main_attachment(exc):
+                raise
+            log.warning("soumettre : pièce jointe principale refusée en objet ; envoi en liste")
+            body = request.to_json()
+            body["pieceJointePrincipale"] = [body["pieceJointePrincipale"]]
+            return self._call("POST", path, body, f.SoumettreResponse, retry=False)
 
     def deposer_flux(self, request: f.DeposerFluxRequest) -> f.DeposerFluxResponse:
         return self.write("/cpro/factures/v1/deposer/flux", request, f.DeposerFluxResponse)
@@ -520,9 +557,78 @@ def business_error(code: int, libelle: str) -> BusinessError:
         return StatusNotAllowedError(code, libelle)
     if "gdp_msg_11.022" in text:
         return FileTooLargeError(code, libelle)
-    if code in NO_RESULT_CODES and ("aucun" in text or "n'existe pas" in text):
+    if (
+        any(key in text for key in NO_RESULT_KEYS)
+        or any(words in text for words in NO_RESULT_WORDS)
+        or (code in NO_RESULT_CODES and "n'existe pas" in text)
+    ):
         return NotFoundError(code, libelle, f"Chorus Pro ne trouve rien : {libelle}")
     for words, error_type in _KEYWORD_ERRORS:
         if all(word in text for word in words):
             return error_type(code, libelle)
     return BusinessError(code, libelle)
+
+
+def _envelope_code(response: httpx.Response) -> int | None:
+    """``codeRetour`` when the body is Chorus Pro's business answer, else None."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("codeRetour") if isinstance(body, dict) else None
+    if isinstance(code, bool) or not isinstance(code, int | str):
+        return None
+    try:
+        return int(code)
+    except ValueError:
+        return None
+
+
+def _excerpt(response: httpx.Response) -> str:
+    text = response.text.strip().replace("\n", " ")
+    return text[:BODY_EXCERPT] or "(corps vide)"
+
+
+def _checked(response: httpx.Response, path: str) -> bytes:
+    """The body to parse, or the typed error an answer that is not a success stands for.
+
+    A business refusal may come with HTTP 400 as well as 200 (go-choruspro, chorus-api.md
+    §2.5): such a body is returned to be read like any other. Any other non-2xx answer is an
+    error, never an envelope with ``codeRetour`` 0."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return response.content
+    if status == 403:
+        raise SubscriptionMissingError(details=f"HTTP 403 {path}")
+    if status == 413:
+        raise FileTooLargeError(413, "HTTP 413")
+    if status == 429:
+        raise _Retryable(RateLimitedError(details=path))
+    if status >= 500:
+        raise _Retryable(PlatformUnavailableError(details=f"HTTP {status} {path}"))
+    if status == 404:
+        raise ProtocolError(
+            "Cette fonction de Chorus Pro est introuvable à l'adresse configurée.",
+            details=f"HTTP 404 {path}",
+        )
+    code = _envelope_code(response)
+    if 400 <= status < 500 and code:
+        return response.content
+    raise RequestRejectedError(status, details=f"HTTP {status} {path} : {_excerpt(response)}")
+
+
+def _says_error(payload: bytes) -> bool:
+    """A 2xx body that is an error report rather than an answer (``{"error": …}``); such a
+    report is small, so a long answer is not parsed twice."""
+    if len(payload) > 65536:
+        return False
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and "codeRetour" not in body and "error" in body
+
+
+def _names_main_attachment(error: RequestRejectedError) -> bool:
+    details = (error.details or "").lower()
+    return error.status == 400 and "piecejointeprincipale" in details

@@ -79,6 +79,35 @@ class ProtocolError(ChorusError):
         )
 
 
+class RequestRejectedError(ChorusError):
+    """A 4xx without Chorus Pro's ``codeRetour``/``libelle`` answer: the gateway or the platform
+    turned the request away before any business processing. Nothing was recorded, and sending
+    the same request again would be turned away the same way."""
+
+    title = "Demande refusée par Chorus Pro"
+
+    def __init__(self, status: int, *, details: str | None = None) -> None:
+        super().__init__(
+            f"Chorus Pro a refusé la demande sans l'enregistrer (erreur HTTP {status}). "
+            "Rien n'a été pris en compte ; Bordereau ne la renverra pas d'elle-même. Si cela "
+            "se reproduit, mettez Bordereau à jour ou signalez-le avec le détail ci-dessous.",
+            details=details,
+        )
+        self.status = status
+
+
+class AccessRefusedError(PlatformUnavailableError):
+    """401 answers with a token the PISTE token endpoint has just issued: the platform's
+    known hiccup on chained calls (chorus-api.md §1.2), not a credentials problem."""
+
+    def __init__(self, *, details: str | None = None) -> None:
+        super().__init__(
+            "Chorus Pro refuse momentanément l'accès alors que vos identifiants sont acceptés. "
+            "Vos données sont conservées ; Bordereau réessaiera dans quelques minutes.",
+            details=details,
+        )
+
+
 class BusinessError(ChorusError):
     """``codeRetour`` ≠ 0: Chorus Pro refused the operation for a business reason."""
 

@@ -203,7 +203,18 @@ class RechercherFournisseurRequest(Request):
     periodeDateHeureEtatCourantDu: str | None = None
     periodeDateHeureEtatCourantAu: str | None = None
     numeroBonCommande: str | None = None
+    numeroMarche: str | None = None
+    numeroFactureOrigine: str | None = None
     numeroFluxDepot: str | None = None
+    modeDepot: str | None = None
+    periodeDateFactureDu: str | None = None
+    periodeDateFactureAu: str | None = None
+    montantHTMin: Amount | None = None
+    montantHTMax: Amount | None = None
+    montantTTCMin: Amount | None = None
+    montantTTCMax: Amount | None = None
+    montantApayerMin: Amount | None = None
+    montantApayerMax: Amount | None = None
     rejetTraite: bool | None = None
     rechercheFactureParFournisseur: ParametresRechercheFournisseur | None = None
 

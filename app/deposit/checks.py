@@ -289,12 +289,32 @@ def _mentions(invoice: Invoice, context: CheckContext) -> list[Issue]:
     return advice
 
 
+MAX_FREE_TEXT_LENGTH = 255  # what Chorus Pro stores of a comment or a reason (chorus-api.md §4)
+
+
+def _free_texts(invoice: Invoice) -> list[Issue]:
+    texts = (
+        ("comment", "Le commentaire", invoice.comment),
+        (
+            "totals.global_discount_reason",
+            "Le motif de la remise",
+            invoice.totals.global_discount_reason,
+        ),
+    )
+    return [
+        Issue(field, f"{label} dépasse {MAX_FREE_TEXT_LENGTH} caractères ({len(text)}).")
+        for field, label, text in texts
+        if text and len(text) > MAX_FREE_TEXT_LENGTH
+    ]
+
+
 def check_invoice(invoice: Invoice, context: CheckContext) -> list[Issue]:
     return [
         *_identity(invoice, context),
         *recipient_issues(invoice, context),
         *_amounts(invoice),
         *_attachments(invoice),
+        *_free_texts(invoice),
         *_mentions(invoice, context),
     ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.chorus.client import business_error
 from app.chorus.errors import BusinessError
 from app.chorus.schemas_transverses import ConsulterCRDetailleResponse
@@ -40,12 +42,60 @@ def explain(libelle: str) -> str:
     return f"Chorus Pro a rejeté la facture : {libelle}"
 
 
-def flux_rejection(report: ConsulterCRDetailleResponse) -> BusinessError:
+@dataclass(frozen=True, slots=True)
+class FluxEnding:
+    """A final state of a deposited flux (chorus-api.md §3.2), in the supplier's words."""
+
+    may_hold_invoice: bool  # the invoice may have been integrated: look it up before failing
+    meaning: str
+    next_step: str
+
+
+FLUX_ENDINGS = {
+    "IN_REJETE": FluxEnding(
+        False,
+        "Le Factur-X a été rejeté.",
+        "Corrigez ce qui est indiqué, puis renvoyez la facture.",
+    ),
+    "IN_INCIDENTE": FluxEnding(
+        False,
+        "Chorus Pro a rencontré un incident technique en traitant le Factur-X : la facture "
+        "n'a pas été créée.",
+        "Renvoyez-la ; si l'incident se répète, contactez le support de Chorus Pro en citant "
+        "le numéro de flux {flux}.",
+    ),
+    "QP_IRRECEVABLE": FluxEnding(
+        False,
+        "Chorus Pro a jugé le fichier irrecevable dès sa réception (format, structure ou "
+        "signature du Factur-X) : la facture n'a pas été créée.",
+        "Renvoyez-la en PDF simple (sans cocher « Factur-X »), ou corrigez le fichier.",
+    ),
+    "IN_INTEGRE_PARTIEL": FluxEnding(
+        True,
+        "Chorus Pro n'a intégré qu'une partie du fichier, et pas cette facture.",
+        "Corrigez ce qui est indiqué, puis renvoyez la facture.",
+    ),
+    "QP_RECEVABLE_AVEC_ERREUR": FluxEnding(
+        True,
+        "Chorus Pro a reçu le fichier mais y a trouvé des erreurs, et n'a pas créé la facture.",
+        "Corrigez ce qui est indiqué, puis renvoyez la facture.",
+    ),
+}
+INTEGRATED = "IN_INTEGRE"
+
+
+def flux_failure(report: ConsulterCRDetailleResponse, flux_number: str) -> BusinessError:
+    """Why a flux ended without its invoice, and what to do next."""
+    state = report.etatCourantDepotFlux or "IN_REJETE"
+    ending = FLUX_ENDINGS.get(state, FLUX_ENDINGS["IN_REJETE"])
     messages = [explain(e.libelleErreurDP or "") for e in report.listeErreurDP if e.libelleErreurDP]
     messages += [
         explain(e.libelleErreur or "") for e in report.listeErreurTechnique if e.libelleErreur
     ]
-    text = (
-        " ".join(dict.fromkeys(messages)) or "Chorus Pro a rejeté le flux sans en donner la raison."
+    reasons = " ".join(dict.fromkeys(messages))
+    text = " ".join(
+        part
+        for part in (ending.meaning, reasons, ending.next_step.format(flux=flux_number))
+        if part
     )
-    return BusinessError(0, "IN_REJETE", f"Le Factur-X a été rejeté : {text}")
+    return BusinessError(0, state, text)

@@ -40,7 +40,12 @@ from app.chorus import schemas_factures as f
 from app.chorus import schemas_transverses as t
 from app.chorus.client import ChorusClient
 from app.chorus.dates import parse_chorus_date
-from app.chorus.errors import BusinessError, ChorusError, PlatformUnavailableError
+from app.chorus.errors import (
+    BusinessError,
+    ChorusError,
+    PlatformUnavailableError,
+    RequestRejectedError,
+)
 from app.chorus.submission import (
     SubmittedInvoice,
     find_submitted,
@@ -51,7 +56,7 @@ from app.db import models
 from app.db.engine import Database
 from app.deposit.certificate import DepositFacts
 from app.deposit.claims import LEASE, Claim, actor, owner_is_gone
-from app.deposit.flux_report import FLUX_PENDING, flux_rejection
+from app.deposit.flux_report import FLUX_ENDINGS, FLUX_PENDING, INTEGRATED, flux_failure
 from app.deposit.mapping import from_row, soumettre_request, to_row
 from app.deposit.states import (
     DEPOSIT,
@@ -457,12 +462,14 @@ class Outbox:
             report(f"Intégration du flux {flux_number} par Chorus Pro")
             self._set(entry_id, claim)  # still here: renew the lease
             outcome = client.consulter_cr_detaille(flux_number, FACTURX_SYNTAX)
-            if outcome.etatCourantDepotFlux == "IN_REJETE":
-                raise flux_rejection(outcome)
-            if outcome.etatCourantDepotFlux == "IN_INTEGRE":
+            flux_state = outcome.etatCourantDepotFlux or ""
+            ending = FLUX_ENDINGS.get(flux_state)
+            if flux_state == INTEGRATED or (ending is not None and ending.may_hold_invoice):
                 found = find_submitted(client, number, supplier_id)
                 if found is not None:
                     return submitted_from(found, recovered=False)
+            if ending is not None:
+                raise flux_failure(outcome, flux_number)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(FLUX_POLL_SECONDS)
@@ -577,6 +584,9 @@ class Outbox:
             return DepositOutcome(invoice_id, "waiting", message=exc.message)
         except BusinessError as exc:
             return self._refused(entry_id, claim, invoice_id, exc.message)
+        except RequestRejectedError as exc:  # the same request would be turned away again
+            log.error("Envoi %s refusé sans réponse métier : %s", entry_id, exc.details)
+            return self._blocked(entry_id, claim, invoice_id, invoice.number, exc.message)
         except ChorusError as exc:  # credentials, subscription: the user must act; keep the order
             self._set(entry_id, claim, last_error=exc.message)
             return DepositOutcome(invoice_id, "waiting", message=exc.message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.simulator.seed import SimStructure
 from app.simulator.state import PlannedStep, SimInvoice, SimulatorState
@@ -166,13 +167,18 @@ def after_recycling(state: SimulatorState, invoice: SimInvoice) -> None:
 
 
 def force_status(
-    state: SimulatorState, invoice: SimInvoice, status: str, comment: str | None
+    state: SimulatorState,
+    invoice: SimInvoice,
+    status: str,
+    comment: str | None,
+    dated: datetime | None = None,
 ) -> None:
     """Admin: the buyer acts now. Waiting statuses stop the plan until the supplier acts;
-    other statuses continue towards payment."""
+    other statuses continue towards payment. ``dated``: the platform reports the status with
+    this past date as its current-status date (a business date reported late)."""
     recipient = state.structure_by_id(invoice.recipient_id)
     assert recipient is not None
-    state.record_status(invoice, status, comment=comment)
+    state.record_status(invoice, status, comment=comment, arrived=dated, dated=dated)
     if status in {"SUSPENDUE", "A_RECYCLER", "REJETEE", "MISE_EN_PAIEMENT"}:
         state.schedule(invoice, [])
         return

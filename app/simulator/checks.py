@@ -13,10 +13,12 @@ from typing import Any
 
 from app.domain.cadres import CadreFacturation
 from app.domain.protocol import PUBLIC_ONLY_SERVICE
+from app.simulator.handlers_transverses import CURRENCIES
 from app.simulator.seed import SimService, SimStructure
 from app.simulator.state import SimulatorState
 
 TOLERANCE = Decimal("0.01")
+CURRENCY_CODES = frozenset(code for code, _label in CURRENCIES)
 NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9\-_/+]{1,20}$")
 
 
@@ -228,6 +230,10 @@ def check_submission(state: SimulatorState, submission: Submission) -> Routing:
         raise Refusal(
             20306,
             "GDP_MSG_11.052 La structure valideur est obligatoire pour ce cadre de facturation",
+        )
+    if submission.currency not in CURRENCY_CODES:
+        raise Refusal(
+            20308, f"GDP_MSG_11.056 La devise {submission.currency or '(vide)'} est inconnue"
         )
     if submission.invoice_type not in {"FACTURE", "AVOIR"}:
         raise Refusal(20308, "GDP_MSG_11.053 Type de facture invalide")

@@ -20,6 +20,7 @@ from app.simulator.routes import (
     OK_FACTURES,
     ApiError,
     as_int,
+    no_result,
     ok,
     page_count,
     page_of,
@@ -34,6 +35,11 @@ PARIS = ZoneInfo("Europe/Paris")
 UNKNOWN_INVOICE = "GDP_MSG_11.008 La demande de paiement n'existe pas"
 NOT_AUTHORISED = "GDP_MSG_11.005 Vous n'êtes pas habilité sur cette demande de paiement"
 MAX_DOWNLOAD_BYTES = 120 * 1024 * 1024
+FLUX_ENDINGS = ("IN_INTEGRE_PARTIEL", "IN_INCIDENTE", "QP_IRRECEVABLE", "QP_RECEVABLE_AVEC_ERREUR")
+FLUX_TROUBLES = {
+    "IN_INCIDENTE": "Incident lors du traitement du flux",
+    "QP_IRRECEVABLE": "Flux irrecevable : le fichier ne respecte pas le format annoncé",
+}
 FLUX_SYNTAXES = frozenset(
     {
         "IN_DP_E1_UBL_INVOICE",
@@ -182,8 +188,31 @@ def file_invoice(
     return invoice
 
 
+MAIN_ATTACHMENT_FORMS = ("les_deux", "objet", "liste")
+
+
+def _refuse_main_attachment_form(state: SimulatorState, body: dict[str, Any]) -> None:
+    """A platform that takes only one form of ``pieceJointePrincipale`` answers the other
+    with its deserialiser's 400, not a business answer."""
+    main = body.get("pieceJointePrincipale")
+    wanted = state.main_attachment_form
+    if main is None or wanted == "les_deux" or isinstance(main, list) == (wanted == "liste"):
+        return
+    expected = "java.util.ArrayList" if wanted == "liste" else "PieceJointePrincipale"
+    raise ApiError(
+        400,
+        {
+            "status": 400,
+            "error": "Bad Request",
+            "message": f"JSON parse error: Cannot deserialize value of type `{expected}` "
+            'through reference chain: SoumettreFactureParam["pieceJointePrincipale"]',
+        },
+    )
+
+
 @route("/cpro/factures/v1/soumettre", mutating=True)
 def soumettre(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
+    _refuse_main_attachment_form(state, body)
     supplier = body.get("fournisseur") or {}
     number = str(body.get("numeroFactureSaisi") or "")
     state.soumettre_calls[number] = state.soumettre_calls.get(number, 0) + 1
@@ -262,9 +291,20 @@ def deposer_flux(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
     now = state.clock.now()
     number = f"CPP00111130000000{state.next_history_id:08d}"
     state.next_history_id += 1
+    ending = state.next_flux_endings.pop(0) if state.next_flux_endings else None
     flux = SimFlux(number, str(body.get("nomFichier") or "flux"), syntax, now, "IN_INTEGRE")
     state.fluxes[number] = flux
     state.dirty = True
+    if ending in ("IN_INCIDENTE", "QP_IRRECEVABLE"):  # the file never reaches integration
+        flux.final_state = ending
+        flux.technical_errors.append(
+            {
+                "codeErreur": "INCIDENT" if ending == "IN_INCIDENTE" else "IRRECEVABLE",
+                "libelleErreur": FLUX_TROUBLES[ending],
+                "natureErreur": "BLOQUANTE",
+            }
+        )
+        return ok(OK_FACTURES, numeroFluxDepot=number, dateDepot=day(now), syntaxeFlux=syntax)
     try:
         submission = read_structured_invoice(content)
         attachment = store_attachment(
@@ -277,6 +317,8 @@ def deposer_flux(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
         submission.main_attachment_id = attachment.id
         invoice = file_invoice(state, submission, flux_number=number)
         flux.invoice_ids.append(invoice.id)
+        if ending is not None:  # integrated, with remarks on the rest of the file
+            flux.final_state = ending
     except FluxRejected as rejected:
         flux.final_state = "IN_REJETE"
         flux.technical_errors.append(
@@ -287,7 +329,7 @@ def deposer_flux(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
             }
         )
     except Refusal as refusal:
-        flux.final_state = "IN_REJETE"
+        flux.final_state = ending or "IN_REJETE"
         flux.errors.append(
             {
                 "identifiantFournisseur": state.supplier.siret,
@@ -324,51 +366,102 @@ def _between(low: str | None, high: str | None, value: Callable[[SimInvoice], st
     return lambda inv: not ((low and value(inv) < low) or (high and value(inv) > high))
 
 
-def _predicates(body: dict[str, Any]) -> list[Predicate]:
-    """One test per criterion present in the search, so an open search costs nothing."""
+def _equal(value: Any, attribute: Callable[[SimInvoice], Any]) -> Predicate:
+    return lambda inv: attribute(inv) == value
+
+
+def _amount_range(low: Any, high: Any, amount: Callable[[SimInvoice], Decimal]) -> Predicate:
+    low_value = None if low is None else Decimal(str(low))
+    high_value = None if high is None else Decimal(str(high))
+    return lambda inv: (
+        not (
+            (low_value is not None and amount(inv) < low_value)
+            or (high_value is not None and amount(inv) > high_value)
+        )
+    )
+
+
+def _recipient_test(state: SimulatorState, body: dict[str, Any]) -> Predicate | None:
+    """``listeDestinataire``: recipients by id, with their services; with
+    ``rechercheSirenDestinataire`` every establishment of the same SIREN matches."""
+    wanted: dict[int, set[int]] = {}
+    for item in body.get("listeDestinataire") or []:
+        if isinstance(item, dict) and item.get("idDestinataire") is not None:
+            services = {as_int(s) for s in item.get("listeIdServiceExecutant") or []}
+            wanted.setdefault(as_int(item["idDestinataire"]), set()).update(services)
+    if not wanted:
+        return None
+    by_siren = bool(body.get("rechercheSirenDestinataire"))
+    sirens = {
+        structure.siret[:9]
+        for structure in map(state.structure_by_id, wanted)
+        if structure is not None
+    }
+
+    def matches(inv: SimInvoice) -> bool:
+        services = wanted.get(inv.recipient_id)
+        if services is None and by_siren:
+            recipient = state.structure_by_id(inv.recipient_id)
+            if recipient is not None and recipient.siret[:9] in sirens:
+                return True
+        if services is None:
+            return False
+        return not services or inv.service_id in services
+
+    return matches
+
+
+def _predicates(state: SimulatorState, body: dict[str, Any]) -> list[Predicate]:
+    """One test per criterion of ``RechercherFactureParFournisseurParam`` present in the
+    search, so an open search costs nothing."""
     tests: list[Predicate] = []
-    if number := body.get("numeroFacture"):
-        tests.append(lambda inv: inv.number == number)
+    for key, attribute in (
+        ("numeroFacture", lambda inv: inv.number),
+        ("typeFacture", lambda inv: inv.type_facture),
+        ("cadreFacturation", lambda inv: inv.cadre),
+        ("numeroBonCommande", lambda inv: inv.engagement),
+        ("numeroMarche", lambda inv: inv.contract),
+        ("numeroFactureOrigine", lambda inv: inv.origin_number),
+        ("modeDepot", lambda inv: inv.mode_depot),
+        ("numeroFluxDepot", lambda inv: inv.flux_number),
+    ):
+        if value := body.get(key):
+            tests.append(_equal(value, attribute))
     if statuses := set(body.get("statutCourant") or []):
         tests.append(lambda inv: inv.status in statuses)
     if (supplier_id := body.get("idFournisseur")) is not None:
-        wanted_supplier = as_int(supplier_id)
-        tests.append(lambda inv: inv.supplier_id == wanted_supplier)
-    recipients = {
-        as_int(item.get("idDestinataire"))
-        for item in body.get("listeDestinataire") or []
-        if isinstance(item, dict) and item.get("idDestinataire") is not None
-    }
-    if recipients:
-        tests.append(lambda inv: inv.recipient_id in recipients)
-    if invoice_type := body.get("typeFacture"):
-        tests.append(lambda inv: inv.type_facture == invoice_type)
-    if cadre := body.get("cadreFacturation"):
-        tests.append(lambda inv: inv.cadre == cadre)
-    if engagement := body.get("numeroBonCommande"):
-        tests.append(lambda inv: inv.engagement == engagement)
-    if flux := body.get("numeroFluxDepot"):
-        tests.append(lambda inv: inv.flux_number == flux)
+        tests.append(_equal(as_int(supplier_id), lambda inv: inv.supplier_id))
+    if body.get("idServiceFournisseur") is not None:
+        tests.append(lambda inv: False)  # the simulated supplier has no services
+    if (validator := body.get("idStructureValideur")) is not None:
+        structure = state.structure_by_id(as_int(validator))
+        siret = structure.siret if structure is not None else None
+        tests.append(lambda inv: siret is not None and inv.validator_siret == siret)
+    if (recipients := _recipient_test(state, body)) is not None:
+        tests.append(recipients)
     if (rejet_traite := body.get("rejetTraite")) is not None:
         tests.append(lambda inv: inv.rejet_traite == bool(rejet_traite))
-    deposited = (
-        _day_bound(body.get("periodeDateDepotDu")),
-        _day_bound(body.get("periodeDateDepotAu")),
-    )
-    if any(deposited):
-        tests.append(_between(*deposited, lambda inv: day(inv.deposited_at)))
-    changed = (
-        _day_bound(body.get("periodeDateHeureEtatCourantDu")),
-        _day_bound(body.get("periodeDateHeureEtatCourantAu")),
-    )
-    if any(changed):
-        tests.append(_between(*changed, lambda inv: day(inv.status_at)))
+    for low, high, amount in (
+        ("montantHTMin", "montantHTMax", lambda inv: inv.total_ht),
+        ("montantTTCMin", "montantTTCMax", lambda inv: inv.total_ttc),
+        ("montantApayerMin", "montantApayerMax", lambda inv: inv.amount_due),
+    ):
+        if body.get(low) is not None or body.get(high) is not None:
+            tests.append(_amount_range(body.get(low), body.get(high), amount))
+    for prefix, value in (
+        ("periodeDateDepot", lambda inv: day(inv.deposited_at)),
+        ("periodeDateFacture", lambda inv: inv.date_facture[:10]),
+        ("periodeDateHeureEtatCourant", lambda inv: day(inv.status_at)),
+    ):
+        bounds = (_day_bound(body.get(prefix + "Du")), _day_bound(body.get(prefix + "Au")))
+        if any(bounds):
+            tests.append(_between(*bounds, value))
     return tests
 
 
 def _matching_ids(state: SimulatorState, body: dict[str, Any]) -> list[int]:
     """Ids of the matching invoices, oldest deposit first."""
-    tests = _predicates(body)
+    tests = _predicates(state, body)
     if not tests:
         return state.deposit_order
     invoices = state.invoices
@@ -433,7 +526,7 @@ def rechercher_fournisseur(state: SimulatorState, body: dict[str, Any]) -> dict[
     if maximum > 0:
         ids = ids[:maximum]
     if not ids:
-        return refuse(20000, NO_RESULT_FACTURES)
+        return no_result(state, "listeFactures", NO_RESULT_FACTURES)
     page, per_page = page_request(params)
     return ok(
         OK_FACTURES,
@@ -645,19 +738,27 @@ def telecharger_groupe(state: SimulatorState, body: dict[str, Any]) -> dict[str,
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for invoice in invoices:
-                folder = f"{invoice.id}_{invoice.number.replace('/', '-')}"
+                folder = zip_entry_name(f"{invoice.id}_{invoice.number}")
                 archive.writestr(f"{folder}/facture.pdf", _invoice_pdf(state, invoice))
                 if with_others:
                     for pid in invoice.other_attachment_ids:
                         piece = state.attachments.get(pid)
                         if piece is not None:
-                            archive.writestr(f"{folder}/{piece.name}", attachment_bytes(piece))
+                            name = zip_entry_name(piece.name)
+                            archive.writestr(f"{folder}/{name}", attachment_bytes(piece))
         content = buffer.getvalue()
     if len(content) > MAX_DOWNLOAD_BYTES:
         raise ApiError(413, {"codeRetour": 413, "libelle": "Résultat supérieur à 120 Mo"})
     for invoice in invoices:
         _record_action(state, invoice, "TELECHARGEMENT_FACTURE")
     return ok(OK_FACTURES, fichierResultat=base64.b64encode(content).decode("ascii"))
+
+
+def zip_entry_name(name: str) -> str:
+    """One path component, safe to unpack anywhere: no folders, no ``..``, no drive."""
+    cleaned = "".join("-" if char in '/\\:*?"<>|' or ord(char) < 32 else char for char in name)
+    cleaned = cleaned.strip(". ")
+    return cleaned or "piece"
 
 
 # --- acting on invoices ------------------------------------------------------------------------

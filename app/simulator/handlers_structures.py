@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.simulator.routes import (
-    NO_RESULT,
     as_int,
+    no_result,
     ok,
     page_of,
     page_request,
@@ -14,33 +15,57 @@ from app.simulator.routes import (
     refuse,
     route,
 )
+from app.simulator.seed import SimStructure
 from app.simulator.state import SimulatorState
 
 PARIS_MINUTE = "%Y-%m-%d %H:%M"
 
 
+StructureTest = Callable[[SimStructure], bool]
+
+
+def _text(criteria: dict[str, Any], key: str) -> str:
+    return str(criteria.get(key) or "").strip().lower()
+
+
+def _structure_tests(criteria: dict[str, Any]) -> list[StructureTest]:
+    """One test per criterion of ``RechercherStructureInput``. Every simulated structure is
+    a French legal entity with a SIRET, in France, and none is a works-contract MOA."""
+    tests: list[StructureTest] = []
+    if wanted := _text(criteria, "identifiantStructure"):
+        tests.append(lambda item: item.siret == wanted)
+    if (kind := criteria.get("typeIdentifiantStructure")) and kind != "SIRET":
+        tests.append(lambda item: False)
+    names = [_text(criteria, key) for key in ("raisonSocialeStructure", "libelleStructure")]
+    if names := [name for name in names if name]:
+        tests.append(lambda item: all(name in item.name.lower() for name in names))
+    if _text(criteria, "nomStructure") or _text(criteria, "prenomStructure"):
+        tests.append(lambda item: False)  # a person's name: no structure here is a person
+    if postal := _text(criteria, "adresseCodePostal"):
+        tests.append(lambda item: item.postal_code.startswith(postal))
+    if city := _text(criteria, "adresseVille"):
+        tests.append(lambda item: city in item.city.lower())
+    if (country := _text(criteria, "adresseCodePays")) and country != "fr":
+        tests.append(lambda item: False)
+    if status := criteria.get("statutStructure"):
+        tests.append(lambda item: (status == "ACTIF") == item.active)
+    if kind_of := criteria.get("typeStructure"):
+        tests.append(lambda item: (kind_of == "PUBLIQUE") == item.public)
+    if criteria.get("estMOA") or criteria.get("estMOAUniquement"):
+        tests.append(lambda item: False)
+    return tests
+
+
 @route("/cpro/structures/v1/rechercher")
 def rechercher_structure(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
     criteria = body.get("structure") or {}
-    wanted_id = (criteria.get("identifiantStructure") or "").strip()
-    name = (criteria.get("raisonSocialeStructure") or "").strip().lower()
-    postal = (criteria.get("adresseCodePostal") or "").strip()
-    status = criteria.get("statutStructure")
-    found = [
-        item
-        for item in state.all_structures()
-        if (not wanted_id or item.siret == wanted_id)
-        and (not name or name in item.name.lower())
-        and (not postal or item.postal_code.startswith(postal))
-        and (status is None or (status == "ACTIF") == item.active)
-        and (
-            body.get("restreindreStructuresPrivees") is False
-            or item.public
-            or item is state.supplier
-        )
-    ]
+    tests = _structure_tests(criteria)
+    if body.get("restreindreStructuresPrivees") is not False:
+        # Public structures, plus the private ones the user is attached to (chorus-api.md §2.2).
+        tests.append(lambda item: item.public or item is state.supplier)
+    found = [item for item in state.all_structures() if all(test(item) for test in tests)]
     if not found:
-        return refuse(20000, NO_RESULT)
+        return no_result(state, "listeStructures")
     page, per_page = page_request(body.get("parametres") or {})
     return ok(
         parametresRetour=paging(page, per_page, len(found)),
@@ -100,7 +125,7 @@ def consulter_structure(state: SimulatorState, body: dict[str, Any]) -> dict[str
 def rechercher_services(state: SimulatorState, body: dict[str, Any]) -> dict[str, Any]:
     structure = state.structure_by_id(as_int(body.get("idStructure")))
     if structure is None or not structure.services:
-        return refuse(20000, NO_RESULT)
+        return no_result(state, "listeServices")
     page, per_page = page_request(body.get("parametresRechercherServicesStructure") or {})
     return ok(
         parametresRetour=paging(page, per_page, len(structure.services)),
@@ -180,7 +205,7 @@ def rechercher_destinataire(state: SimulatorState, body: dict[str, Any]) -> dict
         )
     ]
     if not found:
-        return refuse(20000, NO_RESULT)
+        return no_result(state, "listeDestinataires")
     page, per_page = page_request(body.get("parametresRecherche") or {})
     return ok(
         parametresRetour=paging(page, per_page, len(found)),

@@ -72,7 +72,14 @@ ATTACHMENT_TYPES = (
     (4, "04", "Attestation de service fait"),
     (5, "99", "Autre"),
 )
-CURRENCIES = (("EUR", "Euro"), ("USD", "Dollar des États-Unis"), ("GBP", "Livre sterling"))
+CURRENCIES = (
+    ("EUR", "Euro"),
+    ("USD", "Dollar des États-Unis"),
+    ("GBP", "Livre sterling"),
+    ("CHF", "Franc suisse"),
+    ("JPY", "Yen"),
+    ("CAD", "Dollar canadien"),
+)
 BANK_ACCOUNT_ID = 77001
 
 

@@ -47,6 +47,15 @@ def refuse(code: int, libelle: str) -> dict[str, Any]:
     return {"codeRetour": code, "libelle": libelle}
 
 
+def no_result(state: SimulatorState, list_field: str, libelle: str = NO_RESULT) -> dict[str, Any]:
+    """An empty search, answered as the platform does by default (codeRetour 20000), or as the
+    admin chose: another code or wording, or an empty list with codeRetour 0."""
+    code, text = state.no_result_answer or (20000, libelle)
+    if code == 0:
+        return ok(text or OK_TRANSVERSES, parametresRetour=paging(1, 10, 0), **{list_field: []})
+    return refuse(code, text)
+
+
 def page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 

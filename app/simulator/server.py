@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 from app.simulator import handlers_factures, handlers_structures, handlers_transverses
 from app.simulator.admin import ADMIN_PREFIX, handle_admin
 from app.simulator.checks import Refusal
+from app.simulator.contract import ContractViolation, check_request
 from app.simulator.routes import MUTATING, ROUTES, ApiError, refuse
 from app.simulator.state import SimulatorConfig, SimulatorState, load_state
 
@@ -31,7 +32,34 @@ HANDLER_MODULES = (handlers_factures, handlers_structures, handlers_transverses)
 TOKEN_PATH = "/api/oauth/token"
 HEALTH_PATH = "/cpro/transverses/v1/health-check"
 TOKEN_LIFETIME = 3600
-MAX_BODY_BYTES = 200 * 1024 * 1024
+# Above the largest legitimate request: a 30 MB flux in base64 (chorus-api.md §4).
+MAX_BODY_BYTES = 48 * 1024 * 1024
+MAX_JSON_DEPTH = 64
+SOCKET_TIMEOUT_S = 30
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+MALFORMED = 400
+
+
+def malformed(message: str) -> ApiError:
+    """The platform's answer to a request it cannot read: HTTP 400 with a business answer."""
+    return ApiError(400, {"codeRetour": MALFORMED, "libelle": f"Requête invalide : {message}"})
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} n'est pas un nombre JSON")
+
+
+def json_depth(value: Any) -> int:
+    """How deeply ``value`` nests (iteratively: a hostile body must not exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def _json_default(value: object) -> object:
@@ -44,6 +72,16 @@ def encode_json(body: object) -> bytes:
     return json.dumps(body, ensure_ascii=False, default=_json_default).encode("utf-8")
 
 
+# Answers that are not the platform's business envelope (the gateway's or a proxy's).
+NON_ENVELOPE_FAULTS: dict[str, tuple[int, dict[str, Any] | str]] = {
+    "400_sans_enveloppe": (400, {"error": "invalid_request", "error_description": "Bad Request"}),
+    "400_html": (400, "<html><body><h1>400 Bad Request</h1></body></html>"),
+    "400_vide": (400, ""),
+    "415": (415, {"error": "unsupported_media_type"}),
+    "422": (422, {"message": "Unprocessable Entity"}),
+}
+
+
 class _Dropped(Exception):
     """Close the connection without answering."""
 
@@ -52,6 +90,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server: SimulatorHTTPServer
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body leave in two writes
+
+    def setup(self) -> None:
+        # A stalled client (or a lying Content-Length) does not hold a thread forever.
+        self.connection = self.request
+        self.connection.settimeout(self.server.socket_timeout)
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("simulateur: " + format, *args)
@@ -82,10 +126,38 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
     def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+        """The request body, by its Content-Length or its chunks; refused when unreadable
+        (a negative length would read until the client gives up) or too large."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._read_chunks()
+        text = (self.headers.get("Content-Length") or "0").strip()
+        if not text.isdigit():
+            self.close_connection = True
+            raise malformed("longueur de corps (Content-Length) invalide")
+        length = int(text)
         if length > MAX_BODY_BYTES:
+            self.close_connection = True
             raise ApiError(413, {"codeRetour": 413, "libelle": "Requête trop volumineuse"})
         return self.rfile.read(length) if length else b""
+
+    def _read_chunks(self) -> bytes:
+        body = bytearray()
+        while True:
+            size_line = self.rfile.readline(1024).split(b";")[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                self.close_connection = True
+                raise malformed("corps découpé (chunked) illisible") from None
+            if size < 0 or len(body) + size > MAX_BODY_BYTES:
+                self.close_connection = True
+                raise ApiError(413, {"codeRetour": 413, "libelle": "Requête trop volumineuse"})
+            if size == 0:
+                while self.rfile.readline(1024).strip():  # trailers
+                    pass
+                return bytes(body)
+            body += self.rfile.read(size)
+            self.rfile.readline(1024)
 
     def _check_bearer(self) -> None:
         state = self.server.state
@@ -147,23 +219,43 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._api(raw)
         except _Dropped:
             self._drop()
+        except TimeoutError:
+            log.debug("simulateur : client trop lent sur %s", self.path)
+            self._drop()
         except ApiError as exc:
             self._send(exc.status, exc.body, exc.headers)
         except Exception:
             log.exception("simulateur : erreur interne sur %s", self.path)
             self._send(500, {"error": "internal"})
 
+    def do_PUT(self) -> None:
+        self._refuse_method()
+
+    def do_DELETE(self) -> None:
+        self._refuse_method()
+
+    def do_PATCH(self) -> None:
+        self._refuse_method()
+
+    def _refuse_method(self) -> None:
+        self.close_connection = True
+        self._send(405, {"error": "method_not_allowed"}, {"Allow": "GET, POST"})
+
     @staticmethod
     def _parse(raw: bytes) -> dict[str, Any]:
         try:
-            body = json.loads(raw or b"{}", parse_float=Decimal)
-        except ValueError as exc:
-            raise ApiError(400, {"codeRetour": 400, "libelle": "Requête JSON malformée"}) from exc
+            body = json.loads(raw or b"{}", parse_float=Decimal, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as exc:
+            raise malformed("JSON illisible") from exc
         if not isinstance(body, dict):
-            raise ApiError(400, {"codeRetour": 400, "libelle": "Requête JSON malformée"})
+            raise malformed("un objet JSON est attendu")
+        if json_depth(body) > MAX_JSON_DEPTH:
+            raise malformed("JSON trop imbriqué")
         return body
 
     def _admin(self, method: str, body: dict[str, Any]) -> None:
+        if self.client_address[0] not in LOOPBACK:
+            raise ApiError(403, {"erreur": "administration réservée à cette machine"})
         state = self.server.state
         with state.lock:
             result = handle_admin(state, method, self.path, body)
@@ -178,7 +270,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         faults = state.faults
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000)
-        fault = faults.draw()
+        fault = faults.draw(self.path)
         if fault == "drop":
             raise _Dropped
         if fault == "429":
@@ -190,15 +282,34 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if fault == "401":
             with state.lock:
                 state.tokens.clear()
+        if fault == "401_passager":  # the platform's hiccup: a valid token refused once
+            raise ApiError(
+                401,
+                {"error": "invalid_token", "error_description": "Jeton invalide ou expiré"},
+                {"WWW-Authenticate": 'Bearer realm="PISTE",error="invalid_token"'},
+            )
+        if fault in NON_ENVELOPE_FAULTS:
+            raise ApiError(*NON_ENVELOPE_FAULTS[fault])
         self._check_bearer()
         self._check_account()
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            raise ApiError(415, {"error": "unsupported_media_type"})
         body = self._parse(raw)
+        try:
+            check_request(self.path, body)
+        except ContractViolation as violation:
+            raise malformed(violation.message) from None
         with state.lock:
             state.catch_up()
             try:
                 result = handler(state, body)
             except Refusal as refusal:
                 result = refuse(refusal.code, refusal.libelle)
+            except (AttributeError, TypeError, ValueError, KeyError, IndexError, ArithmeticError):
+                # A shape the swagger does not type (Transverses): refused, never a 500.
+                log.info("simulateur : requête mal formée sur %s", self.path, exc_info=True)
+                raise malformed("champ de type inattendu") from None
             if self.path in MUTATING or state.dirty:
                 state.save_if_dirty()
         if fault == "drop_after":
@@ -235,6 +346,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class SimulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64
+    socket_timeout: float = SOCKET_TIMEOUT_S
 
     def __init__(self, address: tuple[str, int], state: SimulatorState) -> None:
         super().__init__(address, _RequestHandler)

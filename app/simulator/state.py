@@ -182,6 +182,11 @@ class SimulatorState:
     resubmitted_numbers: list[str] = field(default_factory=list)  # sent again once recorded
     faults: FaultPlan = field(default_factory=FaultPlan)
     next_behaviours: list[str] = field(default_factory=list)
+    next_flux_endings: list[str] = field(default_factory=list)  # admin: how the next fluxes end
+    # admin: how an empty search answers (codeRetour, libelle); codeRetour 0 is an empty list
+    no_result_answer: tuple[int, str] | None = None
+    # admin: the form of soumettre's pieceJointePrincipale taken ("les_deux", "objet", "liste")
+    main_attachment_form: str = "les_deux"
     next_invoice_id: int = field(default_factory=fresh_id_base)
     next_attachment_id: int = field(default_factory=fresh_id_base)
     next_history_id: int = 1

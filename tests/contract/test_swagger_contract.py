@@ -215,7 +215,7 @@ def _exercise_everything(simulator: Simulator, client: ChorusClient) -> None:
     ).to_json()
     works["cadreDeFacturation"]["codeCadreFacturation"] = "A3_MEMOIRE_JUSTICE"
     answer = raw_post(simulator, "/cpro/factures/v1/soumettre", works).json()
-    assert answer["codeRetour"] != 0 and "cadre de facturation" in answer["libelle"]
+    assert answer["codeRetour"] != 0 and "codeCadreFacturation" in answer["libelle"]
     as_datetime = {**works, "dateFacture": "2026-11-20T00:00:00"}
     as_datetime["cadreDeFacturation"] = {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"}
     assert raw_post(simulator, "/cpro/factures/v1/soumettre", as_datetime).status_code == 500

@@ -146,7 +146,7 @@ def test_a_rejected_flux_comes_back_as_a_draft_with_the_reason(services: Service
     with fast_clock(services):
         outcome = services.deposit.submit(made, PDF, facturx=True)
     assert outcome.state == "refused"
-    assert outcome.message.startswith("Le Factur-X a été rejeté :")
+    assert outcome.message.startswith("Le Factur-X a été rejeté.")
     assert "destinataire" in outcome.message.lower()
     with services.context.database.session() as session:
         row = session.scalars(

@@ -104,7 +104,7 @@ def client_at(
             connect_timeout=read_timeout,
         ),
         transport=transport,
-        retry=retry or RetryPolicy(base_delay=0.01, max_delay=0.05),
+        retry=retry or RetryPolicy(base_delay=0.01, max_delay=0.05, auth_pause=0.01),
     )
 
 
