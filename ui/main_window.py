@@ -274,11 +274,18 @@ class MainWindow(QMainWindow):
         self.sync_timer.stop()
         self.sync_label.setText("Synchronisation en cours…")
         worker = Worker(lambda progress: self.services.sync.run(progress))
-        worker.signals.progress.connect(lambda text: self.sync_label.setText(text))
+        worker.signals.progress.connect(self._sync_progress)
         worker.signals.succeeded.connect(self._synchronised)
         worker.signals.failed.connect(self._sync_failed)
         worker.signals.done.connect(self._sync_done)
         return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _sync_progress(self, text: str) -> None:
+        from app.sync.invoices import LIST_READY
+
+        self.sync_label.setText(text)
+        if text == LIST_READY:  # usable now; the histories follow in the background
+            self.refresh_views()
 
     def _sync_done(self) -> None:
         self._syncing = False

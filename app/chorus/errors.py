@@ -89,8 +89,9 @@ class RequestRejectedError(ChorusError):
     def __init__(self, status: int, *, details: str | None = None) -> None:
         super().__init__(
             f"Chorus Pro a refusé la demande sans l'enregistrer (erreur HTTP {status}). "
-            "Rien n'a été pris en compte ; Bordereau ne la renverra pas d'elle-même. Si cela "
-            "se reproduit, mettez Bordereau à jour ou signalez-le avec le détail ci-dessous.",
+            "Rien n'a été pris en compte et Bordereau ne la renverra pas d'elle-même. Si cela "
+            "se reproduit, mettez Bordereau à jour ou signalez-le : le détail technique est "
+            "dans le journal de Bordereau.",
             details=details,
         )
         self.status = status

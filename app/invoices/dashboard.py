@@ -14,11 +14,11 @@ from app.db.engine import Database
 from app.domain.money import ZERO
 from app.domain.statuses import InvoiceStatus, StatusGroup
 from app.invoices.listing import InvoiceSummary, summarize
+from app.payments.deadline import LATE_INTEREST_CLAIM_DAYS
 from app.payments.rates import RateTable
 
 C = models.Invoice.__table__.c
 MONTHS = 12
-PAID_LOOKBACK_DAYS = 4 * 365  # late interest can be claimed for four years (déchéance)
 AWAITING_PAYMENT = frozenset(
     status.value
     for status in InvoiceStatus
@@ -114,7 +114,7 @@ def build_dashboard(
 
 def _schedules(database: Database, environment: str, board: Dashboard, rates: RateTable) -> None:
     """Payment deadlines of the invoices awaiting payment, and of those paid lately."""
-    paid_since = board.today - timedelta(days=PAID_LOOKBACK_DAYS)
+    paid_since = board.today - timedelta(days=LATE_INTEREST_CLAIM_DAYS)
     query = (
         select(models.Invoice)
         .where(

@@ -19,6 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from app.domain.statuses import InvoiceStatus
 from app.payments.rates import Rate, RateTable
 
+# Late interest on a public payment can be claimed for four years (déchéance quadriennale).
+LATE_INTEREST_CLAIM_DAYS = 4 * 365
+
 STATE_AND_LOCAL_DAYS = 30
 HOSPITAL_DAYS = 50
 PUBLIC_COMPANY_DAYS = 60

@@ -1,10 +1,13 @@
 """One synchronisation: what moved on Chorus Pro since the last one.
 
-``rechercher/fournisseur`` with the date of the current status since the day of the last
-sync (all pages) lists the invoices that moved; only those whose status or its time differ
-from the local record get ``consulter/historique``. Invoices deposited elsewhere (on the
-portal) for the user's structure are imported. Each page is written in one transaction, so
-an interrupted sync loses nothing and the next one picks up where it stopped.
+``rechercher/fournisseur`` with the date of the current status since a few days before the
+last sync (all pages) lists the invoices that moved; a periodic re-check also reads every
+invoice deposited since the oldest unfinished one, because the platform may date a status by
+its business day, reported late. Only the invoices whose status or its time differ from the
+local record count as moved. Invoices deposited elsewhere (on the portal) for the user's
+structure are imported. Each page is written in one transaction, so an interrupted sync loses
+nothing and the next one picks up where it stopped; the list is usable before the histories
+(``consulter/historique``) are read.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.chorus import schemas_factures as f
@@ -27,11 +30,16 @@ from app.db import models
 from app.db.engine import Database, retry_on_conflict
 from app.deposit.states import DRAFT_STATUS
 from app.domain.enums import ModeDepot, TypeFacture
+from app.domain.statuses import FINAL_STATUSES, InvoiceStatus
+from app.payments.deadline import LATE_INTEREST_CLAIM_DAYS
 from app.sync.history import remember_history
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 500
+OVERLAP_DAYS = 3
+SHORTEST_DEADLINE_DAYS = 30  # délai global de paiement of the State and local authorities
+LIST_READY = "Liste des factures à jour ; lecture des historiques…"
 Progress = Callable[[str], None]
 
 
@@ -52,6 +60,8 @@ class SyncReport:
     changes: list[StatusChange] = field(default_factory=list)
     search_pages: int = 0
     history_calls: int = 0
+    list_seconds: float = 0.0  # until the list was written and usable
+    rechecked: bool = False
 
     @property
     def imported(self) -> int:
@@ -122,7 +132,7 @@ def _apply_page(
             )
         )
     }
-    moved = []
+    moved: list[tuple[models.Invoice, str | None, f.FactureTrouvee]] = []
     for found in page:
         row = known.get(found.identifiantFactureCPP)
         if row is None and found.numeroFacture in unanswered:
@@ -143,9 +153,9 @@ def _apply_page(
         row.status_comment = found.commentaireEtatCourant
         if found.rejetTraite is not None:
             row.rejection_acknowledged = found.rejetTraite
-        session.flush()
-        moved.append((row.id, previous, found))
-    return moved
+        moved.append((row, previous, found))
+    session.flush()  # one batch of inserts for the page, which gives the new rows their ids
+    return [(row.id, previous, found) for row, previous, found in moved]
 
 
 def sync_invoices(
@@ -156,28 +166,43 @@ def sync_invoices(
     *,
     since: date | None,
     progress: Progress | None = None,
+    recheck_from: date | None = None,
 ) -> SyncReport:
+    """The invoices that moved since ``since`` (every invoice when None), then their histories.
+
+    The list comes first, page by page, and is usable as soon as ``LIST_READY`` is said.
+    Histories follow for what changed, and for imported invoices that are not finished or
+    were paid recently enough to owe late interest; the others' histories are read when the
+    invoice is opened. ``recheck_from``: also read every invoice deposited since that day, to
+    catch a status the platform dated in the past (see :func:`recheck_start`)."""
     say = progress or (lambda _message: None)
     report = SyncReport(started_at=datetime.now(UTC), since=since)
-    criteria = f.RechercherFournisseurRequest(
-        idFournisseur=supplier_id,
-        periodeDateHeureEtatCourantDu=since.isoformat() if since else None,
-    )
+    searches = [
+        f.RechercherFournisseurRequest(
+            idFournisseur=supplier_id,
+            periodeDateHeureEtatCourantDu=since.isoformat() if since else None,
+        )
+    ]
+    if since is not None and recheck_from is not None:
+        searches.append(
+            f.RechercherFournisseurRequest(
+                idFournisseur=supplier_id, periodeDateDepotDu=recheck_from.isoformat()
+            )
+        )
+        report.rechecked = True
     say("Recherche des factures qui ont changé…")
-    page: list[f.FactureTrouvee] = []
-    moved: list[tuple[int, str | None, f.FactureTrouvee]] = []
-    for found in client.iter_factures(criteria, per_page=PER_PAGE):
-        page.append(found)
-        if len(page) == PER_PAGE:
-            moved += _write_page(database, page, environment, report)
-            page = []
-    if page or report.seen == 0:
-        moved += _write_page(database, page, environment, report)
-    for index, (row_id, previous, found) in enumerate(moved, start=1):
-        say(f"Historique des factures modifiées ({index}/{len(moved)})…")
-        answer = client.historique(found.identifiantFactureCPP)
-        retry_on_conflict(partial(remember_history, database, row_id, answer))
-        report.history_calls += 1
+    moved: dict[int, tuple[int, str | None, f.FactureTrouvee]] = {}
+    for criteria in searches:
+        page: list[f.FactureTrouvee] = []
+        for found in client.iter_factures(criteria, per_page=PER_PAGE):
+            page.append(found)
+            if len(page) == PER_PAGE:
+                moved.update(_by_row(_write_page(database, page, environment, report)))
+                page = []
+        if page or report.seen == 0:
+            moved.update(_by_row(_write_page(database, page, environment, report)))
+    report.list_seconds = (datetime.now(UTC) - report.started_at).total_seconds()
+    for row_id, previous, found in moved.values():
         report.changes.append(
             StatusChange(
                 row_id,
@@ -187,13 +212,60 @@ def sync_invoices(
                 found.statut or "",
             )
         )
+    say(LIST_READY)
+    wanted = [item for item in moved.values() if _history_now(item[1], item[2])]
+    for index, (row_id, _previous, found) in enumerate(wanted, start=1):
+        say(f"Historique des factures modifiées ({index}/{len(wanted)})…")
+        answer = client.historique(found.identifiantFactureCPP)
+        retry_on_conflict(partial(remember_history, database, row_id, answer))
+        report.history_calls += 1
     log.info(
-        "Synchronisation : %d factures lues, %d changements, %d importées",
+        "Synchronisation : %d factures lues, %d changements, %d importées, %d historiques",
         report.seen,
         len(report.changes),
         report.imported,
+        report.history_calls,
     )
     return report
+
+
+def _by_row(
+    moved: list[tuple[int, str | None, f.FactureTrouvee]],
+) -> dict[int, tuple[int, str | None, f.FactureTrouvee]]:
+    return {item[0]: item for item in moved}
+
+
+def _history_now(previous: str | None, found: f.FactureTrouvee) -> bool:
+    """Read the history during the sync: for what changed, and for an imported invoice still
+    moving or paid within the late-interest period (its dates make the payment schedule)."""
+    if previous is not None:
+        return True
+    if (found.statut or "") not in {status.value for status in FINAL_STATUSES}:
+        return True
+    if found.statut != InvoiceStatus.MISE_EN_PAIEMENT:
+        return False
+    deposited = parse_chorus_date(found.dateDepot)
+    paid = parse_chorus_datetime(found.dateHeureEtatCourant)
+    if deposited is None or paid is None:
+        return True
+    claimable = deposited >= date.today() - timedelta(days=LATE_INTEREST_CLAIM_DAYS)
+    # Paid within the shortest legal deadline of its deposit: it cannot have been late.
+    return claimable and (paid.date() - deposited).days > SHORTEST_DEADLINE_DAYS
+
+
+def recheck_start(database: Database, environment: str) -> date | None:
+    """The deposit day of the oldest invoice not yet in a final state here: searching from it
+    again finds a status the incremental search missed (reported late, dated in the past)."""
+    finals = [status.value for status in FINAL_STATUSES]
+    with database.session() as session:
+        oldest = session.scalar(
+            select(func.min(models.Invoice.deposit_date)).where(
+                models.Invoice.environment == environment,
+                models.Invoice.chorus_invoice_id.is_not(None),
+                models.Invoice.status.not_in(finals),
+            )
+        )
+    return oldest
 
 
 def _write_page(
@@ -213,8 +285,6 @@ def _write_page(
 
 def needs_attention(status: str) -> bool:
     """Worth a notification: the supplier must act, or the money is on its way."""
-    from app.domain.statuses import InvoiceStatus
-
     if status == InvoiceStatus.MISE_EN_PAIEMENT:
         return True
     try:
@@ -224,6 +294,7 @@ def needs_attention(status: str) -> bool:
 
 
 def next_since(report: SyncReport) -> date:
-    """Statuses are searched by day: the next sync starts from the day this one began
-    (yesterday's late statuses dated today are caught by the inclusive bound)."""
-    return (report.started_at - timedelta(hours=1)).date()
+    """Statuses are searched by day: the next sync starts a few days before this one began,
+    so a status the platform records a little late, dated by its business day, is still in
+    the window (a longer delay is caught by the periodic re-check)."""
+    return (report.started_at - timedelta(days=OVERLAP_DAYS)).date()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from app.context import AppContext
@@ -16,18 +16,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RECHECK_EVERY = timedelta(hours=6)
+
 
 class SyncService:
     def __init__(self, context: AppContext) -> None:
         self.context = context
 
     def run(self, progress: Callable[[str], None] | None = None) -> SyncReport:
-        """What moved on Chorus Pro since the last sync (all of it the first time)."""
+        """What moved on Chorus Pro since the last sync (all of it the first time); every few
+        hours, also every invoice deposited since the oldest one not finished here."""
         from app.db.shared import set_shared_setting
-        from app.sync.invoices import next_since, sync_invoices
+        from app.sync.invoices import next_since, recheck_start, sync_invoices
 
         context = self.context
         environment = context.account_status().effective
+        due = self.recheck_due(environment)
+        recheck_from = recheck_start(context.database, environment.value) if due else None
         with context.chorus_client(environment) as client:
             report = sync_invoices(
                 context.database,
@@ -36,11 +41,29 @@ class SyncService:
                 context.supplier_id(client),
                 since=self.last_sync_day(environment),
                 progress=progress,
+                recheck_from=recheck_from,
             )
         set_shared_setting(
             context.database, f"last_sync:{environment.value}", next_since(report).isoformat()
         )
+        if due:
+            set_shared_setting(
+                context.database,
+                f"last_recheck:{environment.value}",
+                report.started_at.isoformat(),
+            )
         return report
+
+    def recheck_due(self, environment: Environment) -> bool:
+        """The office's last re-check of unfinished invoices is older than ``RECHECK_EVERY``."""
+        from app.db.shared import shared_setting
+
+        stored = shared_setting(self.context.database, f"last_recheck:{environment.value}")
+        try:
+            last = datetime.fromisoformat(str(stored)) if stored else None
+        except ValueError:
+            last = None
+        return last is None or datetime.now(UTC) - last >= RECHECK_EVERY
 
     def last_sync_day(self, environment: Environment) -> date | None:
         """The day the next sync starts from: the office's, in the shared database (this

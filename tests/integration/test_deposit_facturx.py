@@ -230,3 +230,38 @@ def test_offline_the_facturx_names_the_seller_chorus_pro_gave_last_or_is_not_wri
         assert [node.text for node in names] == ["ATELIER MARTIN"]
     finally:
         services.close()
+
+
+@pytest.mark.parametrize(
+    ("ending", "words"),
+    [
+        ("IN_INCIDENTE", ("incident technique", "numéro de flux CPP")),
+        ("QP_IRRECEVABLE", ("irrecevable", "PDF simple")),
+    ],
+)
+def test_a_flux_that_never_reaches_integration_says_why_and_what_next(
+    services: Services, ending: str, words: tuple[str, ...]
+) -> None:
+    """chorus-api.md §3.2: these endings leave no invoice; the wait ends with the next step."""
+    services.context.demo_platform().state.next_flux_endings = [ending]
+    with fast_clock(services):
+        outcome = services.deposit.submit(invoice(f"FX-{ending[:8]}"), PDF, facturx=True)
+    assert outcome.state == "refused"
+    assert all(word in outcome.message for word in words), outcome.message
+    assert not services.deposit.has_waiting_invoices()
+
+
+def test_a_partly_integrated_flux_holding_the_invoice_is_a_success(services: Services) -> None:
+    services.context.demo_platform().state.next_flux_endings = ["IN_INTEGRE_PARTIEL"]
+    with fast_clock(services):
+        outcome = services.deposit.submit(invoice("FX-PARTIEL"), PDF, facturx=True)
+    assert outcome.state == "done", outcome.message
+
+
+def test_a_flux_received_with_errors_without_the_invoice_is_refused(services: Services) -> None:
+    services.context.demo_platform().state.next_flux_endings = ["QP_RECEVABLE_AVEC_ERREUR"]
+    made = invoice("FX-ERREURS", recipient=Recipient(siret_for(77, "2169"), None, None))
+    with fast_clock(services):
+        outcome = services.deposit.submit(made, PDF, facturx=True)
+    assert outcome.state == "refused"
+    assert "trouvé des erreurs" in outcome.message and "destinataire" in outcome.message.lower()

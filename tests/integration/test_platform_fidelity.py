@@ -409,18 +409,20 @@ def test_a_200_that_reports_an_error_is_not_a_success() -> None:
         client.completer(f.CompleterRequest(identifiantFactureCPP=1))
 
 
-def test_an_outbox_entry_refused_without_envelope_is_set_aside_not_retried(services: Any) -> None:
+@pytest.mark.parametrize("operation", ["ajouter/fichier", "soumettre"])
+def test_an_outbox_entry_refused_without_envelope_is_set_aside_not_retried(
+    services: Any, operation: str
+) -> None:
     from tests.integration.test_deposit_facturx import PDF, invoice
 
     platform = services.context.demo_platform()
-    platform.state.faults.configure(
-        {"prochaines": ["400_sans_enveloppe"], "chemins": ["soumettre"]}
-    )
+    platform.state.faults.configure({"prochaines": ["400_sans_enveloppe"], "chemins": [operation]})
     outcome = services.deposit.submit(invoice("NE-OUTBOX"), PDF)
     assert outcome.state == "blocked"
     assert "HTTP 400" in outcome.message and "ne peut pas partir" in outcome.message
     assert services.deposit.resume_outbox() == []  # set aside: not sent again by itself
-    assert platform.state.soumettre_calls.get("NE-OUTBOX") is None  # refused before the API
+    assert platform.state.soumettre_calls.get("NE-OUTBOX") is None  # nothing reached the API
+    assert platform.state.faults.describe()["injectees"] == {"400_sans_enveloppe": 1}
 
 
 def test_main_attachment_as_a_list_when_the_platform_wants_one(

@@ -163,3 +163,95 @@ def test_invoices_list_gives_deadlines_interest_and_a_spreadsheet_csv(
     assert cells["Montant TTC"] == "250,00" and cells["Destinataire"] == "COMMUNE DE BREST"
     assert cells["Date de facture"] == "20/11/2026"
     assert cells["Échéance de paiement"] == late.schedule.due_on.strftime("%d/%m/%Y")
+
+
+def _platform_invoice(services: Services, number: str) -> int:
+    """An invoice the buyer will not move by itself, on the demo platform."""
+    from app.simulator.checks import Submission
+    from app.simulator.handlers_factures import file_invoice
+    from app.simulator.seed import seed_directory
+
+    state = services.context.demo_platform().state
+    recipient = next(
+        s
+        for s in seed_directory()
+        if s.active and not (s.service_required or s.engagement_required or s.service_or_engagement)
+    )
+    with state.lock:
+        invoice = file_invoice(state, Submission.entered(number, recipient.siret, Decimal(500)))
+        invoice.plan = []
+    return invoice.id
+
+
+def _local_status(services: Services, number: str) -> str:
+    with services.context.database.session() as session:
+        return session.scalars(
+            select(models.Invoice.status).where(models.Invoice.number == number)
+        ).one()
+
+
+def _report_late(services: Services, chorus_id: int, status: str, days_ago: int) -> None:
+    """The platform records ``status`` now but dates it ``days_ago`` days in the past."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.simulator.buyer import force_status
+
+    state = services.context.demo_platform().state
+    with state.lock:
+        dated = datetime.now(UTC) - timedelta(days=days_ago)
+        force_status(state, state.invoices[chorus_id], status, None, dated)
+
+
+def test_a_status_reported_late_with_a_past_date_is_not_missed(services: Services) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from app.db.shared import set_shared_setting
+
+    first = _platform_invoice(services, "TARD-1")
+    second = _platform_invoice(services, "TARD-2")
+    services.sync.run()
+    assert _local_status(services, "TARD-1") == "DEPOSEE"
+
+    # Dated two days back: inside the overlap of the incremental search.
+    _report_late(services, first, "MISE_A_DISPOSITION", days_ago=2)
+    report = services.sync.run()
+    assert _local_status(services, "TARD-1") == "MISE_A_DISPOSITION"
+    assert not report.rechecked
+
+    # Dated twenty days back: outside any window of the incremental search…
+    _report_late(services, second, "MISE_EN_PAIEMENT", days_ago=20)
+    services.sync.run()
+    assert _local_status(services, "TARD-2") == "DEPOSEE"
+    # … and found by the re-check of unfinished invoices, once it is due.
+    earlier = datetime.now(UTC) - timedelta(hours=7)
+    set_shared_setting(services.context.database, "last_recheck:demo", earlier.isoformat())
+    report = services.sync.run()
+    assert report.rechecked
+    assert _local_status(services, "TARD-2") == "MISE_EN_PAIEMENT"
+    assert [c.number for c in report.changes if c.previous is not None] == ["TARD-2"]
+
+
+def test_the_first_sync_makes_the_list_usable_before_the_histories(services: Services) -> None:
+    from app.sync.invoices import LIST_READY
+
+    moving = _platform_invoice(services, "LISTE-1")
+    rejected = _platform_invoice(services, "LISTE-2")
+    _report_late(services, rejected, "REJETEE", days_ago=1)
+    said: list[str] = []
+    report = services.sync.run(said.append)
+    ready = said.index(LIST_READY)
+    assert all(not text.startswith("Historique") for text in said[:ready])
+    assert report.imported >= 2 and report.list_seconds > 0
+    with services.context.database.session() as session:
+        rows = {
+            row.number: row
+            for row in session.scalars(
+                select(models.Invoice).where(models.Invoice.number.in_(["LISTE-1", "LISTE-2"]))
+            )
+        }
+        assert [h.status for h in rows["LISTE-1"].history] == ["DEPOSEE"]  # read during the sync
+        assert rows["LISTE-2"].history == []  # finished: read when opened
+        rejected_row = rows["LISTE-2"].id
+    opened = services.invoices.history(rejected_row)
+    assert {line.status for line in opened} >= {"REJETEE", "DEPOSEE"}
+    assert moving in services.context.demo_platform().state.invoices
