@@ -26,6 +26,7 @@ from app.domain.text import french_date
 from app.errors import BordereauError
 from app.services import Services
 from app.version import __version__
+from ui import behaviour
 from ui.dialogs.account_dialog import AccountDialog
 from ui.tabs.deposer import DeposerTab
 from ui.tabs.rechercher import RechercherTab
@@ -93,6 +94,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, services: Services, *, auto_sync: bool = True) -> None:
         super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            behaviour.install(app)
         self.services = services
         self.setObjectName("main_window")
         self.setWindowTitle("Bordereau")

@@ -350,6 +350,7 @@ class SyntheseTab(QWidget):
             "ce que vous aviez saisi sera perdu.",
             "Supprimer",
             lambda: self._delete_draft(row.id),
+            destructive=True,
         )
 
     def _delete_draft(self, invoice_id: int) -> None:
@@ -357,11 +358,27 @@ class SyntheseTab(QWidget):
         self.status_message.emit("Brouillon supprimé.")
         self.invoices_changed.emit()
 
-    def _question(self, title: str, text: str, accept_text: str, on_accept: object) -> QMessageBox:
+    def _question(
+        self,
+        title: str,
+        text: str,
+        accept_text: str,
+        on_accept: object,
+        *,
+        destructive: bool = False,
+    ) -> QMessageBox:
+        """Asked without blocking; Enter takes the action, or « Annuler » when the action
+        cannot be undone."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
-        accept = box.addButton(accept_text, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(accept)
+        role = (
+            QMessageBox.ButtonRole.DestructiveRole
+            if destructive
+            else QMessageBox.ButtonRole.AcceptRole
+        )
+        accept = box.addButton(accept_text, role)
+        cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel if destructive else accept)
+        box.setEscapeButton(cancel)
         box.setObjectName("question")
         accept.clicked.connect(on_accept)
         box.open()

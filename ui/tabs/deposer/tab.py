@@ -84,6 +84,7 @@ class DeposerTab(QWidget):
         self.dirty = False
         self.busy = False
         self._prefill_worker: PrefillWorker | None = None
+        self.close_question: QMessageBox | None = None  # « Fermer la facture » being asked
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -501,9 +502,37 @@ class DeposerTab(QWidget):
             self.refresh_drafts()
 
     def close_current(self) -> None:
+        """Close the invoice being prepared. One read or typed but never saved is not thrown
+        away without asking; a draft already saved keeps what was typed since."""
         if self.busy:
             return
-        if self.dirty:
+        if self.draft_id is None and self.current_path is not None and self._prefill_worker is None:
+            self._ask_before_discarding()
+            return
+        self._close_now(save=self.dirty)
+
+    def _ask_before_discarding(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Fermer la facture",
+            "Cette facture n'est pas enregistrée. L'enregistrer en brouillon avant de la fermer ?",
+            parent=self,
+        )
+        box.setObjectName("fermer_facture")
+        save = box.addButton("Enregistrer en brouillon", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Fermer sans enregistrer", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        save.clicked.connect(lambda: self._close_now(save=True))
+        discard.clicked.connect(lambda: self._close_now(save=False))
+        self.close_question = box
+        box.open()
+
+    def _close_now(self, *, save: bool) -> None:
+        if self.busy:
+            return
+        if save:
             self.save_draft(quiet=True)
         if self._prefill_worker is not None:
             self._prefill_worker.cancel()
@@ -545,7 +574,12 @@ class DeposerTab(QWidget):
         structure, _ = self.directory.recipient_info(invoice.recipient.siret)
         if structure is not None:
             invoice.recipient.name = structure.name
-        dialog = ConfirmDepositDialog(invoice, [i for i in issues if not i.blocking], self)
+        dialog = ConfirmDepositDialog(
+            invoice,
+            [i for i in issues if not i.blocking],
+            self,
+            facturx=self.facturx_box.isChecked(),
+        )
         dialog.accepted.connect(lambda: self.send(invoice))
         dialog.open()
         self.confirm_dialog = dialog

@@ -1,0 +1,20 @@
+"""Journeys driven as a person drives them: the real main window on the demo platform (the
+simulator on loopback), mouse clicks, keys and wheel turns at widget positions."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.services import Services
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, services: Services) -> MainWindow:
+    window = MainWindow(services, auto_sync=False)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -1,0 +1,40 @@
+"""Real input events for UI tests: mouse clicks, keys and wheel turns delivered through Qt's
+event system at a widget's position, the way a person's hand produces them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
+
+
+def click(widget: QWidget, position: QPoint | None = None) -> None:
+    QTest.mouseClick(
+        widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, position or QPoint()
+    )
+
+
+def click_button(box: QMessageBox | QWidget, text: str) -> None:
+    """Click the button of ``box`` that reads ``text`` (mnemonic ampersands ignored)."""
+    buttons = box.findChildren(QAbstractButton)
+    button = next(b for b in buttons if b.text().replace("&", "") == text and b.isVisible())
+    click(button)
+
+
+def wheel(widget: QWidget, steps: int = -1, position: QPoint | None = None) -> None:
+    """Turn the wheel ``steps`` notches (negative: towards the user) with the pointer over
+    ``widget``, as the window system would send it."""
+    local = QPointF(position or widget.rect().center())
+    global_point = QPointF(widget.mapToGlobal(local.toPoint()))
+    event = QWheelEvent(
+        local,
+        global_point,
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)

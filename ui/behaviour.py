@@ -1,0 +1,71 @@
+"""Application-wide behaviour every window and dialog gets: Qt's own dialogs in French, and
+no value changed by a mouse wheel passing over a field the user is not editing."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTranslator
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+
+INSTALLED = "bordereau_behaviour"
+
+
+class WheelGuard(QObject):
+    """A spin box, date edit or combo box takes the wheel only when it has the focus (the
+    user clicked or tabbed into it); otherwise the wheel scrolls what holds the field, as if
+    the field were not there. Without this, scrolling a form changes dates and choices."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Wheel:
+            return False
+        if not isinstance(watched, QAbstractSpinBox | QComboBox) or watched.hasFocus():
+            return False
+        area = _scroll_area_of(watched)
+        if area is not None:
+            QApplication.sendEvent(area.viewport(), event)
+        return True
+
+
+def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def load_french_translations(app: QApplication) -> bool:
+    """Qt's own texts (« Annuler », the file chooser, « Fermer ») in French: the catalogue
+    shipped with Qt, found in the dev install and in the frozen app alike."""
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = False
+    for catalogue in ("qtbase_fr", "qt_fr"):
+        translator = QTranslator(app)
+        if translator.load(catalogue, folder):
+            app.installTranslator(translator)
+            loaded = True
+            break
+    if not loaded:
+        log.warning("Traductions françaises de Qt introuvables dans %s", folder)
+    return loaded
+
+
+def install(app: QApplication) -> None:
+    """Once per application (the window and the tests both call it)."""
+    if app.property(INSTALLED):
+        return
+    app.setProperty(INSTALLED, True)
+    guard = WheelGuard(app)
+    app.installEventFilter(guard)
+    load_french_translations(app)
