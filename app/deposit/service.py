@@ -199,6 +199,13 @@ class DepositService:
         issues = check_invoice(invoice, context)
         return issues + self.facturx_issues(invoice) if facturx else issues
 
+    def account_siret(self) -> str | None:
+        """The SIRET the account deposits for (no network); None when not set yet."""
+        try:
+            return self.context.supplier_siret(self.context.account_status().effective)
+        except ValidationProblem:
+            return None
+
     def supplier_profile(self) -> SupplierProfile:
         """The user's structure on Chorus Pro, for the form's choices (its bank accounts and
         services); raises ``ChorusError`` offline."""

@@ -4,6 +4,7 @@ Pro about a structure it does not know (and remember the answer), and say what a
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from app.chorus.client import ChorusClient
     from app.chorus.schemas import StructureTrouvee
     from app.directory.importer import ImportReport
-    from app.directory.store import Service, Structure
+    from app.directory.store import DirectoryStore, Service, Structure
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,26 @@ log = logging.getLogger(__name__)
 class DirectoryService:
     def __init__(self, context: AppContext) -> None:
         self.context = context
+        self._demo_settled = False
+
+    def _store(self) -> DirectoryStore:
+        """The local directory; in demo mode, never empty (the demo platform's structures),
+        and without them once a real account is used."""
+        store = self.context.directory
+        if not self._demo_settled:
+            self._demo_settled = True
+            from app.directory.demo import DEMO_SOURCE, seed_demo_directory
+            from app.domain.environments import Environment
+
+            try:
+                demo = self.context.account_status().effective is Environment.DEMO
+                if demo:
+                    seed_demo_directory(store)
+                else:
+                    store.forget_source(DEMO_SOURCE)
+            except (OSError, sqlite3.Error):
+                log.warning("Annuaire de démonstration non préparé", exc_info=True)
+        return store
 
     def import_export(
         self, source: Path, progress: Callable[[float, str], None] | None = None
@@ -34,31 +55,32 @@ class DirectoryService:
         store = self.context.directory
         store.close()
         report = import_export(source, self.context.paths.directory_file, progress)
+        self._demo_settled = True  # the real export replaced everything
         store.forget_caches()
         log.info("Annuaire importé : %s", " ".join(report.lines()))
         return report
 
     def search(self, query: str, limit: int = 20) -> list[Structure]:
-        return self.context.directory.search(query, limit)
+        return self._store().search(query, limit)
 
     def by_siret(self, siret: str) -> Structure | None:
-        return self.context.directory.by_siret(siret)
+        return self._store().by_siret(siret)
 
     def services(self, siret: str, *, active_only: bool = False) -> list[Service]:
-        return self.context.directory.services(siret, active_only=active_only)
+        return self._store().services(siret, active_only=active_only)
 
     def count(self) -> int:
-        return self.context.directory.count()
+        return self._store().count()
 
     def meta(self) -> dict[str, str]:
-        return self.context.directory.meta()
+        return self._store().meta()
 
     def recipient_info(self, siret: str) -> tuple[Structure | None, list[Service]]:
         """What the local directory knows of a SIRET: the structure and its active services."""
         siret = siret.replace(" ", "")
         if len(siret) != 14:
             return None, []
-        store = self.context.directory
+        store = self._store()
         structure = store.by_siret(siret)
         return structure, store.services(siret, active_only=True) if structure else []
 
@@ -69,7 +91,7 @@ class DirectoryService:
         if answer is None:
             return None
         structure, services = answer
-        store = self.context.directory
+        store = self._store()
         store.remember_online(structure, services)
         return store.by_siret(siret) or structure, store.services(siret)
 

@@ -254,11 +254,16 @@ class DirectoryStore:
     # --- online answers -----------------------------------------------------------------------
 
     def remember_online(
-        self, structure: Structure, services: list[Service], fetched_at: datetime | None = None
+        self,
+        structure: Structure,
+        services: list[Service],
+        fetched_at: datetime | None = None,
+        *,
+        source: str = "api",
     ) -> None:
         """Store what the structures API said; it replaces the exported row."""
         fetched = structure.fetched_at or fetched_at or datetime.now(UTC)
-        fresh = replace(structure, source="api", fetched_at=fetched)
+        fresh = replace(structure, source=source, fetched_at=fetched)
         with self._connection() as connection:
             old = connection.execute(
                 "SELECT id, name, label, city, postal_code FROM structures WHERE siret = ?",
@@ -295,6 +300,27 @@ class DirectoryStore:
             )
         with self._lock:
             self._vocabulary = None
+
+    def forget_source(self, source: str) -> int:
+        """Remove the structures that came from ``source`` (the demo's, once a real account
+        is used); returns how many."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT id, name, label, city, postal_code FROM structures WHERE source = ?",
+                (source,),
+            ).fetchall()
+            for row in rows:
+                connection.execute(
+                    "INSERT INTO structures_fts"
+                    "(structures_fts, rowid, name, label, city, postal_code)"
+                    " VALUES ('delete', ?, ?, ?, ?, ?)",
+                    tuple(row),
+                )
+                connection.execute("DELETE FROM services WHERE structure_id = ?", (row[0],))
+                connection.execute("DELETE FROM structures WHERE id = ?", (row[0],))
+        with self._lock:
+            self._vocabulary = None
+        return len(rows)
 
     # --- search ----------------------------------------------------------------------------------
 

@@ -13,9 +13,11 @@ from decimal import Decimal
 
 from app.simulator.checks import Submission
 from app.simulator.handlers_factures import file_invoice
+from app.simulator.seed import siret_for
 from app.simulator.state import SimClock, SimulatorState
 
 PAID_CHAIN = ("MISE_A_DISPOSITION", "SERVICE_FAIT", "MANDATEE", "MISE_EN_PAIEMENT")
+PESSAC_SIRET = siret_for(2, "2133")  # a code service is required: SERV_TECH, ENFANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,8 @@ class DemoInvoice:
     amount: str
     steps: tuple[tuple[str, int], ...]  # (status, days after the deposit)
     comment: str | None = None  # of the last status
+    recipient: str | None = None  # SIRET, when the story needs a particular buyer
+    service: str | None = None
 
 
 def _paid(days_ago: int, amount: str, paid_after: int) -> DemoInvoice:
@@ -61,7 +65,10 @@ DEMO_INVOICES = (
         20,
         "1580.00",
         (("MISE_A_DISPOSITION", 1), ("A_RECYCLER", 4)),
-        "Ce service ne traite pas vos factures : adressez-la au service FINANCES.",
+        "Les services techniques ne traitent pas cette prestation : adressez la facture au "
+        "service ENFANCE de la Commune de Pessac.",
+        recipient=PESSAC_SIRET,
+        service="SERV_TECH",
     ),
     DemoInvoice(
         30,
@@ -105,13 +112,14 @@ def seed_demo_account(state: SimulatorState) -> None:
                 (now - timedelta(days=demo.days_ago)).date(), time(9, 30), now.tzinfo
             )
             state.clock = SimClock(deposited - datetime.now(deposited.tzinfo))
-            recipient = recipients[index % len(recipients)]
+            siret = demo.recipient or recipients[index % len(recipients)].siret
             invoice = file_invoice(
                 state,
                 Submission.entered(
                     f"F{deposited.year}-{index:03d}",
-                    recipient.siret,
+                    siret,
                     Decimal(demo.amount),
+                    service_code=demo.service,
                     date=(deposited.date() - timedelta(days=1)).isoformat(),
                 ),
             )

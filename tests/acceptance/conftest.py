@@ -18,3 +18,17 @@ def window(qtbot: QtBot, services: Services) -> MainWindow:
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+@pytest.fixture
+def demo_window(qtbot: QtBot, services: Services) -> MainWindow:
+    """The window a newcomer sees: demo mode with its sample year of invoices, synchronised."""
+    services.context.settings.demo_sample = True
+    services.sync.run()
+    window = MainWindow(services, auto_sync=False)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    qtbot.waitExposed(window)
+    window.refresh_views()
+    return window

@@ -38,3 +38,16 @@ def wheel(widget: QWidget, steps: int = -1, position: QPoint | None = None) -> N
         False,
     )
     QApplication.sendEvent(widget, event)
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type ``text`` key by key, accented letters included (QTest.keyClicks takes ASCII only)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    for char in text:
+        if char.isascii():
+            QTest.keyClick(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.identifiers import STATE_SIRET
 from app.services import Services
 from tests.support.directory_export import write_export
+from tests.support.ui_input import type_text
 from ui.dialogs.directory_dialog import DirectoryDialog
 from ui.main_window import MainWindow
 
@@ -48,7 +49,20 @@ def test_typing_shows_results_and_the_state_requirements(
     assert "SERVICES DE L'ETAT" in pending.name and pending_code == picked
 
 
+def test_demo_mode_has_a_small_directory_to_search(qtbot: QtBot, services: Services) -> None:
+    dialog = DirectoryDialog(services.directory)
+    qtbot.addWidget(dialog)
+    assert "d'exemple" in dialog.status.text() and "Importez" in dialog.status.text()
+    type_text(dialog.query, "lycée")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=3000)
+    assert "LYCEE" in dialog.results.item(0).text().upper()
+
+
 def test_an_empty_directory_says_how_to_fill_it(qtbot: QtBot, services: Services) -> None:
+    from app.directory.demo import DEMO_SOURCE
+
+    services.directory.count()  # demo mode: seeded; a real account would remove them
+    services.context.directory.forget_source(DEMO_SOURCE)
     dialog = DirectoryDialog(services.directory)
     qtbot.addWidget(dialog)
     assert "pas encore importé" in dialog.status.text()

@@ -195,9 +195,13 @@ def test_old_rejections_are_hidden_and_a_refused_action_keeps_everything(
     admin(simulator, "pannes", {"taux": 1.0, "types": ["500"]})
     select(synthese, "A-RECYCLER")
     synthese.recycle_selected()
-    synthese.recycle_dialog.ok_button.click()
-    qtbot.waitUntil(lambda: getattr(synthese, "error_box", None) is not None, timeout=30000)
-    assert "Chorus Pro" in synthese.last_error
+    dialog = synthese.recycle_dialog
+    assert dialog is not None
+    dialog.ok_button.click()
+    # Said in the dialog, which stays open with what was typed.
+    qtbot.waitUntil(dialog.issues_label.isVisible, timeout=30000)
+    assert "Chorus Pro" in dialog.issues_label.text() and dialog.isVisible()
+    dialog.reject()
     admin(simulator, "pannes", {"taux": 0.0})
     assert simulator.state.invoices[chorus_id].status == "A_RECYCLER"
     assert rows(services)["A-RECYCLER"].status == "A_RECYCLER"

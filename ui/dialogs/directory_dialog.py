@@ -157,12 +157,20 @@ class DirectoryDialog(QDialog):
                 "L'annuaire n'est pas encore importé. Importez l'export publié par Chorus Pro "
                 "(fichier XLSX), ou tapez un SIRET pour le chercher en ligne."
             )
+        elif not self.directory.meta().get("imported_at"):
+            self.status.setText(
+                f"{count} structure{'s' if count > 1 else ''} d'exemple (démonstration ou "
+                "consultées en ligne). Importez l'export publié par Chorus Pro pour l'annuaire "
+                "complet."
+            )
         else:
-            imported = self.directory.meta().get("imported_at", "")[:10]
+            imported = self.directory.meta()["imported_at"][:10]
             day = f"{imported[8:10]}/{imported[5:7]}/{imported[:4]}"
-            when = f", importé le {day}" if imported else ""
             shown = f"{count:,}".replace(",", "\u202f")
-            self.status.setText(f"{shown} structures dans l'annuaire local{when}.")
+            plural = "s" if count > 1 else ""
+            self.status.setText(
+                f"{shown} structure{plural} dans l'annuaire local, importé le {day}."
+            )
 
     def _start_search(self) -> None:
         self._generation += 1

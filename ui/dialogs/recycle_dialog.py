@@ -22,6 +22,15 @@ from app.invoices.actions import RecycleChange
 from app.invoices.service import InvoiceService
 from app.invoices.views import InvoiceRow
 
+# The platform's refusals of a recycle, by the field they are about.
+FIELD_OF_ERROR = {
+    "RecipientUnknownError": "siret",
+    "ServiceUnknownError": "service",
+    "ServiceRequiredError": "service",
+    "ServiceOrEngagementRequiredError": "service",
+    "EngagementRequiredError": "engagement",
+}
+
 
 class RecycleDialog(QDialog):
     recycle_requested = Signal(int, object)  # invoice id, RecycleChange
@@ -63,10 +72,14 @@ class RecycleDialog(QDialog):
         self.comment_edit.setObjectName("recycler_commentaire")
         self.comment_edit.setPlaceholderText("Facultatif : un mot pour le destinataire")
         self.comment_edit.setFixedHeight(70)
+        self.field_errors = {name: self._error_label(name) for name in FIELD_OF_ERROR.values()}
         form.addRow("SIRET du destinataire", self.siret_edit)
+        form.addRow("", self.field_errors["siret"])
         form.addRow("", self.name_label)
         form.addRow("Code service", self.service_combo)
+        form.addRow("", self.field_errors["service"])
         form.addRow("N° d'engagement", self.engagement_edit)
+        form.addRow("", self.field_errors["engagement"])
         form.addRow("Commentaire", self.comment_edit)
         layout.addLayout(form)
         self.issues_label = QLabel()
@@ -129,7 +142,48 @@ class RecycleDialog(QDialog):
         self.ok_button.setEnabled(not problems)
         return not problems
 
+    @staticmethod
+    def _error_label(name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"recycler_erreur_{name}")
+        label.setWordWrap(True)
+        label.setProperty("issue", True)
+        label.hide()
+        return label
+
     def _accept(self) -> None:
-        if self.check():
-            self.recycle_requested.emit(self.row.id, self.change())
-            self.accept()
+        """Recycle, and stay open until Chorus Pro has answered: a refusal is shown here,
+        at its field, with what was typed still there."""
+        if not self.check():
+            return
+        for label in self.field_errors.values():
+            label.hide()
+        self.ok_button.setEnabled(False)
+        self.ok_button.setText("Recyclage…")
+        self.recycle_requested.emit(self.row.id, self.change())
+
+    def recycle_succeeded(self) -> None:
+        self.accept()
+
+    def recycle_failed(self, error: object) -> None:
+        """The platform's refusal, at the field it is about (or under the form)."""
+        from ui.workers import error_text
+
+        self.ok_button.setText("Recycler")
+        self.ok_button.setEnabled(True)
+        message = error_text(error)
+        field = next(
+            (name for kind, name in FIELD_OF_ERROR.items() if type(error).__name__ == kind), None
+        )
+        if field is None:
+            self.issues_label.setText(f"• {message}")
+            self.issues_label.show()
+            return
+        label = self.field_errors[field]
+        label.setText(message)
+        label.show()
+        {
+            "siret": self.siret_edit,
+            "service": self.service_combo,
+            "engagement": self.engagement_edit,
+        }[field].setFocus()

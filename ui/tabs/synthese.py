@@ -29,6 +29,7 @@ from app.invoices.views import Criteria, InvoiceRow, SortKey, WorkCategory
 from app.settings import Settings
 from app.tickets.service import TicketService
 from ui.actions import tab_action, ticket_button
+from ui.dialogs.recycle_dialog import RecycleDialog
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import (
     COLUMNS,
@@ -88,6 +89,7 @@ class SyntheseTab(QWidget):
         self.setObjectName("tab_synthese")
         self.workers = WorkerPool()
         self.busy = False
+        self.recycle_dialog: RecycleDialog | None = None
         self.model = InvoiceTableModel(
             invoices.views(),
             WORK_COLUMNS,
@@ -385,8 +387,6 @@ class SyntheseTab(QWidget):
         return box
 
     def recycle_selected(self) -> None:
-        from ui.dialogs.recycle_dialog import RecycleDialog
-
         row = self.current_row()
         if row is None or row.category is not WorkCategory.RECYCLE:
             return
@@ -395,11 +395,18 @@ class SyntheseTab(QWidget):
         self.recycle_dialog.open()
 
     def recycle(self, invoice_id: int, change: RecycleChange) -> Worker:
-        return self._run(
+        """In the background; the dialog stays open until the answer, and shows a refusal."""
+        dialog = self.recycle_dialog
+        worker = self._run(
             "Recyclage de la facture…",
             lambda: self.invoices.recycle(invoice_id, change),
-            lambda status: f"Facture recyclée : elle repart vers le destinataire ({status}).",
+            lambda _status: "Facture recyclée : elle repart vers le destinataire.",
+            report_failure=dialog is None,
         )
+        if dialog is not None:
+            worker.signals.succeeded.connect(lambda _status: dialog.recycle_succeeded())
+            worker.signals.failed.connect(dialog.recycle_failed)
+        return worker
 
     def complete_selected(self) -> None:
         from ui.dialogs.complete_dialog import CompleteDialog
@@ -485,15 +492,25 @@ class SyntheseTab(QWidget):
         if row is not None:
             self.follow_requested.emit(row.id)
 
-    def _run(self, doing: str, work: object, done: object, *, changes: bool = True) -> Worker:
-        """An action in the background: the list stays usable, its buttons wait."""
+    def _run(
+        self,
+        doing: str,
+        work: object,
+        done: object,
+        *,
+        changes: bool = True,
+        report_failure: bool = True,
+    ) -> Worker:
+        """An action in the background: the list stays usable, its buttons wait.
+        ``report_failure``: show a refusal in a message box (else the caller shows it)."""
         assert callable(work) and callable(done)
         self.busy = True
         self._selection_changed()
         self.status_message.emit(doing)
         worker = Worker(lambda _progress: work())
         worker.signals.succeeded.connect(lambda result: self.status_message.emit(done(result)))
-        worker.signals.failed.connect(self._failed)
+        if report_failure:
+            worker.signals.failed.connect(self._failed)
         worker.signals.done.connect(lambda: self._action_done(changes))
         return self.workers.start(worker)  # type: ignore[no-any-return]
 

@@ -231,7 +231,13 @@ class DepositForm(QWidget):
         self.supplier_label.setObjectName("fournisseur_structure")
         self.supplier_service = self._combo([("Aucun service", None)])
         self.supplier_bank = self._combo([("Celles de votre structure", None)])
+        self.seller_warning = QLabel()
+        self.seller_warning.setObjectName("fournisseur_autre_vendeur")
+        self.seller_warning.setWordWrap(True)
+        self.seller_warning.setProperty("role", "warning")
+        self.seller_warning.hide()
         form.addRow("Structure", self.supplier_label)
+        form.addRow("", self.seller_warning)
         form.addRow("Service", self._box("supplier.service", self.supplier_service))
         form.addRow("Coordonnées bancaires", self._box("supplier.bank", self.supplier_bank))
         return group
@@ -610,6 +616,11 @@ class DepositForm(QWidget):
             self._select_supplier_choices()
         finally:
             self._loading = False
+
+    def set_seller_warning(self, text: str | None) -> None:
+        """Said at the supplier's structure: the PDF names another seller than the account."""
+        self.seller_warning.setText(text or "")
+        self.seller_warning.setVisible(bool(text))
 
     def _select_supplier_choices(self) -> None:
         """The invoice's service and account; for a new invoice, the first account."""

@@ -258,6 +258,7 @@ class DeposerTab(QWidget):
             self.pending_recipient = None
             self.set_recipient(structure, code)
         self._show_highlights(result)
+        self._compare_seller()
         self.run_checks()  # the banner: what the reading says of the document, then the checks
         self.status_message.emit("Facture lue : vérifiez les champs puis envoyez-la.")
 
@@ -327,6 +328,24 @@ class DeposerTab(QWidget):
     def _supplier_loaded(self, profile: SupplierProfile) -> None:
         self.supplier = profile
         self.form.set_supplier(profile)
+        self._compare_seller()
+
+    def _compare_seller(self) -> None:
+        """The seller's SIRET read on the PDF against the account's: an invoice of someone
+        else must not leave under the user's name without a word."""
+        found = self.prefill_result.fields.get("seller_siret") if self.prefill_result else None
+        read = "".join(str(found.value or "").split()) if found is not None else ""
+        mine = self.supplier.siret if self.supplier is not None else self.deposit.account_siret()
+        if len(read) != 14 or not mine or read == mine:
+            self.form.set_seller_warning(None)
+            return
+        known = self.directory.by_siret(read)
+        seller = f"{known.name} (SIRET {read})" if known is not None else f"le SIRET {read}"
+        account = self.supplier.name if self.supplier is not None else "votre compte"
+        self.form.set_seller_warning(
+            f"Cette facture est émise par {seller}, pas par {account} (SIRET {mine}), le "
+            "compte qui va la déposer. Vérifiez qu'il s'agit bien de votre facture."
+        )
 
     def _lookup_recipient(self, siret: str) -> None:
         structure, services = self.directory.recipient_info(siret)

@@ -1,0 +1,108 @@
+"""A newcomer's journeys in demo mode, with real clicks and keys (issue 21)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from app.invoices.views import WorkCategory
+from app.services import Services
+from tests.conftest import CORPUS_SAMPLES
+from tests.support.ui_input import click, type_text
+from ui.main_window import MainWindow
+from ui.tabs.synthese import SyntheseTab
+
+TEXT_INVOICE = CORPUS_SAMPLES / "inv_101_003.pdf"
+
+
+def _select(qtbot: QtBot, tab: SyntheseTab, category: WorkCategory) -> None:
+    for row in range(tab.model.rowCount()):
+        found = tab.model.row_of(row)
+        if found is not None and found.category is category:
+            rect = tab.table.visualRect(tab.model.index(row, 0))
+            QTest.mouseClick(
+                tab.table.viewport(),
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+                rect.center(),
+            )
+            qtbot.waitUntil(lambda: tab.current_row() is not None)
+            return
+    raise AssertionError(f"aucune facture {category} dans la Synthèse")
+
+
+def test_recycle_with_a_wrong_then_the_right_service(
+    qtbot: QtBot, demo_window: MainWindow, services: Services
+) -> None:
+    synthese = demo_window.synthese
+    demo_window.tabs.setCurrentWidget(synthese)
+    _select(qtbot, synthese, WorkCategory.RECYCLE)
+    row = synthese.current_row()
+    assert row is not None and "service ENFANCE" in (row.status_comment or "")
+    synthese.recycle_selected()
+    dialog = synthese.recycle_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+
+    # A service the demo directory does not know: refused at its field, before sending.
+    combo = dialog.service_combo
+    combo.lineEdit().selectAll()
+    type_text(combo.lineEdit(), "FINANCES")
+    qtbot.waitUntil(lambda: not dialog.ok_button.isEnabled(), timeout=3000)
+    assert "FINANCES" in dialog.issues_label.text() or dialog.issues_label.isVisible()
+
+    # A service the directory still lists but the platform has just closed: Chorus Pro
+    # refuses; the dialog stays open, what was typed is kept, the reason is at the field.
+    platform = services.context.demo_platform().state
+    pessac = next(s for s in platform.directory if s.name == "COMMUNE DE PESSAC")
+    tech = next(s for s in pessac.services if s.code == "SERV_TECH")
+    tech.active = False
+    combo.lineEdit().selectAll()
+    type_text(combo.lineEdit(), "SERV_TECH")
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=3000)
+    click(dialog.ok_button)
+    error = dialog.field_errors["service"]
+    qtbot.waitUntil(error.isVisible, timeout=20000)
+    assert dialog.isVisible() and "service" in error.text().lower()
+    assert combo.currentText() == "SERV_TECH"
+
+    # The service the reason names: recycled, the dialog closes, the list follows.
+    combo.lineEdit().selectAll()
+    type_text(combo.lineEdit(), "ENFANCE")
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=3000)
+    click(dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+    qtbot.waitUntil(lambda: not synthese.busy, timeout=20000)
+    recycled = next(i for i in platform.invoices.values() if i.number == row.number)
+    assert recycled.status not in ("A_RECYCLER", "EN_ATTENTE_RECYCLAGE_FOURNISSEUR")
+
+
+def test_the_demo_directory_finds_a_lycee_and_knows_the_sample_recipients(
+    qtbot: QtBot, demo_window: MainWindow, services: Services
+) -> None:
+    dialog = demo_window.open_directory_dialog()
+    qtbot.waitUntil(dialog.isVisible)
+    type_text(dialog.query, "lycée")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=3000)
+    assert "LYCEE" in dialog.results.item(0).text().upper()
+    dialog.reject()
+    for summary in services.invoices.summaries()[:5]:
+        structure, _services = services.directory.recipient_info(summary.recipient_siret)
+        assert structure is not None, summary.recipient_siret
+
+
+def test_an_invoice_of_another_seller_is_said_at_the_supplier(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.show_deposer()
+    demo_window.open_files([TEXT_INVOICE])
+    tab = demo_window.deposer
+    qtbot.waitUntil(lambda: tab.prefill_result is not None, timeout=60000)
+    warning = tab.form.seller_warning
+    qtbot.waitUntil(warning.isVisible, timeout=20000)
+    text = warning.text()
+    seller = tab.prefill_result.fields["seller_siret"].value  # type: ignore[union-attr]
+    assert f"SIRET {seller}" in text and "pas par" in text
+    account = services_siret = demo_window.services.deposit.account_siret()
+    assert account and f"SIRET {services_siret}" in text
