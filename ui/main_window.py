@@ -6,7 +6,7 @@ import logging
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,6 +89,10 @@ def deadline_text(summary: InvoiceSummary) -> str:
     return text
 
 
+# Room for the window manager's frame and title bar, which the window's own size excludes.
+FRAME_ALLOWANCE = QSize(16, 48)
+
+
 class MainWindow(QMainWindow):
     synchronised = Signal(object)  # SyncReport: the views refresh from it
 
@@ -100,7 +104,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setObjectName("main_window")
         self.setWindowTitle("Bordereau")
-        self.setMinimumSize(960, 600)
+        self.setMinimumSize(760, 480)  # fits a 1024×640 screen, task bar and frame included
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -248,11 +252,25 @@ class MainWindow(QMainWindow):
         )
 
     def _restore_geometry(self) -> None:
+        """Where and how big it was last time, kept on the screen it is on; the first time,
+        as big as fits the screen (its frame and the status bar included) up to 1200×760."""
         saved = self.services.context.settings.window_geometry
         if saved:
             self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
-        else:
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
             self.resize(1200, 760)
+            return
+        free = screen.availableGeometry()
+        frame = FRAME_ALLOWANCE
+        width = min(self.width() if saved else 1200, free.width() - frame.width())
+        height = min(self.height() if saved else 760, free.height() - frame.height())
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        if not saved or not free.contains(self.frameGeometry()):
+            self.move(
+                free.left() + max(0, (free.width() - self.width() - frame.width()) // 2),
+                free.top() + max(0, (free.height() - self.height() - frame.height()) // 2),
+            )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.outbox_timer.stop()  # nothing is sent or synced behind a closed window

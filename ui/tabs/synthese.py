@@ -200,6 +200,10 @@ class SyntheseTab(QWidget):
             ),
         }
         bar = QHBoxLayout()
+        self.actions_hint = QLabel("Sélectionnez une facture : ses actions s'affichent ici.")
+        self.actions_hint.setObjectName("synthese_actions_aide")
+        self.actions_hint.setProperty("role", "hint")
+        bar.addWidget(self.actions_hint)
         self.action_buttons: dict[str, QPushButton] = {}
         for name, action in self.actions_by_name.items():
             button = QPushButton(action.text())
@@ -298,9 +302,11 @@ class SyntheseTab(QWidget):
             action.setEnabled(enabled)
             button = self.action_buttons[name]
             button.setEnabled(enabled)
-            # Only what applies to the selected invoice is shown (all when none is selected).
-            button.setVisible(row is None or allowed[name])
+            # Only what applies to the selected invoice is shown: the bar fits a small screen.
+            button.setVisible(allowed[name])
+        self.ticket_button.setVisible(row is not None)
         self.ticket_button.setEnabled(row is not None)
+        self.actions_hint.setVisible(row is None)
 
     def _action_clicked(self, index: QModelIndex) -> None:
         self.table.selectRow(index.row())

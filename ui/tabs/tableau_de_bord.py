@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -106,10 +107,18 @@ class TableauDeBordTab(QWidget):
             "dès votre première facture.",
         )
         self.content = self._build_content()
-        self.stack.addWidget(self.content)
+        # On a small screen the board scrolls rather than pushing the window past it.
+        scroll = QScrollArea()
+        scroll.setObjectName("tableau_de_bord_defilement")
+        scroll.setWidget(self.content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack.addWidget(scroll)
         self.stack.addWidget(self.empty_state)
         layout.addWidget(self.stack)
         self.stack.setCurrentWidget(self.empty_state)
+        self.content_page = scroll
 
     def _build_content(self) -> QWidget:
         content = QWidget()
@@ -199,7 +208,7 @@ class TableauDeBordTab(QWidget):
         if not any(total.count for total in board.groups.values()):
             self.stack.setCurrentWidget(self.empty_state)
             return
-        self.stack.setCurrentWidget(self.content)
+        self.stack.setCurrentWidget(self.content_page)
         for card, group in (
             (self.card_to_do, StatusGroup.A_TRAITER),
             (self.card_waiting, StatusGroup.EN_COURS),
