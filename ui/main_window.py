@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.environments import Environment
 from app.domain.money import format_eur
-from app.domain.text import french_date
+from app.domain.text import counted, french_date
 from app.errors import BordereauError
 from app.services import Services
 from app.version import __version__
@@ -64,7 +64,7 @@ def deadline_text(summary: InvoiceSummary) -> str:
         text = f"Mise en paiement le {day(schedule.paid_on)}"
         if schedule.is_late:
             text += (
-                f", avec {schedule.days_late} jour(s) de retard : "
+                f", avec {counted(schedule.days_late, 'jour')} de retard : "
                 f"{format_eur(schedule.owed)} d'intérêts et d'indemnité vous sont dus."
             )
         return text + "."
@@ -83,7 +83,8 @@ def deadline_text(summary: InvoiceSummary) -> str:
     )
     if schedule.is_late:
         text += (
-            f" En retard de {schedule.days_late} jour(s) : {format_eur(schedule.interest)} "
+            f" En retard de {counted(schedule.days_late, 'jour')} : "
+            f"{format_eur(schedule.interest)} "
             f"d'intérêts moratoires et {format_eur(schedule.indemnity)} d'indemnité dus."
         )
     return text
@@ -318,7 +319,7 @@ class MainWindow(QMainWindow):
         changes = len(report.changes)
         self.sync_label.setText(
             f"Synchronisé à {when}"
-            + (f" — {changes} changement(s)" if changes else " — rien de nouveau")
+            + (f" — {counted(changes, 'changement')}" if changes else " — rien de nouveau")
         )
         self.synchronised.emit(report)
         self._notify(report)
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
             f"{change.number} : {status_label(change.current)} ({change.recipient})"
             for change in worth[:5]
         ]
-        more = f"\n… et {len(worth) - 5} autre(s)" if len(worth) > 5 else ""
+        more = f"\n… et {counted(len(worth) - 5, 'autre')}" if len(worth) > 5 else ""
         text = "\n".join(lines) + more
         self.last_notification = text
         if self.tray is not None:
@@ -388,11 +389,12 @@ class MainWindow(QMainWindow):
         states = [getattr(o, "state", "") for o in outcomes] if isinstance(outcomes, list) else []
         set_aside = states.count("blocked")
         waiting = len(states) - len(sent) - set_aside
-        text = f"{len(sent)} facture(s) en attente envoyée(s)."
+        sent_text = counted(len(sent), "facture en attente envoyée", "factures en attente envoyées")
+        text = f"{sent_text}."
         if waiting:
             text += f" {waiting} toujours en attente d'envoi."
         if set_aside:
-            text += f" {set_aside} mise(s) de côté : voir leur motif dans Synthèse."
+            text += f" {counted(set_aside, 'mise')} de côté : voir leur motif dans Synthèse."
         self.statusBar().showMessage(text, 15000)
 
     def show_deposer(self) -> None:

@@ -13,6 +13,7 @@ from app.context import AccountInput, AccountStatus, AppContext
 from app.credentials import Credentials
 from app.domain.environments import Environment
 from app.domain.identifiers import siret_problem
+from app.domain.text import counted
 from app.errors import BordereauError, ValidationProblem
 
 if TYPE_CHECKING:
@@ -228,7 +229,8 @@ def _check_supplier_structure(client: ChorusClient, siret: str, report: Connecti
             report.add(
                 "Mot de passe du compte technique",
                 days >= 0,
-                f"Il expire dans {max(days, 0)} jour(s) : pensez à le renouveler dans Chorus Pro."
+                f"Il expire dans {counted(max(days, 0), 'jour')} : pensez à le renouveler dans "
+                "Chorus Pro."
                 if days >= 0
                 else "Il a expiré : renouvelez-le dans Chorus Pro.",
             )

@@ -36,6 +36,7 @@ class DepositFacts:
     currency: str
     file_name: str | None
     printed_at: datetime
+    demo: bool = False  # deposited on the demo platform: not a proof of anything
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -72,8 +73,15 @@ def certificate_html(facts: DepositFacts) -> str:
         _row("Pièce jointe principale", facts.file_name),
     ]
     printed = facts.printed_at.strftime("%d/%m/%Y à %H:%M")
+    demo = (
+        f"<p class='demo'>{DEMO_MARK}</p>"
+        "<p>Établi en mode démonstration : cette facture n'a été déposée que sur le Chorus Pro "
+        "simulé de Bordereau, pas sur Chorus Pro.</p>"
+        if facts.demo
+        else ""
+    )
     return (
-        "<h1>Certificat de dépôt</h1>"
+        demo + "<h1>Certificat de dépôt</h1>"
         "<p>Facture déposée sur Chorus Pro, le portail de facturation électronique de "
         "l'État.</p>"
         f"<table width='100%'>{''.join(rows)}</table>"
@@ -90,7 +98,10 @@ table { border-collapse: collapse; margin-top: 12pt; }
 th { text-align: left; font-weight: bold; padding: 5pt; border-bottom: 1px solid #ccd; }
 td { padding: 5pt; border-bottom: 1px solid #ccd; }
 p.foot { font-size: 9pt; color: #556; margin-top: 18pt; }
+p.demo { font-size: 18pt; font-weight: bold; color: #b00020; border: 2px solid #b00020;
+         padding: 6pt; text-align: center; }
 """
+DEMO_MARK = "DÉMONSTRATION — sans valeur"
 
 
 def write_certificate(facts: DepositFacts, target: Path) -> Path:
@@ -101,9 +112,20 @@ def write_certificate(facts: DepositFacts, target: Path) -> Path:
     page = document.new_page(width=A4_WIDTH, height=A4_HEIGHT)
     box = pymupdf.Rect(MARGIN, MARGIN, A4_WIDTH - MARGIN, A4_HEIGHT - MARGIN)
     page.insert_htmlbox(box, certificate_html(facts), css=CSS)
+    if facts.demo:  # across the page too, so that a cropped copy still says it
+        start = pymupdf.Point(MARGIN, A4_HEIGHT - 2.5 * MARGIN)
+        page.insert_text(
+            start,
+            DEMO_MARK.replace("—", "-"),  # the base-14 font has no em dash
+            fontsize=32,
+            color=(0.85, 0.2, 0.2),
+            fill_opacity=0.25,
+            morph=(start, pymupdf.Matrix(40)),  # rising across the page
+        )
+    title = f"Certificat de dépôt — facture {facts.number}"
     document.set_metadata(
         {
-            "title": f"Certificat de dépôt — facture {facts.number}",
+            "title": f"{title} ({DEMO_MARK})" if facts.demo else title,
             "creator": "Bordereau",
             "producer": "Bordereau",
         }

@@ -65,6 +65,7 @@ from app.deposit.states import (
     UNFINISHED,
     WAITING_STATUS,
 )
+from app.domain.environments import Environment
 from app.domain.invoice import AttachmentRef, Invoice
 from app.domain.money import format_eur
 from app.domain.statuses import status_label
@@ -735,4 +736,5 @@ def deposit_facts(
             currency=row.currency,
             file_name=main.file_name if main else None,
             printed_at=datetime.now().astimezone(),
+            demo=row.environment == Environment.DEMO.value,
         )

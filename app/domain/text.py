@@ -41,3 +41,14 @@ def french_long_date(value: date) -> str:
     """« 1er mars 2026 », « 22 novembre 2026 »: the date at the head of a letter."""
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """« 1 facture », « 3 factures », « 0 facture » (French: 0 and 1 take the singular).
+    ``singular`` may hold several words: each takes an s (« facture envoyée »)."""
+    if count <= 1:
+        return f"{count} {singular}"
+    words = plural or " ".join(
+        word if word.endswith(("s", "x")) else word + "s" for word in singular.split()
+    )
+    return f"{count} {words}"

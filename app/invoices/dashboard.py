@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.db import models
@@ -14,6 +14,7 @@ from app.db.engine import Database
 from app.domain.money import ZERO
 from app.domain.statuses import InvoiceStatus, StatusGroup
 from app.invoices.listing import InvoiceSummary, summarize
+from app.invoices.views import WorkCategory, work_condition
 from app.payments.deadline import LATE_INTEREST_CLAIM_DAYS
 from app.payments.rates import RateTable
 
@@ -59,6 +60,9 @@ class Dashboard:
     months: list[MonthTotal] = field(default_factory=list)
     expected: list[InvoiceSummary] = field(default_factory=list)  # not yet due, by due date
     late: list[InvoiceSummary] = field(default_factory=list)  # most owed first
+    # What the Synthèse lists (drafts, waiting, to recycle, suspended, rejections not yet
+    # treated and recent enough): the « À traiter » card counts exactly these.
+    to_do: GroupTotal = field(default_factory=lambda: GroupTotal(StatusGroup.A_TRAITER, 0, ZERO))
 
     @property
     def owed(self) -> Decimal:
@@ -78,12 +82,22 @@ def _month_start(day: date, months_back: int) -> date:
 
 
 def build_dashboard(
-    database: Database, environment: str, *, today: date, rates: RateTable
+    database: Database,
+    environment: str,
+    *,
+    today: date,
+    rates: RateTable,
+    hide_rejected_before: datetime | None = None,
 ) -> Dashboard:
     board = Dashboard(today=today)
     here = C.environment == environment
     first_month = _month_start(today, MONTHS - 1)
     with database.engine.connect() as connection:
+        work = or_(*(work_condition(c, hide_rejected_before) for c in WorkCategory))
+        count, amount = connection.execute(
+            select(func.count(), func.sum(C.total_ttc)).where(here, work)
+        ).one()
+        board.to_do = GroupTotal(StatusGroup.A_TRAITER, int(count), amount or ZERO)
         # sum() keeps the column's type: the totals come back as Decimal euros.
         counts: dict[StatusGroup, tuple[int, Decimal]] = {}
         for status, count, amount in connection.execute(

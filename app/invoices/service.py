@@ -5,7 +5,7 @@ export) and the dashboard."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,9 +186,12 @@ class InvoiceService:
     def dashboard(self) -> Dashboard:
         from app.invoices.dashboard import build_dashboard
 
+        now = datetime.now(UTC)
+        days = self.context.settings.hide_rejected_after_days
         return build_dashboard(
             self.context.database,
             self.context.account_status().effective.value,
-            today=datetime.now(UTC).date(),
+            today=now.date(),
             rates=self._rates(),
+            hide_rejected_before=now - timedelta(days=days),
         )

@@ -198,7 +198,8 @@ def _pending_rejection(hide_before: datetime | None) -> Any:
     return condition
 
 
-def _category_condition(category: WorkCategory, hide_before: datetime | None) -> Any:
+def work_condition(category: WorkCategory, hide_before: datetime | None) -> Any:
+    """The SQL condition of a Synthèse category (the dashboard counts with it too)."""
     condition: Any = C.status.in_(category.statuses)
     if category is WorkCategory.REJECTED:
         condition = and_(condition, _pending_rejection(hide_before))
@@ -303,7 +304,7 @@ class InvoiceViews:
         with self.database.engine.connect() as connection:
             for category in WorkCategory:
                 query = select(func.count()).where(
-                    *base, _category_condition(category, criteria.hide_rejected_before)
+                    *base, work_condition(category, criteria.hide_rejected_before)
                 )
                 counts[category] = int(connection.execute(query).scalar_one())
         return counts

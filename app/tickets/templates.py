@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from app.domain.money import format_eur
 from app.domain.statuses import InvoiceStatus
-from app.domain.text import french_date
+from app.domain.text import counted, french_date
 from app.errors import ValidationProblem
 from app.invoices.listing import InvoiceSummary
 from app.tickets.catalogue import FACTURES_EMISES, TO_PUBLIC_ENTITY, TO_RECIPIENT
@@ -183,7 +183,7 @@ def _late_payment(facts: TicketFacts) -> TicketDraft:
     if schedule.paid_on:
         delay = (
             f"Elle a été mise en paiement le {french_date(schedule.paid_on)}, soit "
-            f"{schedule.days_late} jour(s) après cette échéance."
+            f"{counted(schedule.days_late, 'jour')} après cette échéance."
         )
         running = ""
         request = (
@@ -194,7 +194,7 @@ def _late_payment(facts: TicketFacts) -> TicketDraft:
     else:
         delay = (
             f"À ce jour, {french_date(facts.today)}, elle n'a pas été payée : le retard atteint "
-            f"{schedule.days_late} jour(s)."
+            f"{counted(schedule.days_late, 'jour')}."
         )
         running = f", arrêté au {french_date(facts.today)} (les intérêts courent jusqu'au paiement)"
         request = (

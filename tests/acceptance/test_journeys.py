@@ -106,3 +106,17 @@ def test_an_invoice_of_another_seller_is_said_at_the_supplier(
     assert f"SIRET {seller}" in text and "pas par" in text
     account = services_siret = demo_window.services.deposit.account_siret()
     assert account and f"SIRET {services_siret}" in text
+
+
+def test_the_dashboard_counts_what_the_synthese_lists(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    synthese = demo_window.synthese
+    listed = synthese.model.rowCount()
+    assert listed >= 3  # to recycle, suspended, a recent rejection (an old one is hidden)
+    dashboard = demo_window.tableau_de_bord
+    demo_window.tabs.setCurrentWidget(dashboard)
+    dashboard.board = None
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: dashboard.board is not None, timeout=20000)
+    assert dashboard.card_to_do.detail.text() == f"{listed} factures"

@@ -132,6 +132,8 @@ def test_drop_fill_choose_recipient_and_send(
         text = document[0].get_text(flags=flags)
     assert "Certificat de dépôt" in text and truth["invoice_number"] in text
     assert str(tab.outcome.chorus_invoice_id) in text and "COMMUNE DE BREST" in text
+    assert "DÉMONSTRATION — sans valeur" in text  # the banner
+    assert "DÉMONSTRATION - sans valeur" in text  # and across the page
 
     tab.follow_button.click()
     qtbot.waitUntil(lambda: getattr(window, "history_dialog", None) is not None, timeout=20000)
@@ -172,7 +174,7 @@ def test_several_files_are_queued_one_after_another(qtbot: QtBot, window: MainWi
     wait_filled(qtbot, window)
     assert tab.current_path == first
     assert tab.queue == [second]
-    assert "1 autre(s) facture(s) à préparer" in tab.queue_label.text()
+    assert "1 autre facture à préparer" in tab.queue_label.text()
     tab.close_current()  # read but never saved: asked first
     assert tab.close_question is not None and tab.close_question.isVisible()
     click_button(tab.close_question, "Fermer sans enregistrer")
@@ -199,7 +201,7 @@ def test_checks_are_shown_at_their_fields(qtbot: QtBot, window: MainWindow) -> N
     tab.validate_and_send()
     qtbot.waitUntil(lambda: not tab.busy, timeout=20000)
     assert confirm_dialog(window) is None
-    assert "point(s) à corriger avant l'envoi" in tab.banner.text()
+    assert "points à corriger avant l'envoi" in tab.banner.text()
 
 
 def test_state_recipient_fills_the_state_siret(qtbot: QtBot, window: MainWindow) -> None:

@@ -119,3 +119,13 @@ def test_the_vat_number_derived_from_a_siret() -> None:
     derived = vat_number_of("81234567600017")
     assert derived == "FR19812345676" and is_valid_vat(derived)
     assert vat_number_of("81234567600018") is None  # wrong key: nothing is invented
+
+
+def test_counts_are_said_in_french() -> None:
+    from app.domain.text import counted
+
+    assert counted(0, "facture") == "0 facture"
+    assert counted(1, "structure") == "1 structure"
+    assert counted(3, "facture exportée") == "3 factures exportées"
+    assert counted(2, "jour") == "2 jours"
+    assert counted(2, "prix") == "2 prix"

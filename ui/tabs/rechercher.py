@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.cadres import SUBMITTABLE_CADRES
 from app.domain.statuses import LOCAL_STATUS_LABELS, STATUS_INFO
+from app.domain.text import counted
 from app.invoices.service import InvoiceService
 from app.invoices.views import Criteria, InvoiceRow, RecipientScope
 from app.settings import Settings
@@ -362,7 +363,7 @@ class RechercherTab(QWidget):
 
     def _reloaded(self) -> None:
         count = self.model.rowCount()
-        self.count_label.setText(f"{count:n} facture(s)".replace(",", "\u202f"))
+        self.count_label.setText(counted(count, "facture"))
         if count:
             self.stack.setCurrentWidget(self.table)
         elif self.criteria() == Criteria():
@@ -468,11 +469,13 @@ class RechercherTab(QWidget):
 
     def export_to(self, target: Path) -> Worker:
         ids = self.model.ids()
-        self.status_message.emit(f"Export de {len(ids)} facture(s)…")
+        self.status_message.emit(f"Export de {counted(len(ids), 'facture')}…")
         self.export_button.setEnabled(False)
         worker = Worker(lambda _p: self.invoices.export(ids, target))
         worker.signals.succeeded.connect(
-            lambda path: self.status_message.emit(f"{len(ids)} facture(s) exportée(s) : {path}")
+            lambda path: self.status_message.emit(
+                f"{counted(len(ids), 'facture exportée')} : {path}"
+            )
         )
         worker.signals.failed.connect(self._failed)
         worker.signals.done.connect(lambda: self.export_button.setEnabled(True))

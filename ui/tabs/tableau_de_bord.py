@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_eur
 from app.domain.statuses import StatusGroup
-from app.domain.text import french_date
+from app.domain.text import counted, french_date
 from app.invoices.dashboard import Dashboard
 from app.invoices.listing import InvoiceSummary
 from app.invoices.service import InvoiceService
@@ -54,6 +54,10 @@ class Card(QFrame):
     def show_figures(self, value: str, detail: str) -> None:
         self.value.setText(value)
         self.detail.setText(detail)
+
+
+def invoices_count(count: int) -> str:
+    return f"{count} facture{'s' if count > 1 else ''}"
 
 
 def _table(name: str, headers: list[str], numeric: set[int]) -> QTableWidget:
@@ -209,18 +213,17 @@ class TableauDeBordTab(QWidget):
             self.stack.setCurrentWidget(self.empty_state)
             return
         self.stack.setCurrentWidget(self.content_page)
-        for card, group in (
-            (self.card_to_do, StatusGroup.A_TRAITER),
-            (self.card_waiting, StatusGroup.EN_COURS),
-            (self.card_paid, StatusGroup.PAYEE),
+        for card, total in (
+            (self.card_to_do, board.to_do),  # the Synthèse's list, counted the same way
+            (self.card_waiting, board.group(StatusGroup.EN_COURS)),
+            (self.card_paid, board.group(StatusGroup.PAYEE)),
         ):
-            total = board.group(group)
-            card.show_figures(format_eur(total.amount), f"{total.count} facture(s)")
+            card.show_figures(format_eur(total.amount), invoices_count(total.count))
         unpaid = board.unpaid_late
         self.card_late.show_figures(
             format_eur(board.owed),
-            f"intérêts et indemnités dus · {len(board.late)} facture(s), dont "
-            f"{len(unpaid)} impayée(s)",
+            f"intérêts et indemnités dus · {counted(len(board.late), 'facture')}, dont "
+            f"{counted(len(unpaid), 'impayée')}",
         )
         self.chart.set_months(board.months)
         _fill(

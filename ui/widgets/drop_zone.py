@@ -8,6 +8,8 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.domain.text import counted
+
 
 def split_pdf_paths(mime: QMimeData) -> tuple[list[Path], list[str]]:
     """Local PDF files of a drag, and the names of everything else it carries."""
@@ -27,7 +29,7 @@ def split_pdf_paths(mime: QMimeData) -> tuple[list[Path], list[str]]:
 
 def refusal_message(others: list[str]) -> str:
     names = ", ".join(f"« {name} »" for name in others[:3])
-    more = f" et {len(others) - 3} autre(s)" if len(others) > 3 else ""
+    more = f" et {counted(len(others) - 3, 'autre')}" if len(others) > 3 else ""
     return (
         f"{names}{more} : Bordereau ne dépose que des factures au format PDF. "
         "Enregistrez la facture en PDF depuis votre logiciel, puis glissez ce PDF ici."

@@ -32,6 +32,7 @@ from app.directory.service import DirectoryService
 from app.directory.store import Structure
 from app.domain.invoice import Invoice
 from app.domain.money import format_eur
+from app.domain.text import counted
 from app.errors import BordereauError
 from app.prefill.engine import PrefillCancelled
 from app.prefill.model import PrefillResult
@@ -194,11 +195,13 @@ class DeposerTab(QWidget):
             self._load_next()
         else:
             self._update_queue_label()
-            self.status_message.emit(f"{len(self.queue)} facture(s) en attente de préparation.")
+            self.status_message.emit(
+                f"{counted(len(self.queue), 'facture')} en attente de préparation."
+            )
 
     def _update_queue_label(self) -> None:
         count = len(self.queue)
-        self.queue_label.setText(f"{count} autre(s) facture(s) à préparer" if count else "")
+        self.queue_label.setText(f"{counted(count, 'autre facture')} à préparer" if count else "")
         self.next_button.setText(
             f"Facture suivante ({count} à préparer)" if count else "&Déposer une autre facture"
         )
@@ -584,8 +587,8 @@ class DeposerTab(QWidget):
         problems = blocking(issues)
         if problems:
             self.edit_page.show_banner(
-                f"<b>{len(problems)} point(s) à corriger avant l'envoi</b> (en rouge dans le "
-                "formulaire) :<br>" + "<br>".join(f"• {i.message}" for i in problems),
+                f"<b>{counted(len(problems), 'point')} à corriger avant l'envoi</b> (en rouge "
+                "dans le formulaire) :<br>" + "<br>".join(f"• {i.message}" for i in problems),
                 "error",
             )
             self.form.focus_field(problems[0].field)
