@@ -192,7 +192,8 @@ class MainWindow(QMainWindow):
         deposit = QAction("&Déposer une facture…", self)
         deposit.setObjectName("action_deposer")
         deposit.setShortcut(QKeySequence.StandardKey.Open)
-        deposit.triggered.connect(self.show_deposer)
+        deposit.setToolTip("Choisir les factures PDF à déposer (Ctrl+O)")
+        deposit.triggered.connect(self.choose_invoices)
         file_menu.addAction(deposit)
         directory = QAction("&Annuaire des structures publiques…", self)
         directory.setObjectName("action_annuaire")
@@ -399,6 +400,16 @@ class MainWindow(QMainWindow):
 
     def show_deposer(self) -> None:
         self.tabs.setCurrentWidget(self.deposer)
+
+    def choose_invoices(self) -> None:
+        """« Déposer une facture… » (Ctrl+O): the Déposer tab and the file chooser at once;
+        what is chosen joins the invoices to prepare."""
+        from ui.widgets.drop_zone import choose_pdfs
+
+        self.show_deposer()
+        paths = choose_pdfs(self)
+        if paths:
+            self.deposer.open_files(paths)
 
     def open_files(self, paths: list[Path]) -> None:
         """Files given on the command line or by the system (« Ouvrir avec Bordereau »)."""

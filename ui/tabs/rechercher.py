@@ -232,19 +232,19 @@ class RechercherTab(QWidget):
                 line.addWidget(widget, 1)
             return box
 
-        grid.addWidget(row("&Destinataire", self.scope_combo), 0, 0)
+        grid.addWidget(row("Desti&nataire", self.scope_combo), 0, 0)
         grid.addWidget(row("Str&ucture", self.recipient_combo), 0, 1)
         grid.addWidget(row("Ser&vice", self.service_combo), 0, 2)
         grid.addWidget(row("T&ype", self.type_combo), 1, 0)
         grid.addWidget(row("Cadr&e", self.cadre_combo), 1, 1)
-        grid.addWidget(row("É&tat", self.status_combo), 1, 2)
+        grid.addWidget(row("État de &la facture", self.status_combo), 1, 2)
         period = row("&Période", self.period_combo)
         period.layout().addWidget(QLabel("du"))  # type: ignore[union-attr]
         period.layout().addWidget(self.date_from)  # type: ignore[union-attr]
         period.layout().addWidget(QLabel("au"))  # type: ignore[union-attr]
         period.layout().addWidget(self.date_to)  # type: ignore[union-attr]
         grid.addWidget(period, 2, 0, 1, 2)
-        grid.addWidget(row("N&uméro", self.number_edit), 2, 2)
+        grid.addWidget(row("Numér&o", self.number_edit), 2, 2)
         amounts = row("&Montant TTC de", self.amount_min)
         amounts.layout().addWidget(QLabel("à"))  # type: ignore[union-attr]
         amounts.layout().addWidget(self.amount_max)  # type: ignore[union-attr]
@@ -257,7 +257,7 @@ class RechercherTab(QWidget):
     def _build_actions(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         self.view_action = tab_action(
-            self, "Visualiser", "visualiser", self.view_selected, "Ctrl+O"
+            self, "Visualiser", "visualiser", self.view_selected, "Ctrl+Shift+O"
         )
         self.download_action = tab_action(
             self, "Télécharger…", "telecharger", self.download_selected, "Ctrl+Shift+S"

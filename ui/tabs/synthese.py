@@ -156,7 +156,7 @@ class SyntheseTab(QWidget):
 
     def _build_filters(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        label = QLabel("&Structure :")
+        label = QLabel("Str&ucture :")
         self.structure_combo = QComboBox()
         self.structure_combo.setObjectName("filtre_structure")
         self.structure_combo.setMinimumWidth(280)

@@ -287,7 +287,7 @@ class DepositForm(QWidget):
         siret_row.setContentsMargins(0, 0, 0, 0)
         self.recipient_siret = self._line("recipient.siret", placeholder="14 chiffres")
         self.recipient_siret.textEdited.connect(self._recipient_siret_edited)
-        self.search_button = QPushButton("Rechercher dans l'&annuaire…")
+        self.search_button = QPushButton("Rec&hercher dans l'annuaire…")
         self.search_button.setObjectName("deposer_annuaire")
         self.search_button.clicked.connect(self.directory_requested)
         siret_row.addWidget(self._box("recipient.siret", self.recipient_siret), 1)

@@ -68,7 +68,7 @@ class DropZone(QFrame):
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.choose_button = QPushButton("Choisir un &fichier…")
+        self.choose_button = QPushButton("Ch&oisir un fichier…")
         self.choose_button.setObjectName("deposer_choisir")
         self.choose_button.setProperty("primary", True)
         self.choose_button.setCursor(Qt.CursorShape.PointingHandCursor)

@@ -121,7 +121,7 @@ class EditPage(QWidget):
         self.send_button.setProperty("primary", True)
         self.send_button.setToolTip("Ctrl+Entrée")
         self.send_button.clicked.connect(self.send_requested)
-        self.facturx_box = QCheckBox("Envoyer au format &Factur-X")
+        self.facturx_box = QCheckBox("Envoyer au format Factur-&X")
         self.facturx_box.setObjectName("envoyer_facturx")
         self.facturx_box.setToolTip(
             "Bordereau ajoute au PDF les données structurées de la facture (norme EN 16931) "

@@ -56,7 +56,7 @@ class StartPage(QWidget):
         self.drafts_list.itemActivated.connect(lambda _item: self.resume_requested.emit())
         drafts.addWidget(self.drafts_list)
         buttons = QHBoxLayout()
-        resume = QPushButton("&Reprendre")
+        resume = QPushButton("Re&prendre")
         resume.setObjectName("reprendre_brouillon")
         resume.clicked.connect(self.resume_requested)
         delete = QPushButton("Supprimer…")

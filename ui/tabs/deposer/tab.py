@@ -86,6 +86,7 @@ class DeposerTab(QWidget):
         self.busy = False
         self._prefill_worker: PrefillWorker | None = None
         self.close_question: QMessageBox | None = None  # « Fermer la facture » being asked
+        self.confirm_dialog: ConfirmDepositDialog | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -203,7 +204,7 @@ class DeposerTab(QWidget):
         count = len(self.queue)
         self.queue_label.setText(f"{counted(count, 'autre facture')} à préparer" if count else "")
         self.next_button.setText(
-            f"Facture suivante ({count} à préparer)" if count else "&Déposer une autre facture"
+            f"Facture suivante ({count} à préparer)" if count else "Déposer une a&utre facture"
         )
 
     def _load_next(self) -> None:
