@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -103,6 +105,9 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             behaviour.install(app)
         self.services = services
+        # How a file is handed to the computer's application for it (False: none).
+        self.open_external: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self.viewers: list[QDialog] = []  # Bordereau's own PDF viewers, when needed
         self.setObjectName("main_window")
         self.setWindowTitle("Bordereau")
         self.setMinimumSize(760, 480)  # fits a 1024×640 screen, task bar and frame included
@@ -468,10 +473,17 @@ class MainWindow(QMainWindow):
         return self.workers.start(worker)  # type: ignore[no-any-return]
 
     def _open_paths(self, paths: list[Path]) -> None:
+        """In the computer's PDF application; in Bordereau's own viewer when there is none."""
+        from ui.dialogs.pdf_viewer_dialog import PdfViewerDialog
+
         self.statusBar().clearMessage()
         self.opened_paths = paths
         for path in paths:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            if not self.open_external(QUrl.fromLocalFile(str(path))):
+                viewer = PdfViewerDialog(path, self)
+                viewer.setModal(False)
+                viewer.show()
+                self.viewers.append(viewer)
 
     def prepare_claim(self, invoice_id: int) -> int | None:
         """« Préparer une réclamation » (dashboard): a late-payment sollicitation."""

@@ -120,3 +120,26 @@ def test_the_dashboard_counts_what_the_synthese_lists(
     dashboard.refresh()
     qtbot.waitUntil(lambda: dashboard.board is not None, timeout=20000)
     assert dashboard.card_to_do.detail.text() == f"{listed} factures"
+
+
+def test_visualiser_without_a_pdf_application_opens_bordereau_s_viewer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    from ui.dialogs.pdf_viewer_dialog import PdfViewerDialog
+
+    demo_window.open_external = lambda _url: False  # this computer has no PDF application
+    rechercher = demo_window.rechercher
+    demo_window.tabs.setCurrentWidget(rechercher)
+    rechercher.refresh()
+    qtbot.waitUntil(lambda: rechercher.model.rowCount() > 0, timeout=20000)
+    rect = rechercher.table.visualRect(rechercher.model.index(0, 0))
+    click(rechercher.table.viewport(), rect.center())
+    QTest.keyClick(
+        rechercher.table,
+        Qt.Key.Key_O,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: bool(demo_window.viewers), timeout=20000)
+    viewer = demo_window.viewers[0]
+    assert isinstance(viewer, PdfViewerDialog) and viewer.isVisible()
+    assert viewer.preview.page_count >= 1
