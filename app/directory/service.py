@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Demo mode's directory: the structures the demo platform knows, with their services, so that
+# searching « lycée » or « Brest » works before any export is imported; removed once a real
+# account is used.
+DEMO_SOURCE = "demo"
+
 
 class DirectoryService:
     def __init__(self, context: AppContext) -> None:
@@ -32,7 +37,6 @@ class DirectoryService:
         store = self.context.directory
         if not self._demo_settled:
             self._demo_settled = True
-            from app.directory.demo import DEMO_SOURCE, seed_demo_directory
             from app.domain.environments import Environment
 
             try:
@@ -146,3 +150,48 @@ def _engagement_required(client: ChorusClient, found: StructureTrouvee, service:
         return False
     parametres = client.consulter_service(found.idStructureCPP, service.id_service).parametres
     return bool(parametres and parametres.numeroEngagement)
+
+
+def demo_structures() -> list[tuple[Structure, list[Service]]]:
+    from app.directory.store import Service, Structure
+    from app.simulator.seed import seed_directory
+
+    return [
+        (
+            Structure(
+                siret=sim.siret,
+                name=sim.name,
+                address=sim.address or None,
+                postal_code=sim.postal_code,
+                city=sim.city,
+                active=sim.active,
+                service_required=sim.service_required,
+                engagement_required=sim.engagement_required,
+                service_or_engagement=sim.service_or_engagement,
+                payment_not_reported=sim.payment_status_not_reported,
+                id_cpp=sim.id,
+            ),
+            [
+                Service(
+                    service.code,
+                    service.label,
+                    service.active,
+                    service.engagement_required,
+                    service.id,
+                )
+                for service in sim.services
+            ],
+        )
+        for sim in seed_directory()
+        if sim.public
+    ]
+
+
+def seed_demo_directory(store: DirectoryStore) -> int:
+    """Fill an empty directory with the demo structures; returns how many were added."""
+    if store.count():
+        return 0
+    pairs = demo_structures()
+    for structure, services in pairs:
+        store.remember_online(structure, services, source=DEMO_SOURCE)
+    return len(pairs)

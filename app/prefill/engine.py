@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -79,6 +80,7 @@ class OcrPool:
 
 
 SECOND_READING_PAGES = 3
+EXPECTED_OCR_SECONDS_PER_PAGE = 1.5
 
 
 def _ocr_pages(
@@ -99,10 +101,19 @@ def _ocr_pages(
     }
     words: list[Word] = []
     done = 0
+    total = len(indexes)
+    since = time.monotonic()  # the last page finished (or the start)
+    progress(0.2, f"Lecture optique de la page 1 sur {total}…")
     while pending:
         if cancelled():
             ocr.terminate()
             raise PrefillCancelled
+        # Between two pages the bar keeps moving, as a page usually takes about a second.
+        share = min(0.9, (time.monotonic() - since) / EXPECTED_OCR_SECONDS_PER_PAGE)
+        progress(
+            0.2 + 0.7 * (done + share) / total,
+            f"Lecture optique de la page {min(done + 1, total)} sur {total}…",
+        )
         for index, job in list(pending.items()):
             job.wait(0.1)
             if job.ready():
@@ -117,9 +128,8 @@ def _ocr_pages(
                     unread.append(index + 1)
                 del pending[index]
                 done += 1
-                progress(
-                    0.2 + 0.7 * done / len(indexes), f"Lecture optique : page {done}/{len(indexes)}"
-                )
+                since = time.monotonic()
+                progress(0.2 + 0.7 * done / total, f"Lecture optique : page {done}/{total} lue")
     return words
 
 

@@ -176,7 +176,7 @@ class Candidate:
             min(1.0, (self.confidence + boost) * scale),
             self.row.source,
             self.row.page + 1,
-            self.row.bbox_of(self.start, self.end),
+            self.row.bbox_of(self.start, self.end, on_page=True),
         )
 
 

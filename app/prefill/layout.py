@@ -33,6 +33,7 @@ def _glue_split_keywords(words: list[Word]) -> list[Word]:
                 word.page,
                 word.source,
                 previous.line,
+                previous.lift,
             )
         else:
             glued.append(word)

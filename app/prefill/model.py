@@ -39,6 +39,9 @@ class Word:
     # OCR: the line Tesseract read the word in (block, paragraph, line); its words belong
     # together even when their boxes stray up or down.
     line: tuple[int, int, int] | None = None
+    # OCR of a tilted scan: y0/y1 are straightened so that rows follow the printed lines;
+    # adding ``lift`` gives back where the word sits on the page (to frame it there).
+    lift: float = 0.0
 
 
 @dataclass(slots=True)
@@ -72,15 +75,16 @@ class Row:
             yield word, position, position + len(word.text)
             position += len(word.text) + 1
 
-    def bbox_of(self, start: int, end: int) -> BBox:
-        """The box of the words covering characters ``start:end`` of :attr:`text`."""
+    def bbox_of(self, start: int, end: int, *, on_page: bool = False) -> BBox:
+        """The box of the words covering characters ``start:end`` of :attr:`text`: in the
+        straightened frame the rows are built in, or ``on_page`` where they are printed."""
         chosen = [word for word, first, last in self.spans() if last > start and first < end]
         chosen = chosen or self.words
         return (
             min(w.x0 for w in chosen),
-            min(w.y0 for w in chosen),
+            min(w.y0 + (w.lift if on_page else 0.0) for w in chosen),
             max(w.x1 for w in chosen),
-            max(w.y1 for w in chosen),
+            max(w.y1 + (w.lift if on_page else 0.0) for w in chosen),
         )
 
 

@@ -47,6 +47,7 @@ def _merge(words: list[Word]) -> Word:
         words[0].page,
         words[0].source,
         words[0].line,
+        words[0].lift,
     )
 
 

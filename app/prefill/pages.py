@@ -164,7 +164,7 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
         boxes.append((str(text), left * scale, top * scale, right * scale, bottom * scale, line))
     slope = skew_slope(boxes)
     return [
-        Word(text, x0, y0 - slope * x0, x1, y1 - slope * x0, index, "ocr", line)
+        Word(text, x0, y0 - slope * x0, x1, y1 - slope * x0, index, "ocr", line, slope * x0)
         for text, x0, y0, x1, y1, line in boxes
     ]
 

@@ -66,6 +66,7 @@ def _wheel_over_every_field(qtbot: QtBot, root: QWidget) -> int:
 def test_the_wheel_over_the_deposit_form_changes_nothing(qtbot: QtBot, window: MainWindow) -> None:
     _open_invoice(qtbot, window)
     tab = window.deposer
+    qtbot.waitUntil(lambda: tab.supplier is not None, timeout=20000)  # its choices are in
     date_before = tab.form.issue_date.date()
     invoice_before = tab.form.invoice()
     scroll = tab.edit_page.findChild(QWidget, "deposer_formulaire")

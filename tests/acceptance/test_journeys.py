@@ -8,8 +8,9 @@ from pytestqt.qtbot import QtBot
 
 from app.invoices.views import WorkCategory
 from app.services import Services
+from app.simulator.seed import siret_for
 from tests.conftest import CORPUS_SAMPLES
-from tests.support.ui_input import click, type_text
+from tests.support.ui_input import click, click_button, type_text
 from ui.main_window import MainWindow
 from ui.tabs.synthese import SyntheseTab
 
@@ -143,3 +144,33 @@ def test_visualiser_without_a_pdf_application_opens_bordereau_s_viewer(
     viewer = demo_window.viewers[0]
     assert isinstance(viewer, PdfViewerDialog) and viewer.isVisible()
     assert viewer.preview.page_count >= 1
+
+
+def test_reading_a_scan_tints_what_cannot_be_checked_and_forgets_the_last_invoice(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    from tests.conftest import REPO_ROOT
+
+    scan = REPO_ROOT / "tests" / "fixtures" / "producers" / "prod_000_erp_scan.pdf"
+    tab = demo_window.deposer
+    demo_window.open_files([TEXT_INVOICE])
+    qtbot.waitUntil(lambda: tab.prefill_result is not None, timeout=60000)
+    qtbot.waitUntil(tab.form.seller_warning.isVisible, timeout=20000)
+    tab.form.recipient_siret.selectAll()
+    type_text(tab.form.recipient_siret, siret_for(4, "2129"))
+    qtbot.waitUntil(lambda: tab.form.recipient_name.text() == "COMMUNE DE BREST", timeout=5000)
+    click(tab.close_button)
+    click_button(tab.close_question, "Fermer sans enregistrer")
+
+    steps: list[str] = []
+    demo_window.open_files([scan])
+    tab._prefill_worker.signals.progress.connect(lambda _f, text: steps.append(text))  # type: ignore[union-attr]
+    # While the scan is read, nothing of the previous invoice is shown.
+    assert tab.form.number.text() == "" and tab.form.recipient_name.text() == "—"
+    assert not tab.form.seller_warning.isVisible()
+    assert not any(box.widget.property("to_check") for box in tab.form.boxes.values())
+    qtbot.waitUntil(lambda: tab.prefill_result is not None, timeout=60000)
+    assert any("page 1/1" in step for step in steps), steps
+    engagement = tab.form.boxes["references.engagement_number"].widget
+    assert engagement.property("to_check")
+    assert "lu sur un scan" in engagement.toolTip()

@@ -59,7 +59,7 @@ def test_demo_mode_has_a_small_directory_to_search(qtbot: QtBot, services: Servi
 
 
 def test_an_empty_directory_says_how_to_fill_it(qtbot: QtBot, services: Services) -> None:
-    from app.directory.demo import DEMO_SOURCE
+    from app.directory.service import DEMO_SOURCE
 
     services.directory.count()  # demo mode: seeded; a real account would remove them
     services.context.directory.forget_source(DEMO_SOURCE)

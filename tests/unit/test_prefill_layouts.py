@@ -558,3 +558,27 @@ def test_english_totals_with_a_letter_lost_by_ocr() -> None:
         source="ocr",
     )
     assert (result.value("total_ht"), result.value("total_tva")) == ("13975.85", "2143.90")
+
+
+def test_a_field_on_a_tilted_scan_is_framed_where_it_is_printed() -> None:
+    """Rows are built on straightened coordinates; the frame shown to the user is not: on a
+    scan tilted by 1 %, a value 450 pt to the right sits 4.5 pt lower than straightened."""
+    from app.prefill.layout import rows_from_words
+
+    slope = 0.01
+    printed = [
+        ("N°", 380.0, 100.0),
+        ("facture", 400.0, 100.2),
+        (":", 430.0, 100.3),
+        ("F-2026-0042", 450.0, 100.5),
+    ]
+    words = [
+        Word(text, x, y - slope * x, x + 30, y + 9 - slope * x, 0, "ocr", (1, 1, 1), slope * x)
+        for text, x, y in printed
+    ]
+    [row] = rows_from_words(words)
+    start = row.text.index("F-2026")
+    x0, y0, _x1, y1 = row.bbox_of(start, start + 11, on_page=True)
+    assert x0 == 450.0 and abs(y0 - 100.5) < 1e-6 and abs(y1 - 109.5) < 1e-6
+    straight = row.bbox_of(start, start + 11)
+    assert abs(straight[1] - (100.5 - 4.5)) < 1e-6

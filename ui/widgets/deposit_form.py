@@ -742,6 +742,14 @@ class DepositForm(QWidget):
             self._loading = False
         self._sync_enabled_fields()
 
+    def forget_reading(self) -> None:
+        """Nothing of the previous invoice stays while the next one is read: its tints,
+        its recipient's name and requirements, the seller warning."""
+        for box in self.boxes.values():
+            box.mark_for_checking(None)
+        self.set_recipient_info(None, [])
+        self.set_seller_warning(None)
+
     def mark_prefill(self, confidences: dict[str, tuple[float, str]]) -> None:
         """Fields read with low confidence: outlined, with the reason as a tooltip."""
         for name, (confidence, text) in confidences.items():

@@ -49,6 +49,9 @@ from ui.workers import PrefillWorker, Worker, WorkerPool, error_text
 log = logging.getLogger(__name__)
 
 CHECK_DELAY_MS = 250
+CHECK_BELOW = 0.75  # a reading less sure than this is tinted « à vérifier »
+# Read on a scan, these have no checksum and no total to agree with: always checked by eye.
+UNCHECKABLE_ON_SCANS = frozenset({"invoice_number", "order_reference", "issue_date"})
 AUTOSAVE_DELAY_MS = 2000
 SOURCE_LABELS = {
     "facturx": "lu dans les données Factur-X du PDF",
@@ -223,6 +226,8 @@ class DeposerTab(QWidget):
         self.current_path = path
         self.file_label.setText(f"<b>{path.name}</b>")
         self.form.set_invoice(Invoice())
+        self.form.forget_reading()
+        self.preview.set_highlights([])
         self.form.set_editable(False)
         self.stack.setCurrentWidget(self.edit_page)
         self.edit_page.show_progress("Lecture de la facture…", 0, cancellable=True)
@@ -287,7 +292,10 @@ class DeposerTab(QWidget):
             target = PREFILL_TARGETS.get(name)
             if target is None or found.value is None:
                 continue
-            confidences[target] = (found.confidence, self._source_text(target))
+            confidence = found.confidence
+            if found.source == "ocr" and name in UNCHECKABLE_ON_SCANS:
+                confidence = min(confidence, CHECK_BELOW - 0.01)  # tinted, whatever OCR said
+            confidences[target] = (confidence, self._source_text(target))
             if found.bbox and found.page:
                 highlights.append(Highlight(target, found.page - 1, found.bbox, found.confidence))
         self.preview.set_highlights(highlights)
@@ -304,7 +312,15 @@ class DeposerTab(QWidget):
             return f"{label} : non trouvé sur la facture, à saisir."
         where = SOURCE_LABELS.get(found.source or "", "lu sur la facture")
         page = f", page {found.page}" if found.page else ""
-        check = " — à vérifier" if found.confidence < 0.75 else ""
+        if found.source == "ocr" and name in UNCHECKABLE_ON_SCANS:
+            check = (
+                " — à vérifier : lu sur un scan, et rien ne permet de contrôler ce numéro "
+                "(un 3 lu 8, un 0 lu O…)"
+            )
+        elif found.confidence < CHECK_BELOW:
+            check = " — à vérifier : lecture incertaine"
+        else:
+            check = ""
         return f"{label} : {where}{page}, confiance {round(found.confidence * 100)} %{check}."
 
     def _field_focused(self, name: str) -> None:
