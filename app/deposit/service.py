@@ -227,6 +227,14 @@ class DepositService:
     def load_draft(self, invoice_id: int) -> Invoice:
         return self.context.outbox().load_draft(invoice_id)
 
+    def draft_note(self, invoice_id: int) -> str | None:
+        """What the draft says of itself (« Remplace la facture … rejetée »), if anything."""
+        from app.db import models
+
+        with self.context.database.session() as session:
+            row = session.get(models.Invoice, invoice_id)
+            return row.status_comment if row is not None else None
+
     def drafts(self) -> list[DraftSummary]:
         return self.context.outbox().drafts()
 

@@ -128,19 +128,55 @@ class InvoiceService:
             acknowledge_rejection(self.context.database, client, invoice_id)
 
     def replacement_draft(self, invoice_id: int) -> int:
-        """After a rejection: a draft copied from the rejected invoice, with the next number."""
+        """After a rejection: a draft copied from the rejected invoice, with the next number and
+        the old PDF (kept here, else Chorus Pro's copy) to be replaced by the corrected one."""
         from app.domain.text import french_date
         from app.invoices.actions import new_draft_from
 
         def note(old: models.Invoice) -> str:
             reason = f" (motif : {old.status_comment})" if old.status_comment else ""
-            return (
-                f"Remplace la facture {old.number} rejetée le "
-                f"{french_date(old.status_at, '—')}{reason}. Le PDF joint est l'ancien : "
-                "remplacez-le par la facture corrigée (Pièces jointes › Remplacer le PDF…)."
-            )
+            when = french_date(old.status_at, "—")
+            return f"Remplace la facture {old.number} rejetée le {when}{reason}."
 
-        return new_draft_from(self.context.database, self.context.outbox(), invoice_id, note)
+        draft_id = new_draft_from(self.context.database, self.context.outbox(), invoice_id, note)
+        has_pdf = self._give_draft_the_old_pdf(draft_id, invoice_id)
+        self._add_to_note(
+            draft_id,
+            " Le PDF joint est l'ancien : remplacez-le par la facture corrigée."
+            if has_pdf
+            else " Joignez la facture corrigée (PDF) avant de l'envoyer.",
+        )
+        return draft_id
+
+    def _give_draft_the_old_pdf(self, draft_id: int, invoice_id: int) -> bool:
+        """The draft's PDF: the old invoice's, from here or from Chorus Pro. False when it
+        cannot be had (offline, or the platform has none)."""
+        import tempfile
+
+        outbox = self.context.outbox()
+        draft = outbox.load_draft(draft_id)
+        if draft.main_attachment is not None:
+            return True
+        try:
+            with tempfile.TemporaryDirectory(prefix="bordereau-") as folder:
+                target = Path(folder) / f"{draft.number or 'facture'}-ancienne.pdf".replace(
+                    "/", "-"
+                )
+                self.download([invoice_id], target)
+                draft.main_attachment = outbox.store(target)
+        except (BordereauError, OSError) as exc:
+            log.info("Ancien PDF indisponible pour le brouillon %s : %s", draft_id, exc)
+            return False
+        outbox.save_draft(draft, draft_id)
+        return True
+
+    def _add_to_note(self, draft_id: int, text: str) -> None:
+        from app.db import models
+
+        with self.context.database.session() as session:
+            row = session.get(models.Invoice, draft_id)
+            if row is not None:
+                row.status_comment = (row.status_comment or "") + text
 
     def duplicate(self, invoice_id: int) -> int:
         """« Dupliquer »: a draft copied from the invoice, with the next number."""

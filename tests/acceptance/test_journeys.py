@@ -174,3 +174,91 @@ def test_reading_a_scan_tints_what_cannot_be_checked_and_forgets_the_last_invoic
     engagement = tab.form.boxes["references.engagement_number"].widget
     assert engagement.property("to_check")
     assert "lu sur un scan" in engagement.toolTip()
+
+
+def test_reject_then_new_invoice_then_replace_the_pdf_then_send(
+    qtbot: QtBot, demo_window: MainWindow, services: Services
+) -> None:
+    from tests.acceptance.test_keyboard import _answer_file_chooser
+
+    # An invoice is being prepared and was never saved.
+    deposer = demo_window.deposer
+    demo_window.open_files([TEXT_INVOICE])
+    qtbot.waitUntil(lambda: deposer.prefill_result is not None, timeout=60000)
+    unsaved_number = deposer.form.number.text()
+
+    synthese = demo_window.synthese
+    demo_window.tabs.setCurrentWidget(synthese)
+    _select(qtbot, synthese, WorkCategory.REJECTED)
+    rejected = synthese.current_row()
+    assert rejected is not None
+    click(synthese.action_buttons["traiter_rejet"])
+    click_button(synthese.question, "Traiter le rejet")
+    qtbot.waitUntil(lambda: synthese.question.text().startswith("Préparer"), timeout=20000)
+    click_button(synthese.question, "Créer une nouvelle facture")
+
+    # The open invoice is not dropped: asked, kept as a draft, then the new draft opens.
+    box = deposer.close_question
+    assert box is not None and box.isVisible()
+    click_button(box, "Enregistrer en brouillon")
+    qtbot.waitUntil(lambda: deposer.draft_id is not None and deposer.is_open, timeout=20000)
+    assert demo_window.tabs.currentWidget() is deposer
+    drafts = {d.number for d in services.deposit.drafts()}
+    assert unsaved_number in drafts
+    notice = deposer.edit_page.draft_notice
+    assert notice.isVisible()
+    text = deposer.edit_page.draft_notice_text.text()
+    assert f"Remplace la facture {rejected.number}" in text and "l'ancien" in text
+    assert "n'a plus de PDF" not in text
+    assert deposer.current_path is not None  # the old PDF, from Chorus Pro
+
+    # « Remplacer le PDF… » right there.
+    _answer_file_chooser(str(TEXT_INVOICE))
+    click(deposer.edit_page.replace_pdf_button)
+    qtbot.waitUntil(lambda: not notice.isVisible(), timeout=20000)
+    assert deposer.current_path is not None and deposer.current_path.suffix == ".pdf"
+
+    # And it goes.
+    qtbot.waitUntil(deposer.send_button.isEnabled, timeout=20000)
+    click(deposer.send_button)
+    qtbot.waitUntil(
+        lambda: deposer.confirm_dialog is not None and deposer.confirm_dialog.isVisible(),
+        timeout=20000,
+    )
+    click(deposer.confirm_dialog.send_button)
+    qtbot.waitUntil(lambda: deposer.stack.currentWidget() is deposer.result_page, timeout=30000)
+    assert deposer.outcome is not None and deposer.outcome.state == "done", deposer.outcome
+
+
+def test_reprendre_opens_a_draft_without_pdf_and_offers_to_attach_one(
+    qtbot: QtBot, demo_window: MainWindow, services: Services
+) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from app.domain.invoice import Invoice, Recipient, Totals
+
+    draft_id = services.deposit.save_draft(
+        Invoice(
+            number="SANS-PDF-1",
+            issue_date=date(2026, 11, 21),
+            recipient=Recipient(siret_for(4, "2129"), "CULTURE", "COMMUNE DE BREST"),
+            totals=Totals(Decimal("90.00"), Decimal("0"), Decimal("90.00")),
+        )
+    )
+    demo_window.refresh_views()
+    synthese = demo_window.synthese
+    demo_window.tabs.setCurrentWidget(synthese)
+    for row in range(synthese.model.rowCount()):
+        found = synthese.model.row_of(row)
+        if found is not None and found.id == draft_id:
+            synthese.table.selectRow(row)
+    click(synthese.action_buttons["reprendre"])
+    deposer = demo_window.deposer
+    qtbot.waitUntil(lambda: deposer.draft_id == draft_id, timeout=5000)
+    assert demo_window.tabs.currentWidget() is deposer
+    assert deposer.form.number.text() == "SANS-PDF-1"
+    assert deposer.edit_page.draft_notice.isVisible()
+    assert deposer.edit_page.replace_pdf_button.isVisible()
+    assert "pas encore de PDF" in deposer.edit_page.draft_notice_text.text()
+    assert any("PDF" in issue.message for issue in deposer.issues if issue.blocking)

@@ -105,7 +105,7 @@ def test_late_payment_template_states_the_facts_to_the_cent(services: Services) 
         "déposée sur Chorus Pro le 28/06/2024 (n° Chorus Pro CPP-F2024-031)",
         "mise à votre disposition le 01/07/2024",
         "délai global de paiement de 30 jours expirait le 31/07/2024",
-        "mise en paiement le 30/08/2024, soit 30 jour(s) après cette échéance",
+        "mise en paiement le 30/08/2024, soit 30 jours après cette échéance",
         "intérêts moratoires de 12,08 € : 1 200,00 € × 12,25 % × 30 / 365",
         "second semestre 2024",
         "indemnité forfaitaire pour frais de recouvrement de 40,00 €",
@@ -141,7 +141,7 @@ def test_late_payment_of_an_unpaid_invoice_counts_to_today(services: Services) -
         Decimal("0.01"), ROUND_HALF_UP
     )
     euros = f"{interest:,.2f}".replace(",", " ").replace(".", ",")
-    assert f"le retard atteint {days} jour(s)" in text
+    assert f"le retard atteint {days} jours" in text
     assert f"intérêts moratoires de {euros} €" in text
     assert "sans délai au paiement de la facture" in text
     assert f"arrêté au {today:%d/%m/%Y}" in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -27,6 +28,7 @@ class EditPage(QWidget):
     cancel_requested = Signal()
     save_requested = Signal()
     send_requested = Signal()
+    replace_pdf_requested = Signal()  # « Remplacer le PDF… » in the draft's notice
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +42,22 @@ class EditPage(QWidget):
         self.banner.setTextFormat(Qt.TextFormat.RichText)
         self.banner.setVisible(False)
         column.addWidget(self.banner)
+        # Where the draft comes from (a rejected invoice, a copy) and what its PDF is.
+        self.draft_notice = QFrame()
+        self.draft_notice.setObjectName("deposer_note_brouillon")
+        self.draft_notice.setProperty("kind", "warning")
+        notice = QHBoxLayout(self.draft_notice)
+        notice.setContentsMargins(8, 4, 8, 4)
+        self.draft_notice_text = QLabel()
+        self.draft_notice_text.setWordWrap(True)
+        self.draft_notice_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.replace_pdf_button = QPushButton("Remplacer le P&DF…")
+        self.replace_pdf_button.setObjectName("deposer_remplacer_pdf")
+        self.replace_pdf_button.clicked.connect(self.replace_pdf_requested)
+        notice.addWidget(self.draft_notice_text, 1)
+        notice.addWidget(self.replace_pdf_button)
+        self.draft_notice.setVisible(False)
+        column.addWidget(self.draft_notice)
         column.addWidget(self._pdf_and_form(), 1)
         column.addLayout(self._actions())
 
@@ -153,9 +171,20 @@ class EditPage(QWidget):
         self.banner.style().polish(self.banner)
         self.banner.setVisible(True)
 
+    def show_draft_notice(self, text: str | None, *, offer_replacement: bool) -> None:
+        """The draft's own note, with « Remplacer le PDF… » right there when its PDF is the
+        old one or missing."""
+        if not text:
+            self.draft_notice.setVisible(False)
+            return
+        self.draft_notice_text.setText(text)
+        self.replace_pdf_button.setVisible(offer_replacement)
+        self.draft_notice.setVisible(True)
+
     def clear(self) -> None:
         """Nothing open: no PDF, no banner, no saved mark."""
         self.preview.clear()
         self.banner.setVisible(False)
+        self.draft_notice.setVisible(False)
         self.saved_label.setText("")
         self.field_info.setText(FIELD_INFO_HINT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QStandardPaths, Qt, QTimer, Signal
@@ -167,6 +168,7 @@ class DeposerTab(QWidget):
         self.form.field_focused.connect(self._field_focused)
         self.form.directory_requested.connect(self.directory_requested)
         self.form.main_replace_requested.connect(self.choose_replacement_pdf)
+        self.edit_page.replace_pdf_requested.connect(self.choose_replacement_pdf)
         self.form.recipient_changed.connect(self._lookup_recipient)
         self.result_page.certificate_requested.connect(self.choose_certificate_file)
         self.result_page.follow_requested.connect(self.follow_invoice)
@@ -195,7 +197,7 @@ class DeposerTab(QWidget):
     def open_files(self, paths: list[Path]) -> None:
         """Queue PDFs (drop, « Choisir un fichier… », command line, macOS « Ouvrir avec »)."""
         self.queue.extend(Path(path) for path in paths)
-        if self.current_path is None and not self.busy:
+        if not self.is_open and not self.busy:
             self._load_next()
         else:
             self._update_queue_label()
@@ -373,7 +375,7 @@ class DeposerTab(QWidget):
 
     def set_recipient(self, structure: Structure, service_code: str | None) -> None:
         """The recipient chosen in the directory."""
-        if self.current_path is None:
+        if not self.is_open:
             self.pending_recipient = (structure, service_code)
             self.status_message.emit(
                 f"Destinataire retenu : {structure.name}. Déposez maintenant la facture."
@@ -391,7 +393,7 @@ class DeposerTab(QWidget):
         self.autosave_timer.start()
 
     def run_checks(self) -> list[Issue]:
-        if self.current_path is None:
+        if not self.is_open:
             return []
         self.issues = self.deposit.check(
             self.form.invoice(), self.document_text, facturx=self.facturx_box.isChecked()
@@ -413,11 +415,11 @@ class DeposerTab(QWidget):
             self.banner.setVisible(False)
 
     def _autosave(self) -> None:
-        if self.dirty and self.current_path is not None and not self.busy:
+        if self.dirty and self.is_open and not self.busy:
             self.save_draft(quiet=True)
 
     def save_draft(self, quiet: bool = False) -> int | None:
-        if self.current_path is None or self.busy:
+        if not self.is_open or self.busy:
             return None
         try:
             self.draft_id = self.deposit.save_draft(self.form.invoice(), self.draft_id)
@@ -459,24 +461,54 @@ class DeposerTab(QWidget):
             self.open_draft(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def open_draft(self, invoice_id: int) -> None:
+        """Open a draft, whatever is open: an invoice never saved is not dropped without
+        asking, a saved one keeps what was typed."""
+        if invoice_id == self.draft_id:
+            self.stack.setCurrentWidget(self.edit_page)
+            return
+        if self.busy:
+            return
+        if self.draft_id is None and self.current_path is not None:
+            self._ask_before_discarding(then=lambda: self._open_draft_now(invoice_id))
+            return
+        if self.dirty:
+            self.save_draft(quiet=True)
+        self._open_draft_now(invoice_id)
+
+    def _open_draft_now(self, invoice_id: int) -> None:
         try:
             invoice = self.deposit.load_draft(invoice_id)
-            if invoice.main_attachment is None:
-                raise BordereauError("Ce brouillon n'a plus de PDF : déposez à nouveau la facture.")
-            path = self.deposit.attachment_path(invoice.main_attachment)
+            note = self.deposit.draft_note(invoice_id)
+            path = (
+                self.deposit.attachment_path(invoice.main_attachment)
+                if invoice.main_attachment is not None
+                else None
+            )
+            if self._prefill_worker is not None:
+                self._prefill_worker.cancel()
             self._reset_current()
-            self.preview.set_document(path)
+            if path is not None:
+                self.preview.set_document(path)
         except BordereauError as exc:
             self.drop_zone.show_message(exc.message)
             return
         self.current_path, self.draft_id = path, invoice_id
-        self.file_label.setText(f"<b>{invoice.main_attachment.file_name}</b> (brouillon)")
-        self.document_text = self._document_text(path)
+        name = invoice.main_attachment.file_name if invoice.main_attachment else "sans PDF"
+        self.file_label.setText(f"<b>{html.escape(name, quote=False)}</b> (brouillon)")
+        self.document_text = self._document_text(path) if path is not None else None
         self.form.set_invoice(invoice)
         self.form.set_editable(True)
         self._lookup_recipient(invoice.recipient.siret)  # keeps the draft's code service
         self.stack.setCurrentWidget(self.edit_page)
         self.saved_label.setText("Brouillon")
+        if path is None:
+            note = (note + " " if note else "") + (
+                "Ce brouillon n'a pas encore de PDF : joignez la facture (corrigée) avant de "
+                "l'envoyer."
+            )
+        self.edit_page.show_draft_notice(
+            note, offer_replacement=path is None or "Remplace la facture" in (note or "")
+        )
         self._load_supplier()
         self.run_checks()
 
@@ -490,7 +522,7 @@ class DeposerTab(QWidget):
     def replace_main_pdf(self, path: Path) -> None:
         """A corrected PDF for the invoice being prepared (a replacement or a copy keeps the
         old one until then); the typed fields stay, the checks read the new document."""
-        if self.current_path is None:
+        if not self.is_open:
             return
         try:
             self.preview.set_document(path)  # an unreadable PDF is refused, the current one stays
@@ -500,7 +532,10 @@ class DeposerTab(QWidget):
         try:
             main = self.deposit.store_attachment(path)
         except OSError as exc:
-            self.preview.set_document(self.current_path)
+            if self.current_path is not None:
+                self.preview.set_document(self.current_path)
+            else:
+                self.preview.clear()
             self._refuse_replacement(str(exc))
             return
         self.current_path = self.deposit.attachment_path(main)
@@ -509,6 +544,7 @@ class DeposerTab(QWidget):
         draft = " (brouillon)" if self.draft_id is not None else ""
         self.file_label.setText(f"<b>{html.escape(main.file_name, quote=False)}</b>{draft}")
         self.form.set_main_attachment(main)  # marks the draft modified: autosaved
+        self.edit_page.show_draft_notice(None, offer_replacement=False)  # it was about the old
         self.run_checks()
         self.status_message.emit(f"PDF remplacé par « {main.file_name} ».")
 
@@ -540,6 +576,11 @@ class DeposerTab(QWidget):
             self.deposit.delete_draft(int(item.data(Qt.ItemDataRole.UserRole)))
             self.refresh_drafts()
 
+    @property
+    def is_open(self) -> bool:
+        """An invoice is being prepared: a PDF read, or a draft (perhaps still without PDF)."""
+        return self.current_path is not None or self.draft_id is not None
+
     def close_current(self) -> None:
         """Close the invoice being prepared. One read or typed but never saved is not thrown
         away without asking; a draft already saved keeps what was typed since."""
@@ -550,7 +591,9 @@ class DeposerTab(QWidget):
             return
         self._close_now(save=self.dirty)
 
-    def _ask_before_discarding(self) -> None:
+    def _ask_before_discarding(self, then: Callable[[], object] | None = None) -> None:
+        """« Enregistrer en brouillon » / « Fermer sans enregistrer » / « Annuler »; ``then``:
+        what to do once closed (open another draft), instead of the next file."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Fermer la facture",
@@ -563,12 +606,12 @@ class DeposerTab(QWidget):
         cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(save)
         box.setEscapeButton(cancel)
-        save.clicked.connect(lambda: self._close_now(save=True))
-        discard.clicked.connect(lambda: self._close_now(save=False))
+        save.clicked.connect(lambda: self._close_now(save=True, then=then))
+        discard.clicked.connect(lambda: self._close_now(save=False, then=then))
         self.close_question = box
         box.open()
 
-    def _close_now(self, *, save: bool) -> None:
+    def _close_now(self, *, save: bool, then: Callable[[], object] | None = None) -> None:
         if self.busy:
             return
         if save:
@@ -576,7 +619,10 @@ class DeposerTab(QWidget):
         if self._prefill_worker is not None:
             self._prefill_worker.cancel()
         self._reset_current()
-        self._load_next()
+        if then is not None:
+            then()
+        else:
+            self._load_next()
 
     # --- sending ---------------------------------------------------------------------------------
 
