@@ -35,6 +35,7 @@ from ui.tabs.rechercher import RechercherTab
 from ui.tabs.synthese import SyntheseTab
 from ui.tabs.tableau_de_bord import TableauDeBordTab
 from ui.widgets.demo_banner import DemoBanner
+from ui.widgets.message_bar import MessageBar
 from ui.workers import Worker, WorkerPool, error_text
 
 if TYPE_CHECKING:
@@ -117,8 +118,10 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.demo_banner = DemoBanner()
-        self.demo_banner.configure_requested.connect(self.open_account_dialog)
+        self.demo_banner.configure_requested.connect(self.open_connect_wizard)
         layout.addWidget(self.demo_banner)
+        self.message_bar = MessageBar()
+        layout.addWidget(self.message_bar)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -153,6 +156,8 @@ class MainWindow(QMainWindow):
         self.tableau_de_bord.follow_requested.connect(self.follow_invoice)
         for tab in (self.synthese, self.rechercher, self.deposer):
             tab.status_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        for tab in (self.synthese, self.deposer):
+            tab.outcome_reported.connect(self.message_bar.show_message)
         self.synchronised.connect(lambda _report: self.refresh_views())
         self.tabs.currentChanged.connect(self._tab_shown)
         self.deposer.directory_requested.connect(self.open_directory_dialog)
@@ -232,12 +237,21 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
         account_menu = menu_bar.addMenu("&Compte")
+        connect = QAction("Co&nnecter mon compte (assistant)…", self)
+        connect.setObjectName("action_assistant")
+        connect.triggered.connect(self.open_connect_wizard)
+        account_menu.addAction(connect)
         account = QAction("&Compte Chorus Pro…", self)
         account.setObjectName("action_compte")
         account.triggered.connect(self.open_account_dialog)
         account_menu.addAction(account)
 
         help_menu = menu_bar.addMenu("&Aide")
+        guide = QAction("&Guide d'utilisation", self)
+        guide.setObjectName("action_guide")
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.open_guide)
+        help_menu.addAction(guide)
         logs = QAction("Ouvrir le dossier des &journaux", self)
         logs.setObjectName("action_journaux")
         logs.triggered.connect(self.open_logs_folder)
@@ -336,6 +350,12 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(f"Synchronisation impossible — nouvel essai dans {minutes} min")
         self.sync_label.setToolTip(message)
         self.statusBar().showMessage(f"Synchronisation impossible : {message}", 15000)
+        self.message_bar.show_message(
+            f"Synchronisation impossible : {message} Bordereau réessaiera dans {minutes} min.",
+            "error",
+            "Réessayer maintenant",
+            self.synchronise,
+        )
 
     def _notify(self, report: SyncReport) -> None:
         """An invoice that needs the user, or that is paid: said where the user will see it."""
@@ -567,6 +587,30 @@ class MainWindow(QMainWindow):
     def _recipient_chosen(self, structure: Structure, service_code: str | None) -> None:
         self.deposer.set_recipient(structure, service_code)
         self.show_deposer()
+
+    def open_connect_wizard(self) -> QDialog:
+        """« Connecter mon compte »: the guided way to a real account."""
+        from ui.dialogs.connect_wizard import ConnectWizard
+
+        wizard = ConnectWizard(self.services.account, self)
+        wizard.saved.connect(self.refresh_account_state)
+        wizard.saved.connect(
+            lambda: self.message_bar.show_message(
+                "Compte Chorus Pro enregistré : Bordereau se synchronise avec lui.", "success"
+            )
+        )
+        wizard.saved.connect(self.synchronise)
+        self.connect_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def open_guide(self) -> QDialog:
+        from ui.dialogs.guide_dialog import GuideDialog
+
+        dialog = GuideDialog(self)
+        self.guide_dialog = dialog
+        dialog.show()
+        return dialog
 
     def open_account_dialog(self) -> AccountDialog:
         dialog = AccountDialog(self.services.account, self)

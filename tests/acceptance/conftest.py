@@ -4,10 +4,18 @@ simulator on loopback), mouse clicks, keys and wheel turns at widget positions."
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _qt_own_dialogs(qapp: QApplication) -> None:
+    """Qt's own file chooser (a desktop's native one cannot be driven by the tests)."""
+    qapp.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
 
 
 @pytest.fixture

@@ -262,3 +262,35 @@ def test_reprendre_opens_a_draft_without_pdf_and_offers_to_attach_one(
     assert deposer.edit_page.replace_pdf_button.isVisible()
     assert "pas encore de PDF" in deposer.edit_page.draft_notice_text.text()
     assert any("PDF" in issue.message for issue in deposer.issues if issue.blocking)
+
+
+def test_outcomes_are_said_in_the_window_with_the_next_step(
+    qtbot: QtBot, demo_window: MainWindow, services: Services
+) -> None:
+    bar = demo_window.message_bar
+    # Compléter a suspended invoice: said in the bar, where the user is looking.
+    synthese = demo_window.synthese
+    demo_window.tabs.setCurrentWidget(synthese)
+    _select(qtbot, synthese, WorkCategory.SUSPENDED)
+    click(synthese.action_buttons["completer"])
+    dialog = synthese.complete_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.comment_edit.setFocus()
+    type_text(dialog.comment_edit, "Bon de livraison signé joint par courrier.")
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=3000)
+    click(dialog.ok_button)
+    qtbot.waitUntil(bar.isVisible, timeout=20000)
+    assert "complétée" in bar.text.text() and bar.property("kind") == "success"
+
+    # A sync that fails: said in the bar, with « Réessayer maintenant ».
+    platform = services.context.demo_platform()
+    platform.state.faults.configure({"taux": 1.0, "types": ["403"]})
+    demo_window.synchronise()
+    qtbot.waitUntil(lambda: bar.property("kind") == "error", timeout=20000)
+    assert "Synchronisation impossible" in bar.text.text()
+    assert bar.action_button.isVisible() and bar.action_button.text() == "Réessayer maintenant"
+    platform.state.faults.configure({"taux": 0.0})
+    qtbot.waitUntil(lambda: not demo_window._syncing, timeout=20000)
+    click(bar.action_button)
+    qtbot.waitUntil(lambda: "Synchronisé" in demo_window.sync_label.text(), timeout=20000)
+    assert not bar.isVisible()

@@ -28,13 +28,22 @@ BREST = siret_for(4, "2129")
 MNEMONIC = re.compile(r"&([^&\s])")
 
 
-def _answer_file_chooser(path: str) -> None:
-    """When the chooser is up, type the file's path in it and press Enter, as a person would."""
+def _answer_file_chooser(path: str, tries: int = 200) -> None:
+    """When the chooser is up, type the file's path in it and press Enter, as a person would
+    (given up after ``tries`` × 50 ms: the test then fails instead of waiting forever)."""
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog):
-            QTimer.singleShot(50, answer)
+    def answer(left: int) -> None:
+        dialog = next(
+            (
+                widget
+                for widget in QApplication.topLevelWidgets()
+                if isinstance(widget, QFileDialog) and widget.isVisible()
+            ),
+            None,
+        )
+        if dialog is None:
+            if left:
+                QTimer.singleShot(50, lambda: answer(left - 1))
             return
         name = dialog.findChild(QLineEdit, "fileNameEdit")
         assert name is not None
@@ -42,7 +51,7 @@ def _answer_file_chooser(path: str) -> None:
         type_text(name, path)
         QTest.keyClick(name, Qt.Key.Key_Return)
 
-    QTimer.singleShot(50, answer)
+    QTimer.singleShot(50, lambda: answer(tries))
 
 
 def test_a_deposit_with_the_keyboard_only(qtbot: QtBot, window: MainWindow) -> None:

@@ -68,6 +68,9 @@ def primary_action(row: InvoiceRow) -> str:
 class SyntheseTab(QWidget):
     deposit_requested = Signal()
     draft_requested = Signal(int, bool)  # draft id, send it at once
+    # What an action came to, for the window's message bar: text, kind (success, error…),
+    # and no next step from here.
+    outcome_reported = Signal(str, str)
     follow_requested = Signal(int)
     retry_requested = Signal()
     invoices_changed = Signal()
@@ -514,7 +517,7 @@ class SyntheseTab(QWidget):
         self._selection_changed()
         self.status_message.emit(doing)
         worker = Worker(lambda _progress: work())
-        worker.signals.succeeded.connect(lambda result: self.status_message.emit(done(result)))
+        worker.signals.succeeded.connect(lambda result: self._succeeded(done(result)))
         if report_failure:
             worker.signals.failed.connect(self._failed)
         worker.signals.done.connect(lambda: self._action_done(changes))
@@ -525,6 +528,10 @@ class SyntheseTab(QWidget):
         if changes:
             self.invoices_changed.emit()
         self._selection_changed()
+
+    def _succeeded(self, text: str) -> None:
+        self.status_message.emit(text)
+        self.outcome_reported.emit(text, "success")
 
     def _failed(self, error: object) -> None:
         message = error_text(error)

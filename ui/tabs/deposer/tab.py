@@ -64,6 +64,7 @@ SOURCE_LABELS = {
 class DeposerTab(QWidget):
     directory_requested = Signal()
     status_message = Signal(str)
+    outcome_reported = Signal(str, str)  # for the window's message bar: text, kind
     follow_requested = Signal(int)  # local invoice id
 
     def __init__(
@@ -709,6 +710,11 @@ class DeposerTab(QWidget):
                 "error",
             )
             self.status_message.emit("Facture refusée par Chorus Pro : voir le message.")
+            self.outcome_reported.emit(
+                f"Chorus Pro a refusé la facture {self.form.number.text()} : corrigez-la (le "
+                "motif est en haut du formulaire) puis renvoyez-la.",
+                "error",
+            )
             return
         invoice = self.form.invoice()
         self._show_result(invoice, outcome)
@@ -780,6 +786,7 @@ class DeposerTab(QWidget):
             QMessageBox.warning(self, "Certificat de dépôt", getattr(exc, "message", str(exc)))
             return None
         self.status_message.emit(f"Certificat de dépôt enregistré : {written}")
+        self.outcome_reported.emit(f"Certificat de dépôt enregistré : {written}", "success")
         return written
 
     def follow_invoice(self) -> None:
