@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QPushButton,
     QWidget,
 )
 
@@ -32,6 +33,27 @@ class WheelGuard(QObject):
         area = _scroll_area_of(watched)
         if area is not None:
             QApplication.sendEvent(area.viewport(), event)
+        return True
+
+
+class EnterClicksButtons(QObject):
+    """Enter on a focused button presses it, in windows as in dialogs (Qt does it in dialogs
+    only): tabbing to « Valider et envoyer » and pressing Enter sends."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
+            return False
+        key = event.key()  # type: ignore[attr-defined]
+        if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or not watched.hasFocus():
+            return False
+        if event.modifiers() not in (  # type: ignore[attr-defined]
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        ):
+            return False
+        if not watched.isEnabled():
+            return False
+        watched.animateClick()
         return True
 
 
@@ -66,6 +88,6 @@ def install(app: QApplication) -> None:
     if app.property(INSTALLED):
         return
     app.setProperty(INSTALLED, True)
-    guard = WheelGuard(app)
-    app.installEventFilter(guard)
+    app.installEventFilter(WheelGuard(app))
+    app.installEventFilter(EnterClicksButtons(app))
     load_french_translations(app)

@@ -126,3 +126,32 @@ def test_every_mnemonic_of_each_page_is_unique(qtbot: QtBot, window: MainWindow)
         letters = window_level + _mnemonics(page)
         duplicates = {letter for letter in letters if letters.count(letter) > 1}
         assert not duplicates, f"{name} : Alt+{sorted(duplicates)} sert deux fois"
+
+
+def test_a_date_typed_over_the_selected_date_replaces_it(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_files([TEXT_INVOICE])
+    tab = window.deposer
+    qtbot.waitUntil(lambda: tab.prefill_result is not None, timeout=60000)
+    field = tab.form.issue_date
+    for typed, expected in (("16/07/2026", "16/07/2026"), ("5/3/2025", "05/03/2025")):
+        field.setFocus()
+        QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        type_text(field, typed)
+        QTest.keyClick(field, Qt.Key.Key_Tab)
+        assert field.date().toString("dd/MM/yyyy") == expected
+
+
+def test_enter_on_the_focused_send_button_sends(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_files([TEXT_INVOICE])
+    tab = window.deposer
+    qtbot.waitUntil(lambda: tab.prefill_result is not None, timeout=60000)
+    window.activateWindow()
+    tab.form.recipient_siret.setText(BREST)
+    qtbot.waitUntil(lambda: tab.form.recipient_name.text() == "COMMUNE DE BREST", timeout=5000)
+    tab.form.code_service.setEditText("CULTURE")
+    qtbot.waitUntil(lambda: not [i for i in tab.run_checks() if i.blocking], timeout=20000)
+    tab.send_button.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(tab.send_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: tab.confirm_dialog is not None and tab.confirm_dialog.isVisible(), timeout=20000
+    )

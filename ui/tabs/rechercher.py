@@ -31,6 +31,7 @@ from app.invoices.views import Criteria, InvoiceRow, RecipientScope
 from app.settings import Settings
 from app.tickets.service import TicketService
 from ui.actions import tab_action, ticket_button
+from ui.widgets.date_field import DateField
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import COLUMNS, InvoiceTableModel, InvoiceTableView
 from ui.widgets.money_edit import MoneyEdit
@@ -159,7 +160,7 @@ class RechercherTab(QWidget):
         return combo
 
     def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit()
+        edit = DateField()
         edit.setObjectName(name)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("dd/MM/yyyy")

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -56,6 +55,7 @@ from app.domain.invoice import (
 )
 from app.domain.money import format_amount
 from app.prefill.parsing import parse_amount
+from ui.widgets.date_field import DateField
 from ui.widgets.money_edit import MoneyEdit
 
 E = TypeVar("E", bound=StrEnum)
@@ -316,7 +316,7 @@ class DepositForm(QWidget):
     def _references_group(self) -> QGroupBox:
         group, form = self._form("Références", "groupe_references")
         self.number = self._line("number", max_length=20)
-        self.issue_date = QDateEdit()
+        self.issue_date = DateField()
         self.issue_date.setCalendarPopup(True)
         self.issue_date.setDisplayFormat("dd/MM/yyyy")
         self.issue_date.setMinimumDate(NO_DATE)
