@@ -146,9 +146,11 @@ def test_enter_on_the_focused_send_button_sends(qtbot: QtBot, window: MainWindow
     tab = window.deposer
     qtbot.waitUntil(lambda: tab.prefill_result is not None, timeout=60000)
     window.activateWindow()
-    tab.form.recipient_siret.setText(BREST)
+    tab.form.recipient_siret.setFocus()
+    tab.form.recipient_siret.selectAll()
+    type_text(tab.form.recipient_siret, BREST)
     qtbot.waitUntil(lambda: tab.form.recipient_name.text() == "COMMUNE DE BREST", timeout=5000)
-    tab.form.code_service.setEditText("CULTURE")
+    type_text(tab.form.code_service.lineEdit(), "CULTURE")
     qtbot.waitUntil(lambda: not [i for i in tab.run_checks() if i.blocking], timeout=20000)
     tab.send_button.setFocus(Qt.FocusReason.TabFocusReason)
     QTest.keyClick(tab.send_button, Qt.Key.Key_Return)
