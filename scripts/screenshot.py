@@ -113,6 +113,20 @@ def main() -> int:
         dialog.move(200, 100)
         grab("account_dialog")
         dialog.reject()
+        wizard = window.open_connect_wizard()
+        wizard.move(120, 40)
+        grab("assistant_environnement")
+        wizard.next()  # type: ignore[attr-defined]
+        grab("assistant_piste")
+        wizard.reject()
+        guide = window.open_guide()
+        guide.move(150, 40)
+        grab("guide")
+        guide.reject()
+        window.message_bar.show_message(
+            "Facture recyclée : elle repart vers le destinataire.", "success"
+        )
+        grab("barre_message")
         annuaire = window.open_directory_dialog()
         annuaire.move(150, 80)
         grab("annuaire_vide")
