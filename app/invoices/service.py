@@ -134,7 +134,8 @@ class InvoiceService:
         from app.invoices.actions import new_draft_from
 
         def note(old: models.Invoice) -> str:
-            reason = f" (motif : {old.status_comment})" if old.status_comment else ""
+            motive = (old.status_comment or "").strip().rstrip(".")
+            reason = f" (motif : {motive})" if motive else ""
             when = french_date(old.status_at, "—")
             return f"Remplace la facture {old.number} rejetée le {when}{reason}."
 

@@ -294,3 +294,26 @@ def test_outcomes_are_said_in_the_window_with_the_next_step(
     click(bar.action_button)
     qtbot.waitUntil(lambda: "Synchronisé" in demo_window.sync_label.text(), timeout=20000)
     assert not bar.isVisible()
+
+
+def test_a_late_payment_claim_from_the_dashboard(
+    qtbot: QtBot, demo_window: MainWindow, services: Services
+) -> None:
+    dashboard = demo_window.tableau_de_bord
+    demo_window.tabs.setCurrentWidget(dashboard)
+    dashboard.board = None
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: dashboard.board is not None, timeout=20000)
+    table = dashboard.late_table
+    assert table.rowCount() >= 1  # the demo year has invoices paid late
+    rect = table.visualItemRect(table.item(0, 0))
+    click(table.viewport(), rect.center())
+    number = table.item(0, 0).text()
+    click(dashboard.claim_button)
+    qtbot.waitUntil(
+        lambda: demo_window.sollicitations is not None and demo_window.sollicitations.isVisible(),
+        timeout=20000,
+    )
+    letter = demo_window.sollicitations.description_edit.toPlainText()
+    assert number in letter and "intérêts moratoires" in letter and "40" in letter
+    demo_window.sollicitations.close()
