@@ -34,6 +34,7 @@ from app.domain.identifiers import STATE_SIRET
 from app.simulator.server import Simulator
 from tests.support.chorus import (
     admin,
+    api_headers,
     client_at,
     make_client,
     raw_post,
@@ -153,22 +154,11 @@ def test_searches_and_actions_refuse_wrong_shapes_with_a_business_answer(
 def _raw(
     simulator: Simulator, path: str, content: bytes, headers: dict[str, str] | None = None
 ) -> httpx.Response:
-    config = simulator.state.config
-    token = httpx.post(
-        simulator.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": config.client_id,
-            "client_secret": config.client_secret,
-        },
-    ).json()["access_token"]
-    account = base64.b64encode(f"{config.login}:{config.password}".encode()).decode("ascii")
     return httpx.post(
         simulator.base_url + path,
         content=content,
         headers={
-            "Authorization": f"Bearer {token}",
-            "cpro-account": account,
+            **api_headers(simulator),
             "Content-Type": "application/json;charset=utf-8",
             **(headers or {}),
         },
@@ -227,24 +217,10 @@ def test_lying_lengths_and_chunked_bodies(simulator: Simulator) -> None:
         yield b'{"numeroFacture":'
         yield b' "INCONNUE"}'
 
-    config = simulator.state.config
-    token = httpx.post(
-        simulator.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": config.client_id,
-            "client_secret": config.client_secret,
-        },
-    ).json()["access_token"]
-    account = base64.b64encode(f"{config.login}:{config.password}".encode()).decode("ascii")
     answer = httpx.post(
         simulator.base_url + path,
         content=chunks(),
-        headers={
-            "Authorization": f"Bearer {token}",
-            "cpro-account": account,
-            "Content-Type": "application/json",
-        },
+        headers={**api_headers(simulator), "Content-Type": "application/json"},
     )
     assert answer.request.headers.get("Transfer-Encoding") == "chunked"
     # Read, not taken as {}: the number criterion is applied and finds nothing.

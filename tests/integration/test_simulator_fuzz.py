@@ -3,7 +3,6 @@ answer, never a 500 (which makes a client retry five times) and never a hang (is
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from app.simulator.contract import TRANSVERSES_REQUESTS, _swaggers
 from app.simulator.routes import ROUTES
 from app.simulator.server import Simulator
+from tests.support.chorus import api_headers
 
 
 def _field_names() -> list[str]:
@@ -47,23 +47,9 @@ BODIES = st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=8)
 
 
 def _session(simulator: Simulator) -> httpx.Client:
-    config = simulator.state.config
-    token = httpx.post(
-        simulator.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": config.client_id,
-            "client_secret": config.client_secret,
-        },
-    ).json()["access_token"]
-    account = base64.b64encode(f"{config.login}:{config.password}".encode()).decode("ascii")
     return httpx.Client(
         base_url=simulator.base_url,
-        headers={
-            "Authorization": f"Bearer {token}",
-            "cpro-account": account,
-            "Content-Type": "application/json;charset=utf-8",
-        },
+        headers={**api_headers(simulator), "Content-Type": "application/json;charset=utf-8"},
         timeout=10,  # a hang fails the test
     )
 

@@ -197,8 +197,9 @@ def soumettre_request(
     )
 
 
-def raw_post(simulator: Simulator, path: str, body: dict[str, Any]) -> httpx.Response:
-    """A call the client would refuse to build (to test the simulator's own checks)."""
+def api_headers(simulator: Simulator) -> dict[str, str]:
+    """A fresh token and the account header of the simulator's own account, for requests
+    written by hand (what the client would refuse to send)."""
     config = simulator.state.config
     token = httpx.post(
         simulator.token_url,
@@ -209,11 +210,12 @@ def raw_post(simulator: Simulator, path: str, body: dict[str, Any]) -> httpx.Res
         },
     ).json()["access_token"]
     account = base64.b64encode(f"{config.login}:{config.password}".encode()).decode("ascii")
-    return httpx.post(
-        simulator.base_url + path,
-        json=body,
-        headers={"Authorization": f"Bearer {token}", "cpro-account": account},
-    )
+    return {"Authorization": f"Bearer {token}", "cpro-account": account}
+
+
+def raw_post(simulator: Simulator, path: str, body: dict[str, Any]) -> httpx.Response:
+    """A call the client would refuse to build (to test the simulator's own checks)."""
+    return httpx.post(simulator.base_url + path, json=body, headers=api_headers(simulator))
 
 
 def configure_account(
