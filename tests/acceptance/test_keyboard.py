@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from app.simulator.seed import siret_for
 from tests.conftest import CORPUS_SAMPLES
-from tests.support.ui_input import type_text
+from tests.support.ui_input import tab_to, type_text
 from ui.main_window import MainWindow
 
 TEXT_INVOICE = CORPUS_SAMPLES / "inv_101_003.pdf"
@@ -67,13 +67,13 @@ def test_a_deposit_with_the_keyboard_only(qtbot: QtBot, window: MainWindow) -> N
 
     # The recipient's SIRET on this invoice is not a public buyer: typed over, then Tab on.
     siret = tab.form.recipient_siret
-    siret.setFocus()
+    tab_to(window, siret)
     QTest.keyClick(siret, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(siret, BREST)
     QTest.keyClick(siret, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: tab.form.recipient_name.text() == "COMMUNE DE BREST", timeout=5000)
     code = tab.form.code_service
-    code.setFocus()
+    tab_to(window, code)
     type_text(code.lineEdit(), "CULTURE")
     popup = QApplication.activePopupWidget()  # the list of services that matched, if shown
     QTest.keyClick(popup or code.lineEdit(), Qt.Key.Key_Tab)
@@ -152,7 +152,7 @@ def test_enter_on_the_focused_send_button_sends(qtbot: QtBot, window: MainWindow
     qtbot.waitUntil(lambda: tab.form.recipient_name.text() == "COMMUNE DE BREST", timeout=5000)
     type_text(tab.form.code_service.lineEdit(), "CULTURE")
     qtbot.waitUntil(lambda: not [i for i in tab.run_checks() if i.blocking], timeout=20000)
-    tab.send_button.setFocus(Qt.FocusReason.TabFocusReason)
+    tab_to(window, tab.send_button)
     QTest.keyClick(tab.send_button, Qt.Key.Key_Return)
     qtbot.waitUntil(
         lambda: tab.confirm_dialog is not None and tab.confirm_dialog.isVisible(), timeout=20000

@@ -73,6 +73,11 @@ def test_frozen_program_works_from_a_fresh_data_dir(
     program = built / "bordereau" / "bordereau"
     data = tmp_path / "donnees"
     assert run(program, "--version", env=frozen_env).strip() == f"Bordereau {VERSION}"
+    # Qt's own dialogs are French in the frozen app too; the simulator checks requests
+    # against the swaggers it carries.
+    bundle = built / "bordereau"
+    assert any(bundle.rglob("qtbase_fr.qm")), "traductions françaises de Qt absentes"
+    assert any(bundle.rglob("swagger-factures.json"))
 
     # prefill on a text PDF, then on a scan: Tesseract runs from the frozen OCR pool
     truth = json.loads((CORPUS_SAMPLES / "inv_101_003.truth.json").read_text("utf-8"))

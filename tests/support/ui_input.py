@@ -51,3 +51,14 @@ def type_text(widget: QWidget, text: str) -> None:
             continue
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def tab_to(window: QWidget, target: QWidget, most: int = 120) -> None:
+    """Press Tab until ``target`` (or a child of it) has the keyboard focus, as a person moving
+    through a form would; fails after ``most`` presses."""
+    for _ in range(most):
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is target or target.isAncestorOf(focus)):
+            return
+        QTest.keyClick(focus or window, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab n'atteint jamais {target.objectName() or type(target).__name__}")
