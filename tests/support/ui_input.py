@@ -53,7 +53,7 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
 
 
-def tab_to(window: QWidget, target: QWidget, most: int = 120) -> None:
+def tab_to(window: QWidget, target: QWidget, most: int = 300) -> None:
     """Press Tab until ``target`` (or a child of it) has the keyboard focus, as a person moving
     through a form would; fails after ``most`` presses."""
     for _ in range(most):

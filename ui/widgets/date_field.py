@@ -16,6 +16,10 @@ class DateField(QDateEdit):
         self.setDisplayFormat("dd/MM/yyyy")
         self._advanced = False  # the last digit filled its section: Qt moved to the next
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab leaves the field, as in every other one (Qt would walk day, month, year)."""
+        return QWidget.focusNextPrevChild(self, next)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
         line = self.lineEdit()

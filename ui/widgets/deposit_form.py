@@ -390,6 +390,7 @@ class DepositForm(QWidget):
         self.vat_detail.toggled.connect(self._vat_detail_toggled)
         form.addRow("", self.vat_detail)
         self.vat_table = QTableWidget(0, 3)
+        self.vat_table.setTabKeyNavigation(False)  # Tab moves on through the form
         self.vat_table.setHorizontalHeaderLabels(["Taux (%)", "Base HT", "Montant TVA"])
         self.vat_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.vat_table.verticalHeader().setVisible(False)
@@ -463,6 +464,7 @@ class DepositForm(QWidget):
         self.comment = QPlainTextEdit()
         self.comment.setPlaceholderText("Visible par le destinataire (facultatif)")
         self.comment.setMaximumHeight(70)
+        self.comment.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.comment.textChanged.connect(self._edited)
         form.addRow(self._box("comment", self.comment))
         return group
