@@ -28,7 +28,7 @@ BREST = siret_for(4, "2129")
 MNEMONIC = re.compile(r"&([^&\s])")
 
 
-def _answer_file_chooser(path: str, tries: int = 200) -> None:
+def _answer_file_chooser(path: str, tries: int = 2400) -> None:
     """When the chooser is up, type the file's path in it and press Enter, as a person would
     (given up after ``tries`` × 50 ms: the test then fails instead of waiting forever)."""
 
