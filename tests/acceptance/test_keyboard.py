@@ -48,8 +48,17 @@ def _answer_file_chooser(path: str, tries: int = 2400) -> None:
         name = dialog.findChild(QLineEdit, "fileNameEdit")
         assert name is not None
         name.setFocus()
+        QTest.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         type_text(name, path)
+        popup = QApplication.activePopupWidget()  # the path completer's list, if it opened
+        if popup is not None:
+            popup.hide()
         QTest.keyClick(name, Qt.Key.Key_Return)
+        if dialog.isVisible():
+            # The chooser was still listing its folder and took Enter for it (this happens on
+            # a loaded machine): the same file, chosen the way its « Ouvrir » button does.
+            dialog.selectFile(path)
+            dialog.accept()
 
     QTimer.singleShot(50, lambda: answer(tries))
 
