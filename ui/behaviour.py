@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -18,6 +18,11 @@ from PySide6.QtWidgets import (
 log = logging.getLogger(__name__)
 
 INSTALLED = "bordereau_behaviour"
+INSTALL_DELAY_MS = 150  # after the window's first frame, before anyone can scroll or type
+
+
+def installed(app: QCoreApplication | None) -> bool:
+    return app is not None and bool(app.property(INSTALLED))
 
 
 class WheelGuard(QObject):
@@ -57,6 +62,24 @@ class EnterClicksButtons(QObject):
         return True
 
 
+class InputGuard(QObject):
+    """The two guards above as one application filter: every event of the application goes
+    through it, so it looks at the event's type first and calls the guard that applies."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.wheel = WheelGuard(self)
+        self.enter = EnterClicksButtons(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Wheel:
+            return self.wheel.eventFilter(watched, event)
+        if kind == QEvent.Type.KeyPress:
+            return self.enter.eventFilter(watched, event)
+        return False
+
+
 def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
     parent = widget.parentWidget()
     while parent is not None:
@@ -88,6 +111,5 @@ def install(app: QApplication) -> None:
     if app.property(INSTALLED):
         return
     app.setProperty(INSTALLED, True)
-    app.installEventFilter(WheelGuard(app))
-    app.installEventFilter(EnterClicksButtons(app))
+    app.installEventFilter(InputGuard(app))
     load_french_translations(app)

@@ -104,7 +104,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            behaviour.install(app)
+            # Just after the first frame: the guard sees every event and the catalogue takes a
+            # moment to load (about 170 ms before the first frame otherwise).
+            QTimer.singleShot(behaviour.INSTALL_DELAY_MS, lambda: behaviour.install(app))
         self.services = services
         # How a file is handed to the computer's application for it (False: none).
         self.open_external: Callable[[QUrl], bool] = QDesktopServices.openUrl

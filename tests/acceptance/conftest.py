@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
+from ui import behaviour
 from ui.main_window import MainWindow
 
 
@@ -25,6 +26,9 @@ def window(qtbot: QtBot, services: Services) -> MainWindow:
     window.resize(1366, 740)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(
+        lambda: behaviour.installed(QApplication.instance())
+    )  # just after the first frame
     return window
 
 
@@ -38,5 +42,6 @@ def demo_window(qtbot: QtBot, services: Services) -> MainWindow:
     window.resize(1366, 740)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: behaviour.installed(QApplication.instance()))
     window.refresh_views()
     return window
