@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
-from ui import behaviour
+from tests.support.windows import shown_window
 from ui.main_window import MainWindow
+
+SCREEN = (1366, 740)  # a 1366×768 laptop screen, less the desktop's bar
 
 
 @pytest.fixture(autouse=True)
@@ -21,15 +23,7 @@ def _qt_own_dialogs(qapp: QApplication) -> None:
 
 @pytest.fixture
 def window(qtbot: QtBot, services: Services) -> MainWindow:
-    window = MainWindow(services, auto_sync=False)
-    qtbot.addWidget(window)
-    window.resize(1366, 740)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(
-        lambda: behaviour.installed(QApplication.instance())
-    )  # just after the first frame
-    return window
+    return shown_window(qtbot, services, size=SCREEN)
 
 
 @pytest.fixture
@@ -37,11 +31,6 @@ def demo_window(qtbot: QtBot, services: Services) -> MainWindow:
     """The window a newcomer sees: demo mode with its sample year of invoices, synchronised."""
     services.context.settings.demo_sample = True
     services.sync.run()
-    window = MainWindow(services, auto_sync=False)
-    qtbot.addWidget(window)
-    window.resize(1366, 740)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: behaviour.installed(QApplication.instance()))
+    window = shown_window(qtbot, services, size=SCREEN)
     window.refresh_views()
     return window
