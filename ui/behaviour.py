@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -25,58 +26,46 @@ def installed(app: QCoreApplication | None) -> bool:
     return app is not None and bool(app.property(INSTALLED))
 
 
-class WheelGuard(QObject):
+def _wheel_passes_by(watched: QObject, event: QWheelEvent) -> bool:
     """A spin box, date edit or combo box takes the wheel only when it has the focus (the
     user clicked or tabbed into it); otherwise the wheel scrolls what holds the field, as if
     the field were not there. Without this, scrolling a form changes dates and choices."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.Wheel:
-            return False
-        if not isinstance(watched, QAbstractSpinBox | QComboBox) or watched.hasFocus():
-            return False
-        area = _scroll_area_of(watched)
-        if area is not None:
-            QApplication.sendEvent(area.viewport(), event)
-        return True
+    if not isinstance(watched, QAbstractSpinBox | QComboBox) or watched.hasFocus():
+        return False
+    area = _scroll_area_of(watched)
+    if area is not None:
+        QApplication.sendEvent(area.viewport(), event)
+    return True
 
 
-class EnterClicksButtons(QObject):
+def _enter_presses_button(watched: QObject, event: QKeyEvent) -> bool:
     """Enter on a focused button presses it, in windows as in dialogs (Qt does it in dialogs
     only): tabbing to « Valider et envoyer » and pressing Enter sends."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
-            return False
-        key = event.key()  # type: ignore[attr-defined]
-        if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or not watched.hasFocus():
-            return False
-        if event.modifiers() not in (  # type: ignore[attr-defined]
-            Qt.KeyboardModifier.NoModifier,
-            Qt.KeyboardModifier.KeypadModifier,
-        ):
-            return False
-        if not watched.isEnabled():
-            return False
-        watched.animateClick()
-        return True
+    if not isinstance(watched, QPushButton) or not watched.hasFocus():
+        return False
+    if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        return False
+    if event.modifiers() not in (
+        Qt.KeyboardModifier.NoModifier,
+        Qt.KeyboardModifier.KeypadModifier,
+    ):
+        return False
+    if not watched.isEnabled():
+        return False
+    watched.animateClick()
+    return True
 
 
 class InputGuard(QObject):
-    """The two guards above as one application filter: every event of the application goes
-    through it, so it looks at the event's type first and calls the guard that applies."""
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.wheel = WheelGuard(self)
-        self.enter = EnterClicksButtons(self)
+    """One application filter for both rules above: every event of the application goes
+    through it, so it looks at the event's type first."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.Wheel:
-            return self.wheel.eventFilter(watched, event)
+            return _wheel_passes_by(watched, event)  # type: ignore[arg-type]
         if kind == QEvent.Type.KeyPress:
-            return self.enter.eventFilter(watched, event)
+            return _enter_presses_button(watched, event)  # type: ignore[arg-type]
         return False
 
 

@@ -619,8 +619,8 @@ def _checked(response: httpx.Response, path: str) -> bytes:
 
 def _says_error(payload: bytes) -> bool:
     """A 2xx body that is an error report rather than an answer (``{"error": …}``); such a
-    report is small, so a long answer is not parsed twice."""
-    if len(payload) > 65536:
+    report is small and names ``"error"``, so an ordinary answer is not parsed twice."""
+    if len(payload) > 65536 or b'"error"' not in payload:
         return False
     try:
         body = json.loads(payload)

@@ -147,8 +147,9 @@ def handle_admin(state: SimulatorState, method: str, path: str, body: dict[str, 
         state.next_flux_endings = _names(body, "prochains", FLUX_ENDINGS)
         return {"prochains_flux": state.next_flux_endings}
     if path == ADMIN_PREFIX + "pieces_jointes":
-        wanted = {"principale": [body.get("principale", "les_deux")]}
-        [form] = _names(wanted, "principale", MAIN_ATTACHMENT_FORMS)
+        form = str(body.get("principale", "les_deux"))
+        if form not in MAIN_ATTACHMENT_FORMS:
+            raise ApiError(400, {"erreur": f"principale : valeur inconnue : {form}"})
         state.main_attachment_form = form
         return {"principale": form}
     if path == ADMIN_PREFIX + "resultat_vide":

@@ -36,7 +36,7 @@ from app.domain.money import format_eur
 from app.domain.text import counted
 from app.errors import BordereauError
 from app.prefill.engine import PrefillCancelled
-from app.prefill.model import PrefillResult
+from app.prefill.model import Field, PrefillResult
 from app.prefill.parsing import format_date_fr
 from ui.dialogs.confirm_deposit_dialog import ConfirmDepositDialog
 from ui.tabs.deposer.edit_page import EditPage
@@ -53,6 +53,12 @@ CHECK_DELAY_MS = 250
 CHECK_BELOW = 0.75  # a reading less sure than this is tinted « à vérifier »
 # Read on a scan, these have no checksum and no total to agree with: always checked by eye.
 UNCHECKABLE_ON_SCANS = frozenset({"invoice_number", "order_reference", "issue_date"})
+
+
+def unverifiable_on_scan(name: str | None, found: Field) -> bool:
+    return found.source == "ocr" and name in UNCHECKABLE_ON_SCANS
+
+
 AUTOSAVE_DELAY_MS = 2000
 SOURCE_LABELS = {
     "facturx": "lu dans les données Factur-X du PDF",
@@ -296,7 +302,7 @@ class DeposerTab(QWidget):
             if target is None or found.value is None:
                 continue
             confidence = found.confidence
-            if found.source == "ocr" and name in UNCHECKABLE_ON_SCANS:
+            if unverifiable_on_scan(name, found):
                 confidence = min(confidence, CHECK_BELOW - 0.01)  # tinted, whatever OCR said
             confidences[target] = (confidence, self._source_text(target))
             if found.bbox and found.page:
@@ -315,7 +321,7 @@ class DeposerTab(QWidget):
             return f"{label} : non trouvé sur la facture, à saisir."
         where = SOURCE_LABELS.get(found.source or "", "lu sur la facture")
         page = f", page {found.page}" if found.page else ""
-        if found.source == "ocr" and name in UNCHECKABLE_ON_SCANS:
+        if unverifiable_on_scan(name, found):
             check = (
                 " — à vérifier : lu sur un scan, et rien ne permet de contrôler ce numéro "
                 "(un 3 lu 8, un 0 lu O…)"
