@@ -45,6 +45,15 @@ class Credentials:
     __str__ = __repr__
 
 
+# What each system calls its keyring, as its users know it.
+BACKEND_NAMES = {
+    "keyring.backends.Windows.WinVaultKeyring": "Gestionnaire d'identification Windows",
+    "keyring.backends.macOS.Keyring": "Trousseau d'accès macOS",
+    "keyring.backends.SecretService.Keyring": "Secret Service (trousseau GNOME, KeePassXC…)",
+    "keyring.backends.kwallet.DBusKeyring": "KWallet (KDE)",
+}
+
+
 def _is_unusable(backend: KeyringBackend) -> bool:
     from keyring.backends import chainer, fail
 
@@ -99,7 +108,8 @@ class CredentialStore:
             backend = self._keyring()
         except KeyringUnavailableError:
             return "aucun trousseau disponible"
-        name = getattr(backend, "name", type(backend).__name__)
+        kind = f"{type(backend).__module__}.{type(backend).__name__}"
+        name = BACKEND_NAMES.get(kind) or getattr(backend, "name", type(backend).__name__)
         return f"trousseau du système ({name})"
 
     @staticmethod

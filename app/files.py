@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import IO, Any
@@ -42,3 +43,21 @@ def spreadsheet_csv(stream: IO[str]) -> Any:
     (the caller opens ``stream`` with ``newline=""``)."""
     stream.write("\ufeff")
     return csv.writer(stream, delimiter=";", lineterminator="\r\n")
+
+
+# Characters Windows refuses in a file name (and « / » everywhere), control characters too.
+_FORBIDDEN_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+# Names Windows keeps for devices, whatever the extension (« CON.pdf » cannot be created).
+_WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{kind}{n}" for kind in ("COM", "LPT") for n in range(1, 10)}
+)
+MAX_SUGGESTED_NAME = 120
+
+
+def file_name_for(text: str, extension: str) -> str:
+    """A file name any system accepts, from an invoice number or a title: characters Windows
+    refuses become « - », trailing dots and spaces go, device names get a « _ »."""
+    stem = _FORBIDDEN_IN_NAMES.sub("-", text).strip().rstrip(". ") or "document"
+    if stem.split(".")[0].upper() in _WINDOWS_DEVICE_NAMES:
+        stem = f"_{stem}"
+    return f"{stem[: MAX_SUGGESTED_NAME - len(extension) - 1]}.{extension}"

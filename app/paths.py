@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs.api import PlatformDirsABC
 
 APP_NAME = "Bordereau"
 DATA_DIR_ENV = "BORDEREAU_DATA_DIR"
@@ -62,8 +66,11 @@ class AppPaths:
                 directory.chmod(0o700)
 
 
-def resolve_paths(data_dir: Path | str | None = None) -> AppPaths:
-    """Paths under ``data_dir`` when given (or ``$BORDEREAU_DATA_DIR``), else the OS defaults."""
+def resolve_paths(
+    data_dir: Path | str | None = None, *, system: type[PlatformDirsABC] | None = None
+) -> AppPaths:
+    """Paths under ``data_dir`` when given (or ``$BORDEREAU_DATA_DIR``), else the OS defaults
+    (``system``: platformdirs' class for another OS, so that its layout can be tested here)."""
     override = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV) or None
     if override is not None:
         root = Path(override).expanduser().resolve()
@@ -75,7 +82,7 @@ def resolve_paths(data_dir: Path | str | None = None) -> AppPaths:
         )
     import platformdirs
 
-    dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+    dirs = (system or platformdirs.PlatformDirs)(APP_NAME, appauthor=False)
     return AppPaths(
         data_dir=Path(dirs.user_data_dir),
         config_dir=Path(dirs.user_config_dir),

@@ -18,7 +18,7 @@ APP_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 "libglib2.0-0t64|libglib2.0-0"
   fonts-dejavu-core
 )
-TEST_PACKAGES=(xvfb xauth binutils postgresql)  # binutils: strip and readelf for the installer build; postgresql: the suite runs on it too
+TEST_PACKAGES=(xvfb xauth binutils postgresql shellcheck)  # binutils: strip and readelf for the installer build; postgresql: the suite runs on it too; shellcheck: actionlint checks the release workflow's scripts with it
 
 pkg_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
@@ -86,32 +86,48 @@ ensure_python() {
   fi
 }
 
+lock_stamp() {  # what the venv was made from: the lock file's own digest
+  printf '%s %s\n' "$(basename "$1")" "$(sha256sum "$1" | cut -d' ' -f1)"
+}
+
 ensure_venv() {
-  local extras="[postgresql]" stamp_value  # an office may share a PostgreSQL database
-  [ "$WANT_TEST_TOOLS" = test ] && extras="[test]"  # the test tools include the driver
-  stamp_value="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)$extras"
-  if [ -x "$VENV/bin/python" ] && [ -f "$VENV/.bordereau-stamp" ]; then
-    # An install with the test tools also serves the app.
-    if grep -qxF "$stamp_value" "$VENV/.bordereau-stamp" \
-       || { [ "$extras" = "[postgresql]" ] \
-            && grep -qxF "${stamp_value%\[postgresql\]}[test]" "$VENV/.bordereau-stamp"; }; then
-      return
+  # The venv holds exactly a lock file's versions (scripts/lock.sh makes them): the app's
+  # (requirements/app.txt) or the app's with the test tools (requirements/dev.txt, the same
+  # versions plus the tools). A changed lock makes a new venv, so nothing stale stays in it.
+  local lock="$ROOT/requirements/app.txt" dev_lock="$ROOT/requirements/dev.txt" stamp
+  [ "$WANT_TEST_TOOLS" = test ] && lock="$dev_lock"
+  stamp="$VENV/.bordereau-stamp"
+  if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ]; then
+    if grep -qxF "$(lock_stamp "$lock")" "$stamp" \
+       || { [ "$lock" != "$dev_lock" ] && grep -qxF "$(lock_stamp "$dev_lock")" "$stamp"; }; then
+      return  # up to date (an install with the test tools also serves the app)
     fi
+    if ! grep -qxF "$(lock_stamp "$ROOT/requirements/app.txt")" "$stamp"; then
+      say "Bordereau: les versions verrouillées ont changé ; nouvel environnement Python…"
+      rm -rf "$VENV"
+    fi
+  elif [ -d "$VENV" ]; then
+    say "Bordereau: environnement Python incomplet ; nouvel environnement…"
+    rm -rf "$VENV"
   fi
   if [ ! -x "$VENV/bin/python" ]; then
     say "Bordereau: création de l'environnement Python dans .venv…"
     python3 -m venv "$VENV"
   fi
-  say "Bordereau: installation des dépendances Python…"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null
-  if ! "$VENV/bin/python" -m pip install --quiet -e "$ROOT$extras" >"$VENV/pip-install.log" 2>&1; then
+  say "Bordereau: installation des dépendances Python (versions verrouillées)…"
+  if ! { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+           --require-hashes -r "$lock" \
+         && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+           --no-deps --no-build-isolation -e "$ROOT"; } >"$VENV/pip-install.log" 2>&1; then
     tail -n 30 "$VENV/pip-install.log" >&2
     say "Bordereau: l'installation des dépendances Python a échoué (détails : $VENV/pip-install.log)."
     exit 1
   fi
-  printf '%s\n' "$stamp_value" >"$VENV/.bordereau-stamp"
+  lock_stamp "$lock" >"$stamp"
 }
 
 ensure_python
 ensure_system_packages
+# CI runners install the system packages as root, then run the rest as their own user.
+[ "${BORDEREAU_SYSTEM_PACKAGES_ONLY:-}" = 1 ] && exit 0
 ensure_venv

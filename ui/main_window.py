@@ -26,6 +26,7 @@ from app.domain.environments import Environment
 from app.domain.money import format_eur
 from app.domain.text import counted, french_date
 from app.errors import BordereauError
+from app.files import file_name_for
 from app.services import Services
 from app.version import __version__
 from ui import behaviour
@@ -480,7 +481,7 @@ class MainWindow(QMainWindow):
             paths: list[_Path] = []
             for invoice_id in invoice_ids:
                 number = rows[invoice_id].number if invoice_id in rows else str(invoice_id)
-                target = folder / f"{number.replace('/', '-') or invoice_id}.pdf"
+                target = folder / file_name_for(number or str(invoice_id), "pdf")
                 paths.append(self.services.invoices.download([invoice_id], target))
             return paths
 

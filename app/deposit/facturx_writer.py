@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from app.deposit.en16931 import TRANSFER_MEANS, broken_rules
+from app.deposit.en16931 import TRANSFER_MEANS, RuleBroken, broken_rules
 from app.domain.enums import ModePaiement, TypeFacture, TypeTva
 from app.domain.invoice import Invoice, VatLine
 from app.domain.protocol import CII_NAMESPACES, RSM
@@ -210,10 +210,24 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
     return xml
 
 
+def official_check(xml: bytes) -> list[RuleBroken]:
+    """The official EN 16931 rules on ``xml``; an engine that cannot load stops the Factur-X
+    (the invoice can still go as a plain PDF), since nothing unchecked may leave."""
+    from app.deposit.official_rules import OfficialRulesUnavailable, official_broken_rules
+
+    try:
+        return official_broken_rules(xml)
+    except OfficialRulesUnavailable as exc:
+        raise FacturxError(
+            "La vérification officielle EN 16931 n'a pas pu être faite sur cet ordinateur "
+            f"({exc}) : envoyez la facture au format PDF, sans Factur-X."
+        ) from exc
+
+
 def embed_facturx(pdf: bytes, xml: bytes) -> bytes:
-    """The PDF with ``xml`` attached as Factur-X EN 16931. The EN 16931 business rules and
-    the library's XSD check the XML first: a file that breaks them is not sent, and the
-    user is told which rule and why, in French."""
+    """The PDF with ``xml`` attached as Factur-X EN 16931. Bordereau's EN 16931 rules, the
+    library's XSD and the official EN 16931 schematron check the XML first: a file that
+    breaks them is not sent, and the user is told which rule and why, in French."""
     from facturx import generate_from_binary, xml_check_xsd
 
     broken = broken_rules(xml)
@@ -230,6 +244,14 @@ def embed_facturx(pdf: bytes, xml: bytes) -> bytes:
         raise FacturxError(
             f"Le XML Factur-X produit n'est pas conforme au schéma EN 16931 : {exc}"
         ) from exc
+    official = official_check(xml)
+    if official:
+        log.error("Factur-X refusé par les règles officielles : %s", [b.rule for b in official])
+        raise FacturxError(
+            "Ce Factur-X ne respecterait pas la norme EN 16931 : "
+            + " ; ".join(str(item) for item in official),
+            field=official[0].field or "",
+        )
     try:
         result: bytes = generate_from_binary(
             pdf, xml, flavor="factur-x", level="en16931", check_xsd=False, lang="fr-FR"

@@ -53,7 +53,11 @@ def _kill_deposits(
     folder = tmp_path / "factures"
     pdfs = [p for p in write_fixtures(folder, count=runs, scans=0, facturx=0, seed=seed)]
     killed: dict[str, int] = {"before_end": 0, "finished": 0}
+    # kills are spread over the time a whole deposit takes on this machine, measured on the
+    # first one, so that most land mid-way however fast the machine and the imports are
+    duration: float | None = None
     for pdf in pdfs:
+        started = time.monotonic()
         process = subprocess.Popen(
             [*cmd, *unattended_deposit(pdf, BREST, "CULTURE")],
             env=env,
@@ -61,7 +65,12 @@ def _kill_deposits(
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.5, 5.0))
+        if duration is None:
+            process.wait()
+            duration = time.monotonic() - started
+            killed["finished"] += 1
+            continue
+        time.sleep(rng.uniform(0.1, 1.3) * duration)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             killed["before_end"] += 1

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.domain.cadres import SUBMITTABLE_CADRES
 from app.domain.statuses import LOCAL_STATUS_LABELS, STATUS_INFO
 from app.domain.text import counted
+from app.files import file_name_for
 from app.invoices.service import InvoiceService
 from app.invoices.views import Criteria, InvoiceRow, RecipientScope
 from app.settings import Settings
@@ -438,7 +439,7 @@ class RechercherTab(QWidget):
         rows = self.selected_rows()
         if not rows:
             return None
-        suggested = f"{rows[0].number.replace('/', '-')}.pdf" if len(rows) == 1 else "factures.zip"
+        suggested = file_name_for(rows[0].number, "pdf") if len(rows) == 1 else "factures.zip"
         start = Path(self.preferences.last_open_dir or Path.home()) / suggested
         target, _ = QFileDialog.getSaveFileName(
             self,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.deposit.service import DepositService
 from app.directory.service import DirectoryService
 from app.errors import BordereauError
+from app.files import file_name_for
 from app.invoices.actions import RecycleChange
 from app.invoices.service import InvoiceService
 from app.invoices.views import Criteria, InvoiceRow, SortKey, WorkCategory
@@ -485,7 +486,7 @@ class SyntheseTab(QWidget):
             return None
         start = Path(self.preferences.last_open_dir or Path.home())
         target, _ = QFileDialog.getSaveFileName(
-            self, "Télécharger", str(start / f"{row.number.replace('/', '-')}.pdf"), "PDF (*.pdf)"
+            self, "Télécharger", str(start / file_name_for(row.number, "pdf")), "PDF (*.pdf)"
         )
         if not target:
             return None

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.text import french_date
 from app.errors import BordereauError
+from app.files import file_name_for
 from app.settings import Settings
 from app.tickets.catalogue import CATEGORIES, OBJECT_TYPES, TicketStatus, TicketView
 from app.tickets.service import TicketService
@@ -606,12 +607,13 @@ class SollicitationsWindow(QWidget):
         if self.record is None:
             return
         self.save_form()
-        name = (self.record.draft.object_number or f"sollicitation-{self.record.id}").replace(
-            "/", "-"
-        )
+        name = self.record.draft.object_number or f"sollicitation-{self.record.id}"
         start = Path(self.preferences.last_open_dir or Path.home())
         target, _ = QFileDialog.getSaveFileName(
-            self, "Exporter en PDF", str(start / f"courrier-{name}.pdf"), "PDF (*.pdf)"
+            self,
+            "Exporter en PDF",
+            str(start / file_name_for(f"courrier-{name}", "pdf")),
+            "PDF (*.pdf)",
         )
         if target:
             self.export_letter(Path(target))
