@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.credentials import Credentials, CredentialStore
@@ -39,8 +39,9 @@ class AccountStatus:
     client_id: str | None
     login: str | None
     has_secrets: bool
-    keyring_problem: str | None
-    keyring_description: str
+    # the keyring is detected when first asked (about 0.1 s): never before the first frame
+    credentials: CredentialStore = field(repr=False, compare=False)
+    secrets_problem: str | None = None  # the keyring answered, but not with the secrets
     api_url: str | None = None
     token_url: str | None = None
     iban: str | None = None
@@ -49,6 +50,14 @@ class AccountStatus:
     @property
     def mode_label(self) -> str:
         return self.effective.label
+
+    @property
+    def keyring_problem(self) -> str | None:
+        return self.credentials.backend_problem() or self.secrets_problem
+
+    @property
+    def keyring_description(self) -> str:
+        return self.credentials.backend_description()
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,11 +200,11 @@ class AppContext:
                 self.open_database()
             except BordereauError as exc:
                 log.warning("Compte du bureau illisible, réglages du poste utilisés : %s", exc)
-        problem = self.credentials.backend_problem()
         environment = self.settings.environment
+        problem = None
         client_id = login = None
         has_secrets = False
-        if problem is None and environment is not Environment.DEMO:
+        if environment is not Environment.DEMO and self.credentials.backend_problem() is None:
             try:
                 summary = self.credentials.summary(environment)
                 client_id, login, has_secrets = (
@@ -214,8 +223,8 @@ class AppContext:
             client_id=client_id,
             login=login,
             has_secrets=has_secrets,
-            keyring_problem=problem,
-            keyring_description=self.credentials.backend_description(),
+            credentials=self.credentials,
+            secrets_problem=problem,
             api_url=self.settings.api_url,
             token_url=self.settings.token_url,
             iban=self.settings.supplier_iban,

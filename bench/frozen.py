@@ -1,7 +1,8 @@
 """The frozen Linux bundle: its size on disk and its start-up time (window ready).
 
-Targets (issue 9): ≤ 250 MB on disk, window ready ≤ 2 s. Build it first with
-``packaging/build-linux``.
+Targets: window ready ≤ 2 s (issue 9); on disk ≤ 250 MB (issue 9) before the official
+EN 16931 rules' engine, SaxonC-HE, added 96 MB by a deliberate choice (issue 25, README).
+Build it first with ``packaging/build-linux``.
 
     .venv/bin/python bench/frozen.py [RUNS]
 """
@@ -29,6 +30,12 @@ def size_on_disk(folder: Path) -> int:
     return total
 
 
+def figure(stdout: str, word: str) -> float:
+    """The program's own « ready N » (first frame) or « loaded N » (lists filled) line."""
+    line = next(line for line in stdout.splitlines() if line.startswith(f"{word} "))
+    return float(line.split()[1])
+
+
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     program = BUNDLE / "bordereau"
@@ -42,10 +49,17 @@ def main() -> int:
         first = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
         for _ in range(runs):
             result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-            ready.append(float(result.stdout.split()[-1]))
+            ready.append(figure(result.stdout, "ready"))
     size = size_on_disk(BUNDLE)
-    print(f"bundle size on disk: {size / 1e6:.0f} MB = {size / 2**20:.0f} MiB (target ≤ 250 MB)")
-    print(f"first start (creates the database): {first.stdout.split()[-1]} ms")
+    print(
+        f"bundle size on disk: {size / 1e6:.0f} MB = {size / 2**20:.0f} MiB "
+        "(≤ 250 MB + SaxonC-HE's 96 MB)"
+    )
+    print(
+        "first start (creates the database): first frame "
+        f"{figure(first.stdout, 'ready'):.0f} ms, "
+        f"lists filled {figure(first.stdout, 'loaded'):.0f} ms"
+    )
     print(
         f"window ready, median of {runs}: {statistics.median(ready):.0f} ms "
         f"(min {min(ready):.0f}, max {max(ready):.0f}; target ≤ 2000 ms)"

@@ -1,4 +1,5 @@
-"""Start the window: paths, logging, crash handling, database, then the main window."""
+"""Start the window: paths, logging, crash handling, the main window, then the database just
+after its first frame."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +62,6 @@ def run_gui(
         return 2
 
     from app.crash import disable_faulthandler, enable_faulthandler, install_excepthook
-    from app.errors import BordereauError
     from app.logging_setup import setup_logging
     from app.paths import resolve_paths
     from app.services import Services
@@ -69,7 +75,7 @@ def run_gui(
 
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from ui.resources import resource_path
 
@@ -82,30 +88,6 @@ def run_gui(
     app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
 
     services = Services(paths, database_url=database_url)
-    try:
-        notice = services.context.upgrade_notice()
-        if notice and not exit_when_ready:
-            answer = QMessageBox.question(
-                None,
-                "Mise à jour de la base partagée",
-                notice + "\n\nMettre la base à jour maintenant ?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                services.close()
-                disable_faulthandler()
-                return 0
-        services.context.open_database()
-    except BordereauError as exc:
-        log.error("Base de données inutilisable : %s", exc.message)
-        if exit_when_ready:
-            print(f"bordereau : {exc.message}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, exc.title, exc.message)
-        disable_faulthandler()
-        return 2
-
     from ui.main_window import MainWindow
 
     shown: list[MainWindow] = []  # the crash dialog's parent, once the window exists
@@ -114,7 +96,8 @@ def run_gui(
         on_crash=lambda report, path: show_crash(shown[0] if shown else None, report, path),
     )
     try:
-        window = MainWindow(services)
+        # The window first (its chrome paints at once), the database right after the frame.
+        window = MainWindow(services, load_now=False)
     except Exception as exc:  # the window could not be built: say so, with a report
         from app.crash import format_crash_report, write_crash_report
 
@@ -136,28 +119,68 @@ def run_gui(
 
     open_requests = FileOpenForwarder(window.open_files, app)
     app.installEventFilter(open_requests)
-    if files:
-        window.open_files(list(files))
 
-    if exit_when_ready:
+    def report_ready() -> None:
+        print(f"ready {(time.time() - started) * 1000:.0f}", flush=True)
 
-        def report_ready() -> None:
-            elapsed_ms = (time.time() - started) * 1000
-            print(f"ready {elapsed_ms:.0f}", flush=True)
+    def open_data() -> None:
+        """Right after the first frame: the database (asking before upgrading a shared one),
+        then what the window shows from it."""
+        if not _open_database(services, window, ask=not exit_when_ready):
+            window.close()
+            app.exit(2)
+            return
+        window.load_data()
+        if files:
+            window.open_files(list(files))
+        if exit_when_ready:
+            print(f"loaded {(time.time() - started) * 1000:.0f}", flush=True)
             window.close()
             app.quit()
+        else:
+            # The PDF library takes a moment to import: after the first frame, off the UI
+            # thread, so that the first PDF the user drops opens at once.
+            _warm_pdf_library()
 
-        # Fires once the event loop has painted the first frame.
+    # Both fire once the event loop has painted the first frame, in this order.
+    if exit_when_ready:
         QTimer.singleShot(0, report_ready)
-    else:
-        # The PDF library takes half a second to import: after the first frame, off the UI
-        # thread, so that the first PDF the user drops opens at once.
-        QTimer.singleShot(0, _warm_pdf_library)
+    QTimer.singleShot(0, open_data)
 
     code = app.exec()
     services.close()
     disable_faulthandler()
     return int(code)
+
+
+def _open_database(services: Services, window: QWidget, *, ask: bool) -> bool:
+    """Open (and upgrade) the database; False, said to the user, when it cannot be used or
+    the user declines the upgrade of a shared one."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.errors import BordereauError
+
+    try:
+        notice = services.context.upgrade_notice()
+        if notice and ask:
+            answer = QMessageBox.question(
+                window,
+                "Mise à jour de la base partagée",
+                notice + "\n\nMettre la base à jour maintenant ?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        services.context.open_database()
+    except BordereauError as exc:
+        log.error("Base de données inutilisable : %s", exc.message)
+        if ask:
+            QMessageBox.critical(window, exc.title, exc.message)
+        else:
+            print(f"bordereau : {exc.message}", file=sys.stderr)
+        return False
+    return True
 
 
 def _warm_pdf_library() -> None:

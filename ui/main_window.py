@@ -101,7 +101,11 @@ FRAME_ALLOWANCE = QSize(16, 48)
 class MainWindow(QMainWindow):
     synchronised = Signal(object)  # SyncReport: the views refresh from it
 
-    def __init__(self, services: Services, *, auto_sync: bool = True) -> None:
+    def __init__(
+        self, services: Services, *, auto_sync: bool = True, load_now: bool = True
+    ) -> None:
+        """``load_now``: read the database at once; at start-up the window is shown first and
+        :meth:`load_data` runs right after the first frame, once the database is open."""
         super().__init__()
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -177,16 +181,14 @@ class MainWindow(QMainWindow):
         self.mode_label.setContentsMargins(0, 0, 8, 0)
         self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.mode_label)
-        self.refresh_account_state()
+        # until the account is read (with the database): what the settings file says
+        self.demo_banner.setVisible(context.settings.environment is Environment.DEMO)
         self._restore_geometry()
         self.workers = WorkerPool()
         self._resuming = False
-        # Invoices left « En attente d'envoi » leave as soon as the platform answers again.
+        self._auto_sync = auto_sync
         self.outbox_timer = QTimer(self, interval=OUTBOX_RETRY_MS)
         self.outbox_timer.timeout.connect(self._retry_outbox)
-        self.outbox_timer.start()
-        if self.services.deposit.has_waiting_invoices():
-            self.resume_outbox()
         self._syncing = False
         self.last_notification: str | None = None
         self.tray: QSystemTrayIcon | None = None
@@ -196,7 +198,23 @@ class MainWindow(QMainWindow):
             self.tray.show()
         self.sync_timer = QTimer(self, singleShot=True)
         self.sync_timer.timeout.connect(self.synchronise)
-        if auto_sync:
+        self.data_loaded = False
+        if load_now:
+            self.load_data()
+
+    def load_data(self) -> None:
+        """What needs the database: the account, the lists, the outbox, the first sync."""
+        self.data_loaded = True
+        self.refresh_account_state()
+        self.synthese.refresh()  # the dashboard computes its figures when it is shown
+        self.rechercher.refresh()
+        # the drafts load the outbox (the Chorus Pro client's models): just after the lists
+        QTimer.singleShot(0, self.deposer.refresh_drafts)
+        # Invoices left « En attente d'envoi » leave as soon as the platform answers again.
+        self.outbox_timer.start()
+        if self.services.deposit.has_waiting_invoices():
+            self.resume_outbox()
+        if self._auto_sync:
             self.sync_timer.start(FIRST_SYNC_DELAY_MS)
 
     def _build_menus(self) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.chorus.client import business_error
 from app.chorus.errors import BusinessError
-from app.chorus.schemas_transverses import ConsulterCRDetailleResponse
+
+if TYPE_CHECKING:  # the client and its models load when a flux is read, not at start-up
+    from app.chorus.schemas_transverses import ConsulterCRDetailleResponse
 
 FLUX_PENDING = (
     "Le Factur-X a été déposé ; Chorus Pro l'intègre (cela prend de quelques secondes à "
@@ -33,6 +35,8 @@ XML_TERMS = (
 
 def explain(libelle: str) -> str:
     """One platform message, in French business terms."""
+    from app.chorus.client import business_error
+
     typed = business_error(0, libelle)
     if type(typed) is not BusinessError:  # a known refusal: its advice says what to do
         return typed.message

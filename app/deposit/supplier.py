@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from app.chorus.client import ChorusClient
 from app.errors import ValidationProblem
+
+if TYPE_CHECKING:  # the client and its models load with the first call, not at start-up
+    from app.chorus.client import ChorusClient
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ from app.db.engine import Database
 from app.domain.money import ZERO
 from app.domain.statuses import InvoiceStatus, StatusGroup
 from app.invoices.listing import InvoiceSummary, summarize
-from app.invoices.views import WorkCategory, work_condition
+from app.invoices.rows import WorkCategory
+from app.invoices.views import work_condition
 from app.payments.deadline import LATE_INTEREST_CLAIM_DAYS
 from app.payments.rates import RateTable
 

@@ -8,83 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from decimal import Decimal
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from app.db import models
 from app.db.engine import Database
-from app.deposit.states import DRAFT_STATUS, WAITING_STATUS
 from app.domain.identifiers import STATE_SIRET
-from app.domain.statuses import InvoiceStatus
 from app.domain.text import fold
-from app.invoices.model import InvoiceBasics
+from app.invoices.rows import (
+    Criteria,
+    InvoiceRow,
+    RecipientScope,
+    SortKey,
+    WorkCategory,
+)
 
 INVOICES = models.Invoice.__table__
 C = INVOICES.c
-
-
-class WorkCategory(StrEnum):
-    """What the Synthèse lists: invoices waiting for the user, each with its own action."""
-
-    DRAFT = "brouillon"
-    WAITING = "en_attente"
-    RECYCLE = "a_recycler"
-    SUSPENDED = "suspendue"
-    REJECTED = "rejetee"
-
-    @property
-    def label(self) -> str:
-        return _CATEGORY_LABELS[self]
-
-    @property
-    def statuses(self) -> tuple[str, ...]:
-        return _CATEGORY_STATUSES[self]
-
-
-_CATEGORY_LABELS = {
-    WorkCategory.DRAFT: "Brouillons",
-    WorkCategory.WAITING: "En attente d'envoi",
-    WorkCategory.RECYCLE: "À recycler",
-    WorkCategory.SUSPENDED: "Suspendues",
-    WorkCategory.REJECTED: "Rejetées",
-}
-_CATEGORY_STATUSES = {
-    WorkCategory.DRAFT: (DRAFT_STATUS,),
-    WorkCategory.WAITING: (WAITING_STATUS,),
-    WorkCategory.RECYCLE: (
-        InvoiceStatus.A_RECYCLER,
-        InvoiceStatus.EN_ATTENTE_RECYCLAGE_FOURNISSEUR,
-    ),
-    WorkCategory.SUSPENDED: (InvoiceStatus.SUSPENDUE, InvoiceStatus.A_COMPLETER),
-    WorkCategory.REJECTED: (InvoiceStatus.REJETEE,),
-}
-
-
-def work_category(status: str, rejection_acknowledged: bool) -> WorkCategory | None:
-    for category in WorkCategory:
-        if status in category.statuses:
-            if category is WorkCategory.REJECTED and rejection_acknowledged:
-                return None
-            return category
-    return None
-
-
-class SortKey(StrEnum):
-    TYPE = "type"
-    RECIPIENT = "recipient"
-    SERVICE = "service"
-    NUMBER = "number"
-    ISSUE_DATE = "issue_date"
-    DEPOSIT_DATE = "deposit_date"
-    STATUS = "status"
-    STATUS_AT = "status_at"
-    TOTAL_HT = "total_ht"
-    TOTAL_TTC = "total_ttc"
-    ENGAGEMENT = "engagement"
 
 
 SORT_COLUMNS: dict[SortKey, ColumnElement[Any]] = {
@@ -100,48 +42,6 @@ SORT_COLUMNS: dict[SortKey, ColumnElement[Any]] = {
     SortKey.TOTAL_TTC: C.total_ttc,
     SortKey.ENGAGEMENT: C.engagement_number,
 }
-
-
-class RecipientScope(StrEnum):
-    ALL = "toutes"
-    STATE = "etat"
-    OTHERS = "hors_etat"
-
-
-@dataclass(frozen=True, slots=True)
-class Criteria:
-    """The portal's search criteria, plus a quick text search and the Synthèse's categories."""
-
-    text: str = ""  # words found in the number, recipient, SIRET, service or engagement
-    recipient_scope: RecipientScope = RecipientScope.ALL
-    invoice_type: str | None = None  # FACTURE | AVOIR
-    recipient_siret: str | None = None
-    code_service: str | None = None
-    cadre: str | None = None
-    issue_from: date | None = None
-    issue_to: date | None = None
-    deposit_from: date | None = None
-    deposit_to: date | None = None
-    statuses: tuple[str, ...] = ()
-    number: str = ""
-    amount_min: Decimal | None = None  # TTC
-    amount_max: Decimal | None = None
-    work: tuple[WorkCategory, ...] = ()  # only these Synthèse categories
-    hide_rejected_before: datetime | None = None  # Synthèse: older rejections are hidden
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceRow(InvoiceBasics):
-    """A line of the Synthèse and Rechercher lists."""
-
-    cadre: str
-    status_comment: str | None
-    rejection_acknowledged: bool
-    has_file: bool
-
-    @property
-    def category(self) -> WorkCategory | None:
-        return work_category(self.status, self.rejection_acknowledged)
 
 
 ROW_COLUMNS = (

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.invoices.views import WorkCategory
+from app.invoices.rows import WorkCategory
 from app.services import Services
 from app.simulator.seed import siret_for
 from tests.conftest import CORPUS_SAMPLES
@@ -317,3 +320,48 @@ def test_a_late_payment_claim_from_the_dashboard(
     letter = demo_window.sollicitations.description_edit.toPlainText()
     assert number in letter and "intérêts moratoires" in letter and "40" in letter
     demo_window.sollicitations.close()
+
+
+def test_factur_x_ticked_with_a_click_is_checked_confirmed_and_deposited(
+    qtbot: QtBot, demo_window: MainWindow, services: Services
+) -> None:
+    """Issue 25: « Envoyer au format Factur-X » ticked with a click; the confirmation says
+    the format; the file the platform receives passes the official EN 16931 rules."""
+    from facturx import get_xml_from_pdf
+
+    from app.deposit.official_rules import official_broken_rules
+
+    deposer = demo_window.deposer
+    services.context.flux_wait_seconds = 0  # the platform integrates 30 s later: not waited for
+    demo_window.open_files([TEXT_INVOICE])
+    qtbot.waitUntil(lambda: deposer.prefill_result is not None, timeout=60000)
+    found = services.directory.lookup_online(siret_for(4, "2129"))  # Brest, in the directory
+    assert found is not None
+    deposer.set_recipient(found[0], "CULTURE")
+    qtbot.waitUntil(deposer.send_button.isEnabled, timeout=20000)
+    box = deposer.facturx_box
+    assert not box.isChecked()
+    click(box, box.rect().center())
+    assert box.isChecked()
+    qtbot.wait(600)  # the debounced checks, Factur-X's rules included, run again
+    assert not [issue for issue in deposer.issues if issue.blocking]
+    click(deposer.send_button)
+    qtbot.waitUntil(
+        lambda: deposer.confirm_dialog is not None and deposer.confirm_dialog.isVisible(),
+        timeout=30000,
+    )
+    rows = deposer.confirm_dialog.findChildren(QLabel)
+    assert any("Factur-X" in label.text() for label in rows)
+    click(deposer.confirm_dialog.send_button)
+    qtbot.waitUntil(lambda: deposer.stack.currentWidget() is deposer.result_page, timeout=60000)
+    assert deposer.outcome is not None and deposer.outcome.state in {"done", "waiting"}
+    assert "Factur-X" in deposer.result_title.text()
+    platform = services.context.demo_platform().state
+    with platform.lock:
+        [flux] = platform.fluxes.values()
+        assert flux.syntax == "IN_DP_E2_CII_FACTURX" and flux.final_state == "IN_INTEGRE"
+        sent = platform.invoices[flux.invoice_ids[0]]
+        assert sent.main_attachment_id is not None
+        pdf = base64.b64decode(platform.attachments[sent.main_attachment_id].content_b64)
+    _name, xml = get_xml_from_pdf(pdf, check_xsd=True)
+    assert official_broken_rules(xml) == []

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.db import models
 from app.deposit.facturx_writer import FacturxError, Seller, cii_invoice, embed_facturx
 from app.deposit.flux_report import FLUX_PENDING, explain
+from app.deposit.official_rules import official_broken_rules
 from app.domain.enums import TypeFacture, TypeTva
 from app.domain.identifiers import vat_number_of
 from app.domain.invoice import Invoice, Recipient, References, Totals, VatLine
@@ -222,12 +223,15 @@ def test_offline_the_facturx_names_the_seller_chorus_pro_gave_last_or_is_not_wri
         assert "IBAN" in no_iban.message and "BR-61" in no_iban.message
         services.context.settings.supplier_iban = "FR7630006000011234567890189"
         assert services.deposit.facturx_issues(made) == []
+        assert services.deposit.facturx_issues(made, official=True) == []
         attachment = services.deposit.facturx_attachment(made)
         pdf = services.deposit.attachment_path(attachment).read_bytes()
         _name, xml = get_xml_from_pdf(pdf, check_xsd=True)
         root = etree.fromstring(xml)
         names = root.findall(".//{*}SellerTradeParty/{*}Name")
         assert [node.text for node in names] == ["ATELIER MARTIN"]
+        # the offline Factur-X passes the official EN 16931 rules too
+        assert official_broken_rules(xml) == []
     finally:
         services.close()
 

@@ -59,7 +59,7 @@ def test_a_window_that_cannot_be_built_writes_a_report(
     from app.paths import resolve_paths
     from ui.application import run_gui
 
-    def broken(*_args: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("fonction SQL inconnue : ifnull")
 
     monkeypatch.setattr(ui.main_window, "MainWindow", broken)

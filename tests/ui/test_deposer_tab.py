@@ -229,7 +229,8 @@ def test_a_draft_survives_a_restart(qtbot: QtBot, window: MainWindow, services: 
     reopened = MainWindow(services, auto_sync=False)
     qtbot.addWidget(reopened)
     drafts = reopened.deposer.drafts_list
-    assert drafts.count() == 1 and "BROUILLON-7" in drafts.item(0).text()
+    qtbot.waitUntil(lambda: drafts.count() == 1)  # loaded just after the lists
+    assert "BROUILLON-7" in drafts.item(0).text()
     reopened.deposer.resume_selected_draft()
     form = reopened.deposer.form
     assert reopened.deposer.stack.currentWidget() is reopened.deposer.edit_page

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.domain.money import format_eur
-from app.invoices.views import WorkCategory
+from app.invoices.rows import WorkCategory
 from app.services import Services
 from app.tickets.catalogue import TicketStatus, TicketView
 from ui.main_window import MainWindow

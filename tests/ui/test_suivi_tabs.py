@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.invoice import Invoice, Recipient, Totals
 from app.domain.statuses import StatusGroup
-from app.invoices.views import WorkCategory
+from app.invoices.rows import WorkCategory
 from app.services import Services
 from tests.conftest import CORPUS_SAMPLES
 from tests.integration.test_sync import BREST, deposit, rows
@@ -213,7 +213,7 @@ def test_demo_account_fills_every_view(qtbot: QtBot, services: Services) -> None
     report = services.sync.run()
     assert report.imported == 21
     views = services.invoices.views()
-    from app.invoices.views import Criteria
+    from app.invoices.rows import Criteria
 
     counts = views.work_counts(Criteria(work=tuple(WorkCategory)))
     assert counts[WorkCategory.RECYCLE] == 1 and counts[WorkCategory.SUSPENDED] == 1

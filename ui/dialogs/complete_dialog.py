@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.invoices.views import InvoiceRow
+from app.invoices.rows import InvoiceRow
 
 MAX_TOTAL_BYTES = 120 * 1024 * 1024
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from app.deposit.checks import blocking
 from app.directory.service import DirectoryService
 from app.invoices.actions import RecycleChange
+from app.invoices.rows import InvoiceRow
 from app.invoices.service import InvoiceService
-from app.invoices.views import InvoiceRow
 
 # The platform's refusals of a recycle, by the field they are about.
 FIELD_OF_ERROR = {

@@ -27,8 +27,8 @@ from app.domain.cadres import SUBMITTABLE_CADRES
 from app.domain.statuses import LOCAL_STATUS_LABELS, STATUS_INFO
 from app.domain.text import counted
 from app.files import file_name_for
+from app.invoices.rows import Criteria, InvoiceRow, RecipientScope
 from app.invoices.service import InvoiceService
-from app.invoices.views import Criteria, InvoiceRow, RecipientScope
 from app.settings import Settings
 from app.tickets.service import TicketService
 from ui.actions import tab_action, ticket_button
@@ -81,7 +81,7 @@ class RechercherTab(QWidget):
         self.invoices, self.tickets, self.preferences = invoices, tickets, preferences
         self.setObjectName("tab_rechercher")
         self.workers = WorkerPool()
-        self.model = InvoiceTableModel(invoices.views(), RESULT_COLUMNS, parent=self)
+        self.model = InvoiceTableModel(None, RESULT_COLUMNS, parent=self)  # views: refresh()
         self.filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self.filter_timer.timeout.connect(self.apply_criteria)
 
@@ -121,8 +121,7 @@ class RechercherTab(QWidget):
             self.stack.addWidget(page)
         layout.addWidget(self.stack, 1)
         layout.addLayout(self._build_actions())
-        self.model.reloaded.connect(self._reloaded)
-        self.refresh()
+        self.model.reloaded.connect(self._reloaded)  # the window loads it (MainWindow.load_data)
 
     # --- building -----------------------------------------------------------------------
 
@@ -342,6 +341,8 @@ class RechercherTab(QWidget):
         self.apply_criteria()
 
     def _fill_choices(self) -> None:
+        if self.model.views is None:  # not loaded yet
+            return
         choices = self.model.views.choices()
         for combo, items in (
             (self.recipient_combo, [(name, siret) for siret, name in choices.recipients]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,13 +25,11 @@ from app.deposit.service import DepositService
 from app.directory.service import DirectoryService
 from app.errors import BordereauError
 from app.files import file_name_for
-from app.invoices.actions import RecycleChange
+from app.invoices.rows import Criteria, InvoiceRow, SortKey, WorkCategory
 from app.invoices.service import InvoiceService
-from app.invoices.views import Criteria, InvoiceRow, SortKey, WorkCategory
 from app.settings import Settings
 from app.tickets.service import TicketService
 from ui.actions import tab_action, ticket_button
-from ui.dialogs.recycle_dialog import RecycleDialog
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import (
     COLUMNS,
@@ -39,6 +38,10 @@ from ui.widgets.invoice_table import (
     InvoiceTableView,
 )
 from ui.workers import Worker, WorkerPool, error_text
+
+if TYPE_CHECKING:  # the actions (the outbox, the Chorus Pro client) load at the first use
+    from app.invoices.actions import RecycleChange
+    from ui.dialogs.recycle_dialog import RecycleDialog
 
 WORK_COLUMNS = [
     COLUMNS[key]
@@ -95,7 +98,7 @@ class SyntheseTab(QWidget):
         self.busy = False
         self.recycle_dialog: RecycleDialog | None = None
         self.model = InvoiceTableModel(
-            invoices.views(),
+            None,  # the views come with the database: refresh()
             WORK_COLUMNS,
             action_header="Action",
             action_text=primary_action,
@@ -135,8 +138,7 @@ class SyntheseTab(QWidget):
         self.stack.addWidget(self.empty_state)
         layout.addWidget(self.stack, 1)
         layout.addLayout(self._build_actions())
-        self.model.reloaded.connect(self._reloaded)
-        self.refresh()
+        self.model.reloaded.connect(self._reloaded)  # the window loads it (MainWindow.load_data)
 
     # --- building -----------------------------------------------------------------------
 
@@ -257,7 +259,10 @@ class SyntheseTab(QWidget):
         self.apply_criteria()
 
     def _update_counts(self) -> None:
-        counts = self.model.views.work_counts(
+        views = self.model.views
+        if views is None:  # not loaded yet
+            return
+        counts = views.work_counts(
             Criteria(
                 recipient_siret=self.structure_combo.currentData(),
                 work=tuple(WorkCategory),
@@ -400,6 +405,8 @@ class SyntheseTab(QWidget):
         row = self.current_row()
         if row is None or row.category is not WorkCategory.RECYCLE:
             return
+        from ui.dialogs.recycle_dialog import RecycleDialog
+
         self.recycle_dialog = RecycleDialog(self.invoices, self.directory, row, self)
         self.recycle_dialog.recycle_requested.connect(self.recycle)
         self.recycle_dialog.open()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,12 +24,14 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_eur
 from app.domain.statuses import StatusGroup
 from app.domain.text import counted, french_date
-from app.invoices.dashboard import Dashboard
-from app.invoices.listing import InvoiceSummary
 from app.invoices.service import InvoiceService
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.month_chart import MonthChart
 from ui.workers import Worker, WorkerPool
+
+if TYPE_CHECKING:  # the figures (SQLAlchemy) load with the database
+    from app.invoices.dashboard import Dashboard
+    from app.invoices.listing import InvoiceSummary
 
 SHOWN_ROWS = 200
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -32,7 +33,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_eur
 from app.domain.text import french_date
-from app.invoices.views import Criteria, InvoiceRow, InvoiceViews, SortKey
+from app.invoices.rows import Criteria, InvoiceRow, SortKey
+
+if TYPE_CHECKING:  # the queries (SQLAlchemy) load with the database
+    from app.invoices.views import InvoiceViews
 
 PAGE = 200
 CACHED_PAGES = 40
@@ -95,7 +99,7 @@ class InvoiceTableModel(QAbstractTableModel):
 
     def __init__(
         self,
-        views: InvoiceViews,
+        views: InvoiceViews | None,
         columns: list[Column],
         *,
         action_header: str | None = None,
@@ -123,8 +127,14 @@ class InvoiceTableModel(QAbstractTableModel):
         self.criteria = criteria
         self.reload()
 
+    def _matching_ids(self) -> list[int]:
+        """None yet: the window is shown before the database opens (MainWindow.load_data)."""
+        if self.views is None:
+            return []
+        return self.views.ids(self.criteria, self.sort_key, self.descending)
+
     def reload(self) -> None:
-        ids = self.views.ids(self.criteria, self.sort_key, self.descending)
+        ids = self._matching_ids()
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()
@@ -143,6 +153,7 @@ class InvoiceTableModel(QAbstractTableModel):
         page_number = row // PAGE
         page = self._pages.get(page_number)
         if page is None:
+            assert self.views is not None  # rows exist only once the views do
             page = self.views.rows(self._ids[page_number * PAGE : (page_number + 1) * PAGE])
             self._pages[page_number] = page
             if len(self._pages) > CACHED_PAGES:
@@ -213,7 +224,7 @@ class InvoiceTableModel(QAbstractTableModel):
         assert key is not None
         self.sort_key, self.descending = key, order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
-        self._ids = self.views.ids(self.criteria, self.sort_key, self.descending)
+        self._ids = self._matching_ids()
         self._pages.clear()
         self.layoutChanged.emit()
 

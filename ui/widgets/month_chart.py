@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
@@ -10,7 +11,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.domain.money import format_eur
 from app.domain.statuses import StatusGroup
-from app.invoices.dashboard import MonthTotal
+
+if TYPE_CHECKING:  # the figures (SQLAlchemy) load with the database
+    from app.invoices.dashboard import MonthTotal
 
 GROUP_COLOURS = {
     StatusGroup.PAYEE: QColor("#2e7d32"),

@@ -50,6 +50,7 @@ class StartPage(QWidget):
         column.addLayout(row)
         self.drafts_group = QGroupBox("Brouillons")
         self.drafts_group.setObjectName("brouillons")
+        self.drafts_group.setVisible(False)  # shown when there are some (refresh_drafts)
         drafts = QVBoxLayout(self.drafts_group)
         self.drafts_list = QListWidget()
         self.drafts_list.setObjectName("liste_brouillons")

@@ -12,6 +12,7 @@ import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from app.deposit.checks import Issue, blocking
 from app.deposit.flux_report import FLUX_PENDING
-from app.deposit.outbox import DepositOutcome
 from app.deposit.service import DepositService, PreparedInvoice
 from app.deposit.supplier import SupplierProfile
 from app.directory.service import DirectoryService
@@ -46,6 +46,9 @@ from ui.widgets.deposit_form import FIELD_LABELS, PREFILL_TARGETS
 from ui.widgets.drop_zone import split_pdf_paths
 from ui.widgets.pdf_preview import Highlight
 from ui.workers import PrefillWorker, Worker, WorkerPool, error_text
+
+if TYPE_CHECKING:  # the outbox (SQLAlchemy, the Chorus Pro client) loads with the first send
+    from app.deposit.outbox import DepositOutcome
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +120,7 @@ class DeposerTab(QWidget):
         self.autosave_timer.timeout.connect(self._autosave)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.validate_and_send)
-        self.refresh_drafts()
+        # the drafts come with the database: MainWindow.load_data
 
     # --- pages -----------------------------------------------------------------------------------
 
