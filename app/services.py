@@ -14,6 +14,7 @@ from app.credentials import CredentialStore
 from app.deposit.service import DepositService
 from app.directory.service import DirectoryService
 from app.invoices.service import InvoiceService
+from app.invoicing.service import InvoicingService
 from app.paths import AppPaths
 from app.sync.service import SyncService
 from app.tickets.service import TicketService
@@ -36,6 +37,7 @@ class Services:
         self.invoices = InvoiceService(self.context, self.deposit)
         self.sync = SyncService(self.context)
         self.tickets = TicketService(self.context, self.directory, self.deposit)
+        self.invoicing = InvoicingService(self.context)
 
     def close(self) -> None:
         self.context.close()

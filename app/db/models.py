@@ -360,3 +360,42 @@ def ticket_search_text(row: Ticket) -> str:
 @event.listens_for(Ticket, "before_update")
 def _keep_ticket_search_text(_mapper: object, _connection: object, row: Ticket) -> None:
     row.search_text = ticket_search_text(row)
+
+
+class InvoiceSeries(Base):
+    """The last number given in a year's series of written invoices (« Saisir une facture »):
+    one continuous, chronological series per year, a number given only when an invoice is
+    issued, in the same transaction (a failed issue gives its number back)."""
+
+    __tablename__ = "invoice_series"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WrittenInvoice(Base):
+    """An invoice written in Bordereau: a draft (no number, editable) or issued (numbered,
+    immutable: its content and PDF are kept with their sha256, corrected only by a credit
+    note that references it)."""
+
+    __tablename__ = "written_invoices"
+    __table_args__ = (Index("ix_written_invoices_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | issued
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    document_type: Mapped[str] = mapped_column(String(3), default="380")
+    customer_name: Mapped[str] = mapped_column(String(200), default="")
+    total_ttc: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    content: Mapped[Any] = mapped_column(JSON)  # the invoice, as app.invoicing.storage writes it
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))  # the bytes: stored_files
+    credited_id: Mapped[int | None] = mapped_column(
+        ForeignKey("written_invoices.id", ondelete="RESTRICT")
+    )
+    deposit_invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoices.id", ondelete="SET NULL")
+    )  # once sent to Chorus Pro through the outbox
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

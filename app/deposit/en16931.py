@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lxml import etree
 
@@ -73,6 +73,9 @@ LINE_AMOUNT = "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLine
 LINE_TAX = "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax"
 MEANS = f"{CII_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans"
 HEADER_TAX = f"{CII_SETTLEMENT}/ram:ApplicableTradeTax"
+HEADER_ADJUSTMENTS = f"{CII_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge"
+# The rule families of each VAT category (BR-S-08, BR-AE-08, BR-IC-08…).
+BREAKDOWN_RULE_PREFIX = {"K": "IC"}
 
 Rule = Callable[[_Invoice], list[RuleBroken]]
 
@@ -154,8 +157,10 @@ def _totals_add_up(invoice: _Invoice) -> list[RuleBroken]:
 
 
 def _vat_breakdown(invoice: _Invoice) -> list[RuleBroken]:
-    """BR-S-08, BR-S-09, BR-E-08, BR-E-10: per VAT category and rate, the basis is the sum
-    of the lines, the VAT is basis × rate to the cent; an exemption says why."""
+    """BR-S-08, BR-S-09, BR-E-08 (and BR-AE/IC/G-08), BR-E-10: per VAT category and rate,
+    the basis is the sum of the lines plus the charges less the discounts at that rate, the
+    VAT is basis × rate to the cent (halves up, as the official rules round); an exemption
+    says why."""
     broken = []
     lines: dict[tuple[str, Decimal], Decimal] = {}
     for line in invoice.nodes(LINES):
@@ -167,6 +172,24 @@ def _vat_breakdown(invoice: _Invoice) -> list[RuleBroken]:
         rate = _decimal(tax.findtext("ram:RateApplicablePercent", namespaces=CII_NAMESPACES))
         key = (category, rate or Decimal(0))
         lines[key] = lines.get(key, Decimal(0)) + amount
+    for adjustment in invoice.nodes(HEADER_ADJUSTMENTS):  # BG-20 and BG-21, by category
+        amount = _decimal(adjustment.findtext("ram:ActualAmount", namespaces=CII_NAMESPACES))
+        category = adjustment.findtext(
+            "ram:CategoryTradeTax/ram:CategoryCode", namespaces=CII_NAMESPACES
+        )
+        rate = _decimal(
+            adjustment.findtext(
+                "ram:CategoryTradeTax/ram:RateApplicablePercent", namespaces=CII_NAMESPACES
+            )
+        )
+        is_charge = adjustment.findtext(
+            "ram:ChargeIndicator/udt:Indicator", namespaces=CII_NAMESPACES
+        )
+        if amount is None or category is None:
+            continue
+        key = (category, rate or Decimal(0))
+        signed = amount if is_charge == "true" else -amount
+        lines[key] = lines.get(key, Decimal(0)) + signed
     for tax in invoice.nodes(HEADER_TAX):
         category = tax.findtext("ram:CategoryCode", namespaces=CII_NAMESPACES) or ""
         rate = _decimal(tax.findtext("ram:RateApplicablePercent", namespaces=CII_NAMESPACES))
@@ -174,7 +197,7 @@ def _vat_breakdown(invoice: _Invoice) -> list[RuleBroken]:
         vat = _decimal(tax.findtext("ram:CalculatedAmount", namespaces=CII_NAMESPACES))
         rate = rate or Decimal(0)
         if basis != lines.get((category, rate), Decimal(0)):
-            rule = "BR-S-08" if category == "S" else "BR-E-08"
+            rule = f"BR-{BREAKDOWN_RULE_PREFIX.get(category, category)}-08"
             broken.append(
                 RuleBroken(
                     rule,
@@ -182,7 +205,8 @@ def _vat_breakdown(invoice: _Invoice) -> list[RuleBroken]:
                     "totals.total_ht",
                 )
             )
-        if category == "S" and basis is not None and vat != (basis * rate / 100).quantize(CENT):
+        expected = None if basis is None else (basis * rate / 100).quantize(CENT, ROUND_HALF_UP)
+        if category == "S" and vat != expected:
             broken.append(
                 RuleBroken(
                     "BR-S-09",

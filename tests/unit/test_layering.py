@@ -60,7 +60,13 @@ def test_no_pyside6_import_statement_under_app() -> None:
 # --- the dependency rules of docs/architecture.md, read from every import statement ----------
 # (inside functions too: a lazy import is still a dependency)
 
-ADAPTERS = ("chorus", "db", "prefill", "directory")  # their service.py modules are use cases
+ADAPTERS = (
+    "chorus",
+    "db",
+    "prefill",
+    "directory",
+    "einvoice",
+)  # their service.py modules are use cases
 # What an adapter may use besides itself: the domain and the shared plumbing.
 ADAPTER_MAY_USE = {"domain", "errors", "files"}
 # The simulator plays the platform: the domain's shared constants, never the client's code.

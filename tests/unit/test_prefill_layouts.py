@@ -582,3 +582,21 @@ def test_a_field_on_a_tilted_scan_is_framed_where_it_is_printed() -> None:
     assert x0 == 450.0 and abs(y0 - 100.5) < 1e-6 and abs(y1 - 109.5) < 1e-6
     straight = row.bbox_of(start, start + 11)
     assert abs(straight[1] - (100.5 - 4.5)) < 1e-6
+
+
+def test_the_client_s_vat_number_is_not_the_seller_s() -> None:
+    """A seller under the VAT franchise prints no VAT number of its own; the only one on the
+    page is its client's, beside the client's SIREN. A French VAT number holds its owner's
+    SIREN, so it is not taken for the seller's."""
+    seller = make_siret("81234567", "0001")
+    client = make_siret("44300000", "0012")
+    result = page(
+        (40, [(40, "Facture n° 2027-0001")]),
+        (54, [(40, "Date : 04/01/2027")]),
+        (80, [(40, f"SIRET {seller}"), (300, "Client : SARL Les Tilleuls")]),
+        (94, [(40, "TVA non applicable, art. 293 B du CGI"), (300, f"SIREN {client[:9]}")]),
+        (108, [(300, f"TVA intracommunautaire : {vat_number(client[:9])}")]),
+        (500, [(380, "Total"), (480, "600,00 €")]),
+    )
+    assert result.value("seller_siret") == seller
+    assert result.value("seller_vat") is None

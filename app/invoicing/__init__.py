@@ -1,0 +1,1 @@
+"""« Saisir une facture »: invoices written in Bordereau (issue 24)."""

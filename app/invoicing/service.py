@@ -1,0 +1,217 @@
+"""« Saisir une facture »: write an invoice, check its mentions and its EN 16931 conformity,
+issue it (number, PDF/A-3 with Factur-X) and correct it by a credit note.
+
+The seller's identity (name, address, registration, VAT number, bank account) is the
+office's invoicing profile, kept in the shared database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.errors import ValidationProblem
+from app.invoicing.mentions import MissingMention, missing_mentions
+from app.invoicing.model import DocumentType, Seller, WrittenInvoice
+
+if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at start-up
+    from app.context import AppContext
+    from app.deposit.en16931 import RuleBroken
+    from app.invoicing.storage import IssuedInvoice
+
+log = logging.getLogger(__name__)
+
+PROFILE_SETTING = "invoicing_seller"
+DEFAULT_TERMS_DAYS = 30  # the legal default between businesses (L441-10)
+PROVISIONAL_NUMBER = "BROUILLON"
+
+
+class InvoiceRefused(ValidationProblem):
+    """What stops an invoice from being issued: its missing mentions and broken rules."""
+
+    def __init__(self, problems: Sequence[MissingMention | RuleBroken]) -> None:
+        self.problems = list(problems)
+        super().__init__(
+            "La facture ne peut pas être émise : "
+            + " ; ".join(str(problem) for problem in self.problems)
+        )
+
+
+def conformity(invoice: WrittenInvoice) -> list[RuleBroken]:
+    """Bordereau's EN 16931 rules, the Factur-X XSD, then the official EN 16931 schematron
+    on the invoice's XML (a provisional number stands in for a draft's)."""
+    from facturx import xml_check_xsd
+
+    from app.deposit.en16931 import RuleBroken, broken_rules
+    from app.deposit.official_rules import OfficialRulesUnavailable, official_broken_rules
+    from app.invoicing.cii_writer import written_cii
+
+    xml = written_cii(invoice if invoice.number else replace(invoice, number=PROVISIONAL_NUMBER))
+    broken = broken_rules(xml)
+    if broken:
+        return broken
+    try:
+        xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    except Exception as exc:  # the library raises a bare Exception with the XSD's message
+        return [RuleBroken("XSD", f"Le XML Factur-X n'est pas conforme au schéma : {exc}")]
+    try:
+        return official_broken_rules(xml)
+    except OfficialRulesUnavailable as exc:
+        return [
+            RuleBroken(
+                "EN16931",
+                f"La vérification officielle EN 16931 n'a pas pu être faite ({exc}).",
+            )
+        ]
+
+
+class InvoicingService:
+    def __init__(self, context: AppContext) -> None:
+        self.context = context
+
+    # --- the seller's profile --------------------------------------------------------------
+
+    def seller_profile(self) -> Seller | None:
+        from app.db.shared import shared_setting
+
+        stored = shared_setting(self.context.database, PROFILE_SETTING)
+        if stored is None:
+            return None
+        from pydantic import TypeAdapter
+
+        seller: Seller = TypeAdapter(Seller).validate_python(stored)
+        return seller
+
+    def save_seller_profile(self, seller: Seller) -> None:
+        from pydantic import TypeAdapter
+
+        from app.db.shared import set_shared_setting
+
+        set_shared_setting(
+            self.context.database,
+            PROFILE_SETTING,
+            TypeAdapter(Seller).dump_python(seller, mode="json"),
+        )
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def from_json(self, data: dict[str, Any], *, today: date | None = None) -> WrittenInvoice:
+        """An invoice from its JSON form, with what may be left out filled in: the seller
+        (the profile), the dates (today; the sale on the same day), the due date (30 days)."""
+        today = today or date.today()
+        data = dict(data)
+        if "seller" not in data:
+            seller = self.seller_profile()
+            if seller is None:
+                raise ValidationProblem(
+                    "Votre profil de facturation n'est pas encore renseigné : « bordereau invoice "
+                    "profile --json FICHIER » (nom, SIRET, adresse, immatriculation, IBAN)."
+                )
+            from pydantic import TypeAdapter
+
+            data["seller"] = TypeAdapter(Seller).dump_python(seller, mode="json")
+        data.setdefault("issue_date", today.isoformat())
+        data.setdefault("delivery_date", data["issue_date"])
+        payment = dict(data.get("payment") or {})
+        issued = date.fromisoformat(str(data["issue_date"]))
+        payment.setdefault("due_date", (issued + timedelta(days=DEFAULT_TERMS_DAYS)).isoformat())
+        data["payment"] = payment
+        from app.invoicing.storage import invoice_from_json
+
+        return invoice_from_json(data)
+
+    def problems(self, invoice: WrittenInvoice) -> list[MissingMention | RuleBroken]:
+        """Everything that stops ``invoice`` from being issued: the mentions first (at their
+        fields), then — when they are all there — the EN 16931 rules."""
+        missing = missing_mentions(invoice)
+        if missing:
+            return list(missing)
+        return list(conformity(invoice))
+
+    def save_draft(self, invoice: WrittenInvoice, draft_id: int | None = None) -> int:
+        from app.invoicing.storage import save_draft
+
+        return save_draft(self.context.database, invoice, draft_id)
+
+    # --- issuing ---------------------------------------------------------------------------
+
+    def issue(
+        self, draft_id: int, *, today: date | None = None, credited_id: int | None = None
+    ) -> IssuedInvoice:
+        """Number, render and store the draft; refused, in French, when a mention is missing
+        or a fatal EN 16931 rule is broken (nothing is numbered then)."""
+        from app.invoicing import storage
+        from app.invoicing.cii_writer import written_cii
+        from app.invoicing.pdf import invoice_pdf
+
+        today = today or date.today()
+        draft = replace(storage.load(self.context.database, draft_id), issue_date=today)
+        problems = self.problems(draft)
+        if problems:
+            raise InvoiceRefused(problems)
+
+        def render(numbered: WrittenInvoice) -> bytes:
+            return invoice_pdf(numbered, written_cii(numbered))
+
+        issued = storage.issue(
+            self.context.database, draft_id, render, on=today, credited_id=credited_id
+        )
+        log.info("Facture %s émise", issued.invoice.number)
+        return issued
+
+    def write_new(self, invoice: WrittenInvoice, *, today: date | None = None) -> IssuedInvoice:
+        """Save as a draft and issue at once (the command line's « invoice new »)."""
+        return self.issue(self.save_draft(invoice), today=today)
+
+    def credit_note(
+        self,
+        number: str,
+        *,
+        line_numbers: Sequence[int] | None = None,
+        today: date | None = None,
+    ) -> IssuedInvoice:
+        """An « avoir » for the issued invoice ``number``: all its lines, or those numbered
+        (from 1), with its parties, regime and terms; issued at once."""
+        from app.invoicing.storage import issued_by_number
+
+        credited_id, original = issued_by_number(self.context.database, number)
+        if original.is_credit_note:
+            raise ValidationProblem(f"{number} est déjà un avoir.")
+        today = today or date.today()
+        if line_numbers:
+            wrong = [n for n in line_numbers if not 1 <= n <= len(original.lines)]
+            if wrong:
+                raise ValidationProblem(
+                    f"La facture {number} a {len(original.lines)} ligne(s) : "
+                    f"pas de ligne {', '.join(map(str, wrong))}."
+                )
+            lines = tuple(original.lines[n - 1] for n in sorted(set(line_numbers)))
+            adjustments: tuple[Any, ...] = ()
+        else:
+            lines, adjustments = original.lines, original.adjustments
+        credit = replace(
+            original,
+            lines=lines,
+            adjustments=adjustments,
+            prepaid=original.prepaid * 0,
+            document_type=DocumentType.CREDIT_NOTE,
+            number=None,
+            credited_number=original.number,
+            credited_date=original.issue_date,
+            issue_date=today,
+            delivery_date=original.delivery_date,
+            payment=replace(original.payment, due_date=today),
+            note=f"Avoir sur la facture {original.number}",
+        )
+        draft_id = self.save_draft(credit)
+        return self.issue(draft_id, today=today, credited_id=credited_id)
+
+    def write_pdf(self, issued: IssuedInvoice, folder: Path) -> Path:
+        from app.files import file_name_for, write_atomically
+
+        kind = "Avoir" if issued.invoice.is_credit_note else "Facture"
+        target = folder / file_name_for(f"{kind} {issued.invoice.number}", "pdf")
+        return write_atomically(target, issued.pdf)
