@@ -152,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--lines", help="seulement ces lignes (numéros à partir de 1, ex. 1,3) : avoir partiel"
     )
     credit.add_argument("--out", type=Path, default=Path.cwd(), help="dossier du PDF")
+    sent = invoice.add_parser(
+        "deposit", help="déposer une facture émise (client public) sur Chorus Pro, en Factur-X"
+    )
+    sent.add_argument("number", help="le numéro de la facture, ex. 2027-0042")
     profile = invoice.add_parser(
         "profile", help="votre identité de vendeur (nom, SIRET, adresse, immatriculation, IBAN)"
     )

@@ -37,7 +37,7 @@ class Services:
         self.invoices = InvoiceService(self.context, self.deposit)
         self.sync = SyncService(self.context)
         self.tickets = TicketService(self.context, self.directory, self.deposit)
-        self.invoicing = InvoicingService(self.context)
+        self.invoicing = InvoicingService(self.context, self.deposit)
 
     def close(self) -> None:
         self.context.close()

@@ -263,10 +263,13 @@ class DepositService:
         *,
         draft_id: int | None = None,
         facturx: bool = False,
+        facturx_ready: bool = False,
     ) -> DepositOutcome:
         """Queue the checked invoice, then send it. It stays queued, « En attente d'envoi »,
         when the platform is away; a refusal brings it back as a draft. With ``facturx``
-        the PDF gets the invoice's EN 16931 XML and goes through ``deposer/flux``."""
+        the PDF gets the invoice's EN 16931 XML and goes through ``deposer/flux``; with
+        ``facturx_ready`` the PDF already is a checked Factur-X (an invoice written in
+        Bordereau) and goes through ``deposer/flux`` as it is."""
         from app.chorus.errors import ChorusError
         from app.deposit.claims import Claim
         from app.deposit.states import DEPOSIT, DEPOSIT_FLUX
@@ -277,10 +280,12 @@ class DepositService:
             invoice.main_attachment = outbox.store(pdf)
         if facturx:
             invoice.main_attachment = self.facturx_attachment(invoice)
+        if facturx or facturx_ready:
             invoice.deposit_mode = ModeDepot.UPLOAD_API
         claim = Claim.new()
+        as_flux = facturx or facturx_ready
         entry_id = outbox.enqueue(
-            invoice, None, draft_id, DEPOSIT_FLUX if facturx else DEPOSIT, claim=claim
+            invoice, None, draft_id, DEPOSIT_FLUX if as_flux else DEPOSIT, claim=claim
         )
         try:
             with self.context.chorus_client() as client:

@@ -52,6 +52,21 @@ def run(args: argparse.Namespace, services: Services) -> int:
         services.context.open_database()
         if args.invoice_command == "profile":
             return _profile(args, services)
+        if args.invoice_command == "deposit":
+            outcome = services.invoicing.send_to_chorus(args.number)
+            print(
+                json.dumps(
+                    {
+                        "number": args.number,
+                        "etat": outcome.state,
+                        "identifiant_facture_cpp": outcome.chorus_invoice_id,
+                        "message": outcome.message,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return 0 if outcome.state in ("done", "waiting") else EXIT_FAILED
         if args.invoice_command == "new":
             invoice = services.invoicing.from_json(_read_json(args.json_file))
             issued = services.invoicing.write_new(invoice)

@@ -7,7 +7,7 @@ office's invoicing profile, kept in the shared database."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,7 +19,10 @@ from app.invoicing.model import DocumentType, Seller, WrittenInvoice
 
 if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at start-up
     from app.context import AppContext
+    from app.deposit.checks import Issue
     from app.deposit.en16931 import RuleBroken
+    from app.deposit.outbox import DepositOutcome
+    from app.deposit.service import DepositService
     from app.invoicing.storage import IssuedInvoice
 
 log = logging.getLogger(__name__)
@@ -69,8 +72,9 @@ def conformity(invoice: WrittenInvoice) -> list[RuleBroken]:
 
 
 class InvoicingService:
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, deposit: DepositService) -> None:
         self.context = context
+        self.deposit = deposit
 
     # --- the seller's profile --------------------------------------------------------------
 
@@ -209,9 +213,64 @@ class InvoicingService:
         draft_id = self.save_draft(credit)
         return self.issue(draft_id, today=today, credited_id=credited_id)
 
-    def write_pdf(self, issued: IssuedInvoice, folder: Path) -> Path:
-        from app.files import file_name_for, write_atomically
+    # --- to Chorus Pro ----------------------------------------------------------------------
+
+    def issued(self, number: str) -> IssuedInvoice:
+        from app.invoicing.storage import issued_invoice
+
+        return issued_invoice(self.context.database, number)
+
+    def deposit_issues(self, number: str) -> list[Issue]:
+        """The deposit's checks (the recipient in the directory, its code service and
+        engagement rules, the number not already on Chorus Pro), asking the platform."""
+        from app.invoicing.to_chorus import deposit_invoice
+
+        issued = self.issued(number)
+        if issued.invoice.customer.siret is None:
+            return []
+        issues = self.deposit.check_online(deposit_invoice(issued.invoice))
+        return [issue for issue in issues if issue.field != "main_attachment"]  # its own PDF
+
+    def send_to_chorus(
+        self, number: str, progress: Callable[[str], None] | None = None
+    ) -> DepositOutcome:
+        """Send the issued invoice ``number`` (a public customer's) to Chorus Pro as its
+        Factur-X, through the exactly-once outbox (``app/invoicing/to_chorus.py`` says why
+        this path)."""
+        import tempfile
+
+        from app.invoicing.model import CustomerKind
+        from app.invoicing.storage import link_deposit
+        from app.invoicing.to_chorus import deposit_invoice
+
+        issued = self.issued(number)
+        if issued.invoice.customer.kind is not CustomerKind.PUBLIC:
+            raise ValidationProblem(
+                f"{number} est adressée à une entreprise : elle ne passe pas par Chorus Pro "
+                "(enregistrez le PDF Factur-X pour sa plateforme)."
+            )
+        blocking = [issue for issue in self.deposit_issues(number) if issue.blocking]
+        if blocking:
+            raise ValidationProblem(
+                "La facture ne peut pas partir : " + " ; ".join(i.message for i in blocking)
+            )
+        with tempfile.TemporaryDirectory() as folder:
+            pdf = Path(folder) / self.pdf_name(issued)
+            pdf.write_bytes(issued.pdf)
+            outcome = self.deposit.submit(
+                deposit_invoice(issued.invoice), pdf, progress, facturx_ready=True
+            )
+        link_deposit(self.context.database, issued.id, outcome.invoice_id)
+        return outcome
+
+    @staticmethod
+    def pdf_name(issued: IssuedInvoice) -> str:
+        from app.files import file_name_for
 
         kind = "Avoir" if issued.invoice.is_credit_note else "Facture"
-        target = folder / file_name_for(f"{kind} {issued.invoice.number}", "pdf")
-        return write_atomically(target, issued.pdf)
+        return file_name_for(f"{kind} {issued.invoice.number}", "pdf")
+
+    def write_pdf(self, issued: IssuedInvoice, folder: Path) -> Path:
+        from app.files import write_atomically
+
+        return write_atomically(folder / self.pdf_name(issued), issued.pdf)

@@ -96,6 +96,28 @@ def load(database: Database, invoice_id: int) -> WrittenInvoice:
         return replace(invoice, number=row.number) if row.number else invoice
 
 
+def issued_invoice(database: Database, number: str) -> IssuedInvoice:
+    """The issued invoice ``number`` with its PDF, as it was issued."""
+    with database.session() as session:
+        row = session.scalars(
+            select(models.WrittenInvoice).where(models.WrittenInvoice.number == number)
+        ).first()
+        if row is None or row.status != ISSUED or row.pdf_sha256 is None:
+            raise ValidationProblem(f"Aucune facture émise ne porte le numéro {number}.")
+        stored = session.get(models.StoredFile, row.pdf_sha256)
+        assert stored is not None
+        invoice = replace(invoice_from_json(row.content), number=row.number)
+        return IssuedInvoice(int(row.id), invoice, stored.content, row.pdf_sha256)
+
+
+def link_deposit(database: Database, written_id: int, deposit_invoice_id: int) -> None:
+    """Remember which deposited invoice (the outbox's, followed by the sync) it became."""
+    with database.session() as session:
+        row = session.get(models.WrittenInvoice, written_id)
+        if row is not None:
+            row.deposit_invoice_id = deposit_invoice_id
+
+
 def issued_by_number(database: Database, number: str) -> tuple[int, WrittenInvoice]:
     with database.session() as session:
         row = session.scalars(

@@ -18,7 +18,9 @@ from pathlib import Path
 import pymupdf
 import pytest
 from facturx import get_xml_from_pdf, xml_check_xsd
+from sqlalchemy import select
 
+from app.db import models
 from app.deposit.official_rules import official_broken_rules
 from app.errors import ValidationProblem
 from app.invoicing import storage
@@ -30,6 +32,7 @@ from app.invoicing.totals import totals_of
 from app.paths import resolve_paths
 from app.prefill.facturx_reader import read_facturx
 from app.services import Services
+from app.simulator.seed import siret_for
 from tests.support.written_invoices import written_invoice
 
 SUITE_SAMPLE = 25  # bench/invoicing.py runs 200
@@ -281,3 +284,68 @@ def test_a_public_customer_is_named_by_siret_and_service_in_the_xml() -> None:
         f"<ram:BuyerReference>{invoice.customer.code_service}</ram:BuyerReference>".encode() in xml
     )
     assert f'schemeID="0009">{invoice.customer.siret}<'.encode() in xml
+
+
+def test_a_written_invoice_goes_to_chorus_pro_is_paid_then_credited(services: Services) -> None:
+    """A written invoice to a public structure (demo platform on loopback) goes as its
+    Factur-X through deposer/flux and the outbox, is integrated with every line, is followed
+    to MISE_EN_PAIEMENT by the sync; a credit note for it is deposited after it."""
+    from app.domain.enums import TypeFacture
+    from tests.integration.test_deposit_facturx import fast_clock
+    from tests.support.chorus import admin
+
+    brest = siret_for(4, "2129")  # in the demo directory: COMMUNE DE BREST, service CULTURE
+    services.context.flux_wait_seconds = 60
+    model = next(
+        made
+        for made in map(written_invoice, range(60))
+        if made.customer.kind is CustomerKind.PUBLIC and made.regime.value == "standard"
+    )
+    invoice = replace(
+        model,
+        number=None,
+        customer=replace(
+            model.customer,
+            siret=brest,
+            name="COMMUNE DE BREST",
+            code_service="CULTURE",
+            engagement=None,
+        ),
+    )
+    today = date.today()
+    issued = services.invoicing.write_new(invoice, today=today)
+    number = issued.invoice.number or ""
+    assert not [issue for issue in services.invoicing.deposit_issues(number) if issue.blocking]
+    with fast_clock(services):
+        outcome = services.invoicing.send_to_chorus(issued.invoice.number or "")
+    assert outcome.state == "done", outcome.message
+    platform = services.context.demo_platform()
+    with platform.state.lock:
+        [flux] = platform.state.fluxes.values()
+        assert flux.syntax == "IN_DP_E2_CII_FACTURX" and flux.final_state == "IN_INTEGRE"
+        received = platform.state.invoices[outcome.chorus_invoice_id or 0]
+        assert received.number == issued.invoice.number
+        assert received.total_ttc == totals_of(issued.invoice).grand_total
+
+    admin(platform, f"factures/{outcome.chorus_invoice_id}/action", {"statut": "MISE_EN_PAIEMENT"})
+    services.sync.run()
+    with services.context.database.session() as session:
+        row = session.get(models.Invoice, outcome.invoice_id)
+        assert row is not None and row.status == "MISE_EN_PAIEMENT"
+        written = session.scalars(
+            select(models.WrittenInvoice).where(
+                models.WrittenInvoice.number == issued.invoice.number
+            )
+        ).one()
+        assert written.deposit_invoice_id == outcome.invoice_id
+
+    credit = services.invoicing.credit_note(
+        issued.invoice.number or "", line_numbers=[1], today=today
+    )
+    with fast_clock(services):
+        credited = services.invoicing.send_to_chorus(credit.invoice.number or "")
+    assert credited.state == "done", credited.message
+    with platform.state.lock:
+        on_platform = platform.state.invoices[credited.chorus_invoice_id or 0]
+        assert on_platform.type_facture == TypeFacture.AVOIR.value
+        assert on_platform.origin_number == issued.invoice.number
