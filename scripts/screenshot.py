@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -190,6 +191,54 @@ def main() -> int:
 
     def deposer_sent() -> None:
         grab("deposer_envoye")
+        editor = window.open_invoice_editor()
+        editor.setGeometry(0, 0, min(width, 1040), height)
+        QTimer.singleShot(400, lambda: editor_empty(editor))
+
+    def editor_empty(editor: Any) -> None:
+        grab("editeur_vide")
+        from tests.support.written_invoices import seller
+
+        made = seller(vat=False)
+        editor.seller_name.setText(made.name)
+        editor.seller_siret.setText(made.siret)
+        editor.seller_street.setText(made.address.line1)
+        editor.seller_postcode.setText(made.address.postcode)
+        editor.seller_city.setText(made.address.city)
+        editor.seller_iban.setText(made.iban)
+        editor.company_choice.setChecked(True)
+        editor.customer_name.setText("SARL Les Tilleuls")
+        editor.customer_street.setText("3 place du Marché")
+        editor.customer_postcode.setText("33600")
+        editor.customer_city.setText("Pessac")
+        table = editor.lines_table
+        table.item(0, 0).setText("Création du site vitrine")
+        table.item(0, 3).setText("1 200,00")
+        editor.add_line()
+        table.item(1, 0).setText("Formation à la mise à jour du site")
+        table.item(1, 1).setText("3,5")
+        table.item(1, 3).setText("60")
+        editor.confirm_issue()  # « Émettre la facture… »: what is missing is said
+        QTimer.singleShot(300, lambda: editor_missing(editor))
+
+    def editor_missing(editor: Any) -> None:
+        grab("editeur_mention_manquante")  # the customer's SIREN is missing
+        editor.customer_siren.setText("443061841")
+        editor.run_checks()
+        QTimer.singleShot(300, lambda: editor_filled(editor))
+
+    def editor_filled(editor: Any) -> None:
+        grab("editeur_rempli")
+        editor._issue()
+        when(lambda: editor.issued is not None, lambda: editor_issued(editor))
+
+    def editor_issued(editor: Any) -> None:
+        grab("editeur_emise")
+        import pymupdf
+
+        with pymupdf.open(stream=editor.issued.pdf, filetype="pdf") as document:
+            document[0].get_pixmap(dpi=110).save(str(out / f"facture_pdf-{size}.png"))
+        editor.close()
         for widget in app.topLevelWidgets():
             if isinstance(widget, QDialog):
                 widget.close()

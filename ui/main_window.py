@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from app.sync.history import HistoryLine
     from app.sync.invoices import SyncReport
     from ui.dialogs.directory_dialog import DirectoryDialog
+    from ui.windows.invoice_editor import InvoiceEditor
     from ui.windows.sollicitations import SollicitationsWindow
 
 log = logging.getLogger(__name__)
@@ -168,6 +169,8 @@ class MainWindow(QMainWindow):
         self.synchronised.connect(lambda _report: self.refresh_views())
         self.tabs.currentChanged.connect(self._tab_shown)
         self.deposer.directory_requested.connect(self.open_directory_dialog)
+        self.deposer.write_requested.connect(self.open_invoice_editor)
+        self.invoice_editor: InvoiceEditor | None = None
         self.deposer.follow_requested.connect(self.follow_invoice)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -472,6 +475,19 @@ class MainWindow(QMainWindow):
         current = self.tabs.currentWidget()
         if current in (self.synthese, self.rechercher, self.tableau_de_bord):
             current.refresh()
+
+    def open_invoice_editor(self) -> InvoiceEditor:
+        """« Saisir une facture »: a window of its own, beside the tabs."""
+        from ui.windows.invoice_editor import InvoiceEditor
+
+        editor = InvoiceEditor(self.services, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.finished.connect(lambda _code: self.refresh_views())
+        self.invoice_editor = editor
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
 
     def open_draft(self, draft_id: int, send: bool = False) -> None:
         self.show_deposer()

@@ -120,7 +120,9 @@ def invoice_html(invoice: WrittenInvoice) -> str:
         )
     vat_header = "<th class='num'>TVA</th>" if taxed else ""
 
-    total_rows = [("Total des lignes HT", totals.lines)]
+    total_rows: list[tuple[str, Decimal]] = []
+    if invoice.adjustments:
+        total_rows.append(("Total des lignes HT", totals.lines))
     for adjustment in invoice.adjustments:
         sign = Decimal(1) if adjustment.is_charge else Decimal(-1)
         total_rows.append((adjustment.reason, sign * adjustment.amount))
@@ -128,11 +130,11 @@ def invoice_html(invoice: WrittenInvoice) -> str:
     if taxed:
         for part in totals.breakdown:
             total_rows.append((f"TVA {_rate(part.rate)} sur {format_eur(part.basis)}", part.tax))
-    total_rows.append(("Total TTC" if taxed else "Total", totals.grand_total))
+        total_rows.append(("Total TTC", totals.grand_total))
     if totals.prepaid:
         total_rows.append(("Acompte déjà versé", -totals.prepaid))
     totals_html = "".join(
-        f"<tr><td style='width:50%'></td><td>{_e(label)}</td>"
+        f"<tr><td style='width:55%'></td><td style='width:30%'>{_e(label)}</td>"
         f"<td class='num'>{_e(format_eur(amount))}</td></tr>"
         for label, amount in total_rows
     )

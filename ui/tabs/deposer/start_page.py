@@ -19,6 +19,7 @@ from ui.widgets.drop_zone import DropZone
 class StartPage(QWidget):
     files_dropped = Signal(list)  # list[Path]
     directory_requested = Signal()
+    write_requested = Signal()  # « Saisir une facture »
     resume_requested = Signal()
     delete_requested = Signal()
 
@@ -42,6 +43,14 @@ class StartPage(QWidget):
         self.drop_zone.files_dropped.connect(self.files_dropped)
         column.addWidget(self.drop_zone, 2)
         row = QHBoxLayout()
+        write = QPushButton("Sa&isir une facture…")
+        write.setObjectName("saisir_facture")
+        write.setToolTip(
+            "Écrire la facture dans Bordereau : PDF conforme avec son Factur-X (EN 16931), "
+            "numérotée à l'émission, pour un client public ou une entreprise"
+        )
+        write.clicked.connect(self.write_requested)
+        row.addWidget(write)
         directory = QPushButton("Chercher un destinataire dans l'annuaire…")
         directory.setObjectName("deposer_annuaire_accueil")
         directory.clicked.connect(self.directory_requested)

@@ -72,6 +72,7 @@ SOURCE_LABELS = {
 
 class DeposerTab(QWidget):
     directory_requested = Signal()
+    write_requested = Signal()  # « Saisir une facture »: the window opens the editor
     status_message = Signal(str)
     outcome_reported = Signal(str, str)  # for the window's message bar: text, kind
     follow_requested = Signal(int)  # local invoice id
@@ -164,6 +165,7 @@ class DeposerTab(QWidget):
     def _connect_pages(self) -> None:
         self.start_page.files_dropped.connect(self.open_files)
         self.start_page.directory_requested.connect(self.directory_requested)
+        self.start_page.write_requested.connect(self.write_requested)
         self.start_page.resume_requested.connect(self.resume_selected_draft)
         self.start_page.delete_requested.connect(self.delete_selected_draft)
         self.edit_page.close_requested.connect(self.close_current)

@@ -1,0 +1,165 @@
+"""Saisir une facture (issue 24), as a person does it: from Déposer, click « Saisir une
+facture… », type who sells and who buys, type the lines in the table, ask to issue — the
+missing mention is said at its field — fix it, confirm, and the invoice is numbered, its
+PDF/A-3 Factur-X written; a public customer's goes to Chorus Pro with one more click."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from facturx import get_xml_from_pdf
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QTableWidget
+from pytestqt.qtbot import QtBot
+
+from app.deposit.official_rules import official_broken_rules
+from app.services import Services
+from app.simulator.seed import siret_for
+from tests.support.ui_input import click, click_button, type_text
+from ui.main_window import MainWindow
+from ui.windows.invoice_editor import InvoiceEditor
+
+
+@pytest.fixture(autouse=True)
+def documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the issued PDFs go (the user's Documents folder, here a temporary one)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "maison"))
+    return tmp_path / "maison" / "Documents"
+
+
+def fill(edit: QLineEdit, text: str) -> None:
+    click(edit)
+    edit.selectAll()
+    type_text(edit, text)
+
+
+def type_cell(table: QTableWidget, row: int, column: int, text: str) -> None:
+    """Click the cell, F2 to edit it, type, Enter: as in a spreadsheet."""
+    table.scrollTo(table.model().index(row, column))
+    rect = table.visualRect(table.model().index(row, column))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.keyClick(table.viewport(), Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit), type(editor)
+    editor.selectAll()
+    type_text(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QTest.qWait(50)  # a person's next action comes later: the closed editor goes first
+
+
+def open_editor(qtbot: QtBot, window: MainWindow) -> InvoiceEditor:
+    window.show_deposer()
+    button = window.deposer.start_page.findChild(
+        type(window.deposer.close_button), "saisir_facture"
+    )
+    assert button is not None and button.isVisible()
+    click(button)
+    editor = window.invoice_editor
+    assert editor is not None
+    qtbot.waitExposed(editor)
+    qtbot.waitUntil(editor.isActiveWindow)
+    return editor
+
+
+def type_the_seller(editor: InvoiceEditor) -> None:
+    fill(editor.seller_name, "Marie Martin")
+    fill(editor.seller_street, "12 rue des Lilas")
+    fill(editor.seller_postcode, "33000")
+    fill(editor.seller_city, "Bordeaux")
+    fill(editor.seller_iban, "FR76 3000 6000 0112 3456 7890 189")
+
+
+def confirm(qtbot: QtBot, editor: InvoiceEditor) -> None:
+    qtbot.waitUntil(
+        lambda: (
+            isinstance(getattr(editor, "confirm_box", None), QMessageBox)
+            and editor.confirm_box.isVisible()
+        )
+    )
+    assert "ne peut plus être modifiée" in editor.confirm_box.text()
+    click_button(editor.confirm_box, "Émettre")
+
+
+def test_an_invoice_for_a_company_typed_checked_and_issued(
+    qtbot: QtBot, window: MainWindow, services: Services, documents: Path
+) -> None:
+    editor = open_editor(qtbot, window)
+    assert not editor.problems_label.isVisible()  # an empty form is not scolded
+    type_the_seller(editor)
+    click(editor.company_choice, QPoint(8, editor.company_choice.height() // 2))
+    assert editor.company_choice.isChecked() and not editor.customer_siret.isEnabled()
+    fill(editor.customer_name, "SARL Les Tilleuls")
+    fill(editor.customer_street, "3 place du Marché")
+    fill(editor.customer_postcode, "33600")
+    fill(editor.customer_city, "Pessac")
+    table = editor.lines_table
+    type_cell(table, 0, 0, "Création du site vitrine")
+    type_cell(table, 0, 3, "1 200,00")
+    click(editor.findChild(type(editor.issue_button), "ajouter_ligne"))
+    type_cell(table, 1, 0, "Formation à la mise à jour")
+    type_cell(table, 1, 1, "3,5")
+    type_cell(table, 1, 3, "60")
+    qtbot.waitUntil(lambda: "1 410,00" in editor.totals_label.text().replace("\u202f", " "))
+
+    click(editor.issue_button)  # the customer's SIREN is missing: said, at its field
+    qtbot.waitUntil(editor.problems_label.isVisible)
+    assert "SIREN du client" in editor.problems_label.text()
+    assert editor.customer_siren.property("issue") == "error"
+    assert QApplication.focusWidget() is editor.customer_siren
+    type_text(editor.customer_siren, "443061841")
+    QTest.keyClick(editor.customer_siren, Qt.Key.Key_Tab)
+    assert editor.customer_vat.text() == "FR64443061841"  # derived from the SIREN
+    qtbot.waitUntil(lambda: not editor.problems_label.isVisible())
+
+    click(editor.issue_button)
+    confirm(qtbot, editor)
+    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    issued = editor.issued
+    assert issued is not None and issued.invoice.number
+    assert f"Facture {issued.invoice.number} émise" in editor.result_label.text()
+    assert editor.save_as_button.isVisible() and not editor.chorus_button.isVisible()
+    written = editor.saved_path
+    assert written is not None and written.parent == documents / "Bordereau" / "Factures"
+    _name, xml = get_xml_from_pdf(written.read_bytes(), check_xsd=True)
+    assert official_broken_rules(xml) == []
+    assert b"Formation \xc3\xa0 la mise \xc3\xa0 jour" in xml
+    assert not editor.issue_button.isEnabled()  # issued: it does not change any more
+    # the profile is kept for the next invoice
+    assert services.invoicing.seller_profile() is not None
+    editor.close()
+
+
+def test_an_invoice_for_a_public_structure_goes_to_chorus_pro(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    services.context.flux_wait_seconds = 0  # the platform integrates later: not waited for
+    editor = open_editor(qtbot, window)
+    type_the_seller(editor)
+    brest = siret_for(4, "2129")
+    found = services.directory.lookup_online(brest)
+    assert found is not None
+    editor.set_public_customer(found[0], "CULTURE")  # what the directory dialog hands back
+    fill(editor.customer_street, "2 rue Frézier")
+    fill(editor.customer_postcode, "29200")
+    fill(editor.customer_city, "Brest")
+    type_cell(editor.lines_table, 0, 0, "Atelier d'écriture à la médiathèque")
+    type_cell(editor.lines_table, 0, 3, "450")
+    click(editor.issue_button)
+    confirm(qtbot, editor)
+    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    assert editor.chorus_button.isVisible()
+    click(editor.chorus_button)
+    qtbot.waitUntil(
+        lambda: (
+            "Chorus Pro" in editor.result_label.text()
+            and ("déposée" in editor.result_label.text() or "attente" in editor.result_label.text())
+        ),
+        timeout=30000,
+    )
+    platform = services.context.demo_platform()
+    with platform.state.lock:
+        [flux] = platform.state.fluxes.values()
+    assert flux.syntax == "IN_DP_E2_CII_FACTURX"
+    editor.close()

@@ -1,0 +1,756 @@
+"""« Saisir une facture »: the editor of an invoice written in Bordereau.
+
+The user fills who they are (kept as the office's invoicing profile), the customer (a public
+structure from the directory, or a company by its SIREN), the lines and the terms; the totals
+follow as they type; every missing mention is said at its field. « Émettre » gives the number,
+makes the PDF/A-3 with its Factur-X and keeps it unchangeable; then it can be saved, opened or
+sent to Chorus Pro (a public customer).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_eur
+from app.errors import BordereauError
+from app.invoicing.mentions import MissingMention
+from app.invoicing.model import (
+    REGIME_RULES,
+    STANDARD_RATES,
+    UNITS,
+    Address,
+    Adjustment,
+    Customer,
+    CustomerKind,
+    Line,
+    Nature,
+    PaymentMeans,
+    PaymentTerms,
+    Seller,
+    VatRegime,
+    WrittenInvoice,
+)
+from app.invoicing.totals import totals_of
+from app.prefill.parsing import parse_amount
+from ui.widgets.date_field import DateField
+from ui.widgets.money_edit import MoneyEdit
+from ui.workers import Worker, WorkerPool
+
+if TYPE_CHECKING:
+    from app.invoicing.storage import IssuedInvoice
+    from app.services import Services
+
+log = logging.getLogger(__name__)
+FieldWidget = TypeVar("FieldWidget", bound=QWidget)
+
+LINE_COLUMNS = (
+    "Désignation",
+    "Quantité",
+    "Unité",
+    "Prix unitaire HT",
+    "Remise HT",
+    "TVA",
+    "Nature",
+)
+DESCRIPTION, QUANTITY, UNIT, PRICE, DISCOUNT, RATE, NATURE = range(len(LINE_COLUMNS))
+REGISTRATIONS = ("Dispensé d'immatriculation", "RCS ", "RM ")
+CHECK_DELAY_MS = 300
+
+
+def _decimal(text: str) -> Decimal | None:
+    """« 1,5 », « 1 200,50 », « 3 » as Decimal; None when it is not a number."""
+    parsed = parse_amount(text) if text.strip() else None
+    if parsed is not None:
+        return parsed
+    try:
+        return Decimal(text.strip().replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except InvalidOperation:
+        return None
+
+
+def _rate_text(rate: Decimal) -> str:
+    return f"{rate.normalize():f}".replace(".", ",") + " %"
+
+
+class InvoiceEditor(QDialog):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("editeur_facture")
+        self.setWindowTitle("Saisir une facture")
+        self.resize(1040, 720)
+        self.draft_id: int | None = None
+        self.issued: IssuedInvoice | None = None
+        self.saved_path: Path | None = None  # where the issued PDF was written
+        self.problems: list[MissingMention] = []
+        # what is missing is said once the user asks to issue, not on an empty form
+        self.show_problems = False
+        self.workers = WorkerPool()
+        self.field_widgets: dict[str, QWidget] = {}
+        self.check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self.check_timer.timeout.connect(self.run_checks)
+
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self._build_seller())
+        column.addWidget(self._build_customer())
+        column.addWidget(self._build_lines())
+        column.addWidget(self._build_terms())
+        column.addStretch(1)
+        scroll.setWidget(body)
+        self.body = body
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self._build_footer())
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
+        self._load_profile()
+        self.add_line()
+        self._connect_changes(body)
+        self.run_checks()
+
+    # --- building ------------------------------------------------------------------------
+
+    def _field(self, name: str, widget: FieldWidget) -> FieldWidget:
+        widget.setObjectName(name.replace(".", "_"))
+        self.field_widgets[name] = widget
+        return widget
+
+    def _build_seller(self) -> QGroupBox:
+        group = QGroupBox("Vous (le vendeur)")
+        form = QFormLayout(group)
+        self.seller_name = self._field("seller.name", QLineEdit())
+        self.seller_name.setPlaceholderText("Votre nom, tel qu'il est immatriculé")
+        self.seller_trade_name = self._field("seller.trade_name", QLineEdit())
+        self.seller_siret = self._field("seller.siret", QLineEdit())
+        self.seller_siret.setMaxLength(17)
+        self.seller_street = self._field("seller.address", QLineEdit())
+        self.seller_postcode = QLineEdit()
+        self.seller_postcode.setMaximumWidth(90)
+        self.seller_city = QLineEdit()
+        town = QHBoxLayout()
+        town.addWidget(self.seller_postcode)
+        town.addWidget(self.seller_city, 1)
+        self.seller_registration = self._field("seller.registration", QComboBox())
+        self.seller_registration.setEditable(True)
+        self.seller_registration.addItems(REGISTRATIONS)
+        self.seller_vat = self._field("seller.vat_number", QLineEdit())
+        self.seller_vat.setPlaceholderText("Seulement si vous êtes assujetti à la TVA")
+        self.seller_iban = self._field("payment.means", QLineEdit())
+        self.seller_bic = QLineEdit()
+        self.seller_bic.setMaximumWidth(140)
+        bank = QHBoxLayout()
+        bank.addWidget(self.seller_iban, 1)
+        bank.addWidget(QLabel("BIC"))
+        bank.addWidget(self.seller_bic)
+        self.vat_on_debits = QCheckBox("Option pour le paiement de la TVA d'après les débits")
+        form.addRow("&Nom (EI)", self.seller_name)
+        form.addRow("Nom commercial", self.seller_trade_name)
+        form.addRow("SIRET", self.seller_siret)
+        form.addRow("Adresse", self.seller_street)
+        form.addRow("Code postal, ville", town)
+        form.addRow("Immatriculation", self.seller_registration)
+        form.addRow("N° de TVA", self.seller_vat)
+        form.addRow("IBAN", bank)
+        form.addRow("", self.vat_on_debits)
+        return group
+
+    def _build_customer(self) -> QGroupBox:
+        group = QGroupBox("Client")
+        form = QFormLayout(group)
+        kinds = QHBoxLayout()
+        self.public_choice = QRadioButton("Structure &publique (Chorus Pro)")
+        self.company_choice = QRadioButton("&Entreprise")
+        self.public_choice.setChecked(True)
+        self.kind_group = QButtonGroup(self)
+        for button in (self.public_choice, self.company_choice):
+            self.kind_group.addButton(button)
+            kinds.addWidget(button)
+        self.directory_button = QPushButton("Chercher dans l'&annuaire…")
+        self.directory_button.clicked.connect(self.choose_in_directory)
+        kinds.addWidget(self.directory_button)
+        kinds.addStretch(1)
+        self.customer_name = self._field("customer.name", QLineEdit())
+        self.customer_siret = self._field("customer.siret", QLineEdit())
+        self.customer_siren = self._field("customer.siren", QLineEdit())
+        self.customer_siren.setPlaceholderText("9 chiffres (mention obligatoire)")
+        self.customer_vat = self._field("customer.vat_number", QLineEdit())
+        self.customer_street = self._field("customer.address", QLineEdit())
+        self.customer_postcode = QLineEdit()
+        self.customer_postcode.setMaximumWidth(90)
+        self.customer_city = QLineEdit()
+        self.customer_country = QLineEdit("FR")
+        self.customer_country.setMaximumWidth(50)
+        town = QHBoxLayout()
+        town.addWidget(self.customer_postcode)
+        town.addWidget(self.customer_city, 1)
+        town.addWidget(QLabel("Pays"))
+        town.addWidget(self.customer_country)
+        self.delivery = QLineEdit()
+        self.delivery.setPlaceholderText("Seulement si elle diffère : adresse, code postal ville")
+        self.code_service = self._field("customer.code_service", QLineEdit())
+        self.engagement = self._field("customer.engagement", QLineEdit())
+        self.purchase_order = QLineEdit()
+        form.addRow(kinds)
+        form.addRow("Nom", self.customer_name)
+        form.addRow("SIRET", self.customer_siret)
+        form.addRow("SIREN", self.customer_siren)
+        form.addRow("N° de TVA", self.customer_vat)
+        form.addRow("Adresse de facturation", self.customer_street)
+        form.addRow("Code postal, ville", town)
+        form.addRow("Adresse de livraison", self.delivery)
+        form.addRow("Code service", self.code_service)
+        form.addRow("N° d'engagement", self.engagement)
+        form.addRow("Bon de commande", self.purchase_order)
+        self.public_choice.toggled.connect(self._kind_changed)
+        self.customer_siren.editingFinished.connect(self._derive_customer_vat)
+        self._kind_changed()
+        return group
+
+    def _build_lines(self) -> QGroupBox:
+        group = QGroupBox("Lignes")
+        column = QVBoxLayout(group)
+        self.lines_table = QTableWidget(0, len(LINE_COLUMNS))
+        self.lines_table.setObjectName("lignes_facture")
+        self.lines_table.setHorizontalHeaderLabels(list(LINE_COLUMNS))
+        header = self.lines_table.horizontalHeader()
+        header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        for index in range(1, len(LINE_COLUMNS)):
+            header.setSectionResizeMode(index, QHeaderView.ResizeMode.ResizeToContents)
+        self.lines_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines_table.setMinimumHeight(170)
+        self.field_widgets["lines"] = self.lines_table
+        column.addWidget(self.lines_table)
+        buttons = QHBoxLayout()
+        add = QPushButton("A&jouter une ligne")
+        add.setObjectName("ajouter_ligne")
+        add.clicked.connect(self.add_line)
+        remove = QPushButton("Supprimer la ligne")
+        remove.setObjectName("supprimer_ligne")
+        remove.clicked.connect(self.remove_line)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        return group
+
+    def _build_terms(self) -> QGroupBox:
+        group = QGroupBox("TVA, paiement et mentions")
+        grid = QGridLayout(group)
+        self.regime = QComboBox()
+        self.regime.setObjectName("regime_tva")
+        for regime, rule in REGIME_RULES.items():
+            self.regime.addItem(rule.label, regime)
+        self.regime.currentIndexChanged.connect(self._regime_changed)
+        self.delivery_date = self._field("delivery_date", DateField())
+        self.delivery_date.setDate(QDate.currentDate())
+        self.due_date = self._field("payment.due_date", DateField())
+        self.due_date.setDate(QDate.currentDate().addDays(30))
+        self.means = QComboBox()
+        for means in PaymentMeans:
+            self.means.addItem(means.label, means)
+        self.late_penalty = self._field(
+            "payment.late_penalty", QLineEdit("trois fois le taux d'intérêt légal")
+        )
+        self.early_discount = self._field(
+            "payment.early_payment_discount", QLineEdit("pas d'escompte pour paiement anticipé")
+        )
+        self.global_discount = MoneyEdit()
+        self.global_discount_reason = QLineEdit("Remise")
+        self.prepaid = self._field("prepaid", MoneyEdit())
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Mention libre, imprimée sur la facture")
+        self.mention = QLabel()
+        self.mention.setProperty("role", "hint")
+        self.mention.setWordWrap(True)
+        rows = [
+            ("Régime de &TVA", self.regime),
+            ("Date de la vente ou de la prestation", self.delivery_date),
+            ("Échéance", self.due_date),
+            ("Mode de règlement", self.means),
+            ("Pénalités de retard", self.late_penalty),
+            ("Escompte", self.early_discount),
+            ("Remise globale HT", self.global_discount),
+            ("Motif de la remise", self.global_discount_reason),
+            ("Acompte déjà versé", self.prepaid),
+            ("Note", self.note),
+        ]
+        for index, (label, widget) in enumerate(rows):
+            grid.addWidget(QLabel(label), index % 5, (index // 5) * 2)
+            grid.addWidget(widget, index % 5, (index // 5) * 2 + 1)
+        grid.addWidget(self.mention, 5, 0, 1, 4)
+        self._regime_changed()
+        return group
+
+    def _build_footer(self) -> QWidget:
+        footer = QWidget()
+        column = QVBoxLayout(footer)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("totaux_facture")
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("mentions_manquantes")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setProperty("role", "error")
+        self.result_label = QLabel()
+        self.result_label.setObjectName("facture_emise")
+        self.result_label.setWordWrap(True)
+        column.addWidget(self.totals_label)
+        column.addWidget(self.problems_label)
+        column.addWidget(self.result_label)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("Enregistrer le &brouillon")
+        self.save_button.clicked.connect(self.save_draft)
+        self.issue_button = QPushButton("Émettre la &facture…")
+        self.issue_button.setObjectName("emettre_facture")
+        self.issue_button.setDefault(True)
+        self.issue_button.clicked.connect(self.confirm_issue)
+        self.save_as_button = QPushButton("Enregistrer &sous…")
+        self.save_as_button.clicked.connect(self.save_as)
+        self.open_folder_button = QPushButton("&Ouvrir le dossier")
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.chorus_button = QPushButton("Déposer sur &Chorus Pro")
+        self.chorus_button.setObjectName("deposer_facture_emise")
+        self.chorus_button.clicked.connect(self.send_to_chorus)
+        close = QPushButton("Fermer")
+        close.clicked.connect(self.close)
+        for button in (self.save_as_button, self.open_folder_button, self.chorus_button):
+            button.setVisible(False)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        for button in (
+            self.save_as_button,
+            self.open_folder_button,
+            self.chorus_button,
+            self.issue_button,
+            close,
+        ):
+            buttons.addWidget(button)
+        column.addLayout(buttons)
+        return footer
+
+    def _connect_changes(self, root: QWidget) -> None:
+        for edit in root.findChildren(QLineEdit):
+            edit.textChanged.connect(self.check_timer.start)
+        for combo in root.findChildren(QComboBox):
+            combo.currentIndexChanged.connect(self.check_timer.start)
+        for dated in root.findChildren(DateField):
+            dated.dateChanged.connect(self.check_timer.start)
+        self.vat_on_debits.toggled.connect(self.check_timer.start)
+        self.lines_table.itemChanged.connect(self.check_timer.start)
+
+    # --- the seller's profile ------------------------------------------------------------
+
+    def _load_profile(self) -> None:
+        try:
+            profile = self.services.invoicing.seller_profile()
+        except BordereauError as exc:
+            log.warning("Profil de facturation illisible : %s", exc.message)
+            profile = None
+        if profile is None:
+            self.seller_siret.setText(self.services.deposit.account_siret() or "")
+            settings = self.services.context.settings
+            self.seller_name.setText(settings.supplier_name or "")
+            self.seller_vat.setText(settings.supplier_vat or "")
+            self.seller_iban.setText(settings.supplier_iban or "")
+            self.seller_bic.setText(settings.supplier_bic or "")
+            return
+        self.seller_name.setText(profile.name)
+        self.seller_trade_name.setText(profile.trade_name or "")
+        self.seller_siret.setText(profile.siret)
+        self.seller_street.setText(profile.address.line1)
+        self.seller_postcode.setText(profile.address.postcode)
+        self.seller_city.setText(profile.address.city)
+        self.seller_registration.setCurrentText(profile.registration)
+        self.seller_vat.setText(profile.vat_number or "")
+        self.seller_iban.setText(profile.iban or "")
+        self.seller_bic.setText(profile.bic or "")
+        self.vat_on_debits.setChecked(profile.vat_on_debits)
+
+    def seller(self) -> Seller:
+        return Seller(
+            name=self.seller_name.text().strip(),
+            siret=self.seller_siret.text().replace(" ", ""),
+            address=Address(
+                self.seller_street.text().strip(),
+                self.seller_postcode.text().strip(),
+                self.seller_city.text().strip(),
+            ),
+            registration=self.seller_registration.currentText().strip(),
+            trade_name=self.seller_trade_name.text().strip() or None,
+            vat_number=self.seller_vat.text().replace(" ", "") or None,
+            iban=self.seller_iban.text().replace(" ", "").upper() or None,
+            bic=self.seller_bic.text().strip().upper() or None,
+            vat_on_debits=self.vat_on_debits.isChecked(),
+        )
+
+    # --- the customer --------------------------------------------------------------------
+
+    def _kind_changed(self) -> None:
+        public = self.public_choice.isChecked()
+        self.customer_siret.setEnabled(public)
+        self.code_service.setEnabled(public)
+        self.engagement.setEnabled(public)
+        self.directory_button.setEnabled(public)
+        self.customer_siren.setEnabled(not public)
+        self.purchase_order.setEnabled(not public)
+
+    def _derive_customer_vat(self) -> None:
+        siren = self.customer_siren.text().replace(" ", "")
+        if not self.customer_vat.text().strip() and len(siren) == 9:
+            from stdnum.fr import siren as siren_number
+
+            if siren_number.is_valid(siren):
+                self.customer_vat.setText(f"FR{siren_number.to_tva(siren)}")
+
+    def choose_in_directory(self) -> None:
+        from ui.dialogs.directory_dialog import DirectoryDialog
+
+        dialog = DirectoryDialog(self.services.directory, self)
+        dialog.chosen.connect(self.set_public_customer)
+        dialog.open()
+
+    def set_public_customer(self, structure: object, service: object) -> None:
+        self.public_choice.setChecked(True)
+        self.customer_name.setText(getattr(structure, "name", "") or "")
+        self.customer_siret.setText(getattr(structure, "siret", "") or "")
+        self.customer_street.setText(getattr(structure, "address", None) or "")
+        self.customer_postcode.setText(getattr(structure, "postal_code", None) or "")
+        self.customer_city.setText(getattr(structure, "city", None) or "")
+        self.code_service.setText(str(service) if service else "")
+
+    def customer(self) -> Customer:
+        public = self.public_choice.isChecked()
+        siret = self.customer_siret.text().replace(" ", "") if public else ""
+        delivery = self.delivery.text().strip()
+        delivery_address = None
+        if delivery:
+            street, _, town = delivery.partition(",")
+            postcode, _, city = town.strip().partition(" ")
+            delivery_address = Address(street.strip(), postcode, city.strip())
+        return Customer(
+            kind=CustomerKind.PUBLIC if public else CustomerKind.COMPANY,
+            name=self.customer_name.text().strip(),
+            address=Address(
+                self.customer_street.text().strip(),
+                self.customer_postcode.text().strip(),
+                self.customer_city.text().strip(),
+                (self.customer_country.text().strip().upper() or "FR")[:2],
+            ),
+            siret=siret or None,
+            siren=None if public else (self.customer_siren.text().replace(" ", "") or None),
+            vat_number=self.customer_vat.text().replace(" ", "") or None,
+            delivery_address=delivery_address,
+            code_service=(self.code_service.text().strip() or None) if public else None,
+            engagement=(self.engagement.text().strip() or None) if public else None,
+            purchase_order=None if public else (self.purchase_order.text().strip() or None),
+        )
+
+    # --- lines ---------------------------------------------------------------------------
+
+    def add_line(self) -> None:
+        table = self.lines_table
+        row = table.rowCount()
+        table.insertRow(row)
+        table.blockSignals(True)
+        for column, text in ((DESCRIPTION, ""), (QUANTITY, "1"), (PRICE, ""), (DISCOUNT, "")):
+            item = QTableWidgetItem(text)
+            if column != DESCRIPTION:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, column, item)
+        table.blockSignals(False)
+        unit = QComboBox()
+        for word, code in UNITS.items():
+            unit.addItem(word, code)
+        unit.setCurrentIndex(unit.findData("HUR"))
+        rate = QComboBox()
+        for value in STANDARD_RATES:
+            rate.addItem(_rate_text(value), value)
+        nature = QComboBox()
+        nature.addItem("Service", Nature.SERVICES)
+        nature.addItem("Bien", Nature.GOODS)
+        for column, combo in ((UNIT, unit), (RATE, rate), (NATURE, nature)):
+            combo.currentIndexChanged.connect(self.check_timer.start)
+            table.setCellWidget(row, column, combo)
+        rate.setEnabled(self.current_regime() is VatRegime.STANDARD)
+        table.setCurrentCell(row, DESCRIPTION)
+        self.check_timer.start()
+
+    def remove_line(self) -> None:
+        row = self.lines_table.currentRow()
+        if row >= 0:
+            self.lines_table.removeRow(row)
+            self.check_timer.start()
+
+    def lines(self) -> tuple[Line, ...]:
+        table = self.lines_table
+        taxed = self.current_regime() is VatRegime.STANDARD
+        made = []
+        for row in range(table.rowCount()):
+
+            def text(column: int, at: int = row) -> str:
+                item = table.item(at, column)
+                return item.text() if item is not None else ""
+
+            def combo(column: int, at: int = row) -> QComboBox:
+                widget = table.cellWidget(at, column)
+                assert isinstance(widget, QComboBox)
+                return widget
+
+            made.append(
+                Line(
+                    description=text(DESCRIPTION).strip(),
+                    quantity=_decimal(text(QUANTITY)) or Decimal(0),
+                    unit=str(combo(UNIT).currentData()),
+                    unit_price=_decimal(text(PRICE)) or Decimal(0),
+                    vat_rate=Decimal(str(combo(RATE).currentData())) if taxed else Decimal(0),
+                    discount=_decimal(text(DISCOUNT)) or Decimal(0),
+                    nature=Nature(combo(NATURE).currentData()),
+                )
+            )
+        return tuple(made)
+
+    # --- terms ---------------------------------------------------------------------------
+
+    def current_regime(self) -> VatRegime:
+        # Qt gives the item's data back as a plain str
+        return VatRegime(self.regime.currentData() or VatRegime.FRANCHISE)
+
+    def _regime_changed(self) -> None:
+        regime = self.current_regime()
+        self.mention.setText(
+            f"Mention imprimée : « {regime.rule.mention} »" if regime.rule.mention else ""
+        )
+        if hasattr(self, "lines_table"):
+            for row in range(self.lines_table.rowCount()):
+                widget = self.lines_table.cellWidget(row, RATE)
+                if widget is not None:
+                    widget.setEnabled(regime is VatRegime.STANDARD)
+
+    def invoice(self, today: date | None = None) -> WrittenInvoice:
+        """The invoice as typed; its date is the day it is issued."""
+        today = today or date.today()
+        adjustments: tuple[Adjustment, ...] = ()
+        discount = self.global_discount.value()
+        lines = self.lines()
+        if discount:
+            rate = lines[0].vat_rate if lines else Decimal(0)
+            reason = self.global_discount_reason.text().strip() or "Remise"
+            adjustments = (Adjustment(discount, reason, rate),)
+        due = self.due_date.date().toPython()
+        delivered = self.delivery_date.date().toPython()
+        return WrittenInvoice(
+            seller=self.seller(),
+            customer=self.customer(),
+            lines=lines,
+            regime=self.current_regime(),
+            issue_date=today,
+            delivery_date=delivered if isinstance(delivered, date) else today,
+            payment=PaymentTerms(
+                due if isinstance(due, date) else today + timedelta(days=30),
+                PaymentMeans(self.means.currentData()),
+                self.late_penalty.text().strip(),
+                self.early_discount.text().strip(),
+            ),
+            adjustments=adjustments,
+            prepaid=self.prepaid.value_or_zero(),
+            note=self.note.text().strip() or None,
+        )
+
+    # --- checks --------------------------------------------------------------------------
+
+    def run_checks(self) -> list[MissingMention]:
+        """The mentions: each missing one tinted at its field and said below (no network,
+        quick enough to run as the user types); the totals follow."""
+        from app.invoicing.mentions import missing_mentions
+
+        invoice = self.invoice()
+        self.problems = missing_mentions(invoice)
+        by_field = {
+            problem.field.split(".")[0] if problem.field.startswith("lines.") else problem.field
+            for problem in self.problems
+        }
+        shown = by_field if self.show_problems else set()
+        for name, widget in self.field_widgets.items():
+            widget.setProperty("issue", "error" if name in shown else "")
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        self.problems_label.setText("\n".join(f"• {problem}" for problem in self.problems))
+        self.problems_label.setVisible(self.show_problems and bool(self.problems))
+        totals = totals_of(invoice)
+        parts = [f"Total HT {format_eur(totals.basis)}"]
+        if invoice.regime is VatRegime.STANDARD:
+            parts.append(f"TVA {format_eur(totals.tax)}")
+            parts.append(f"TTC {format_eur(totals.grand_total)}")
+        parts.append(f"Net à payer {format_eur(totals.due)}")
+        self.totals_label.setText("<b>" + " — ".join(parts) + "</b>")
+        self.issue_button.setEnabled(self.issued is None)
+        return self.problems
+
+    # --- actions -------------------------------------------------------------------------
+
+    def save_draft(self) -> int | None:
+        if self.issued is not None:
+            return None
+        try:
+            self.services.invoicing.save_seller_profile(self.seller())
+            self.draft_id = self.services.invoicing.save_draft(self.invoice(), self.draft_id)
+        except BordereauError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return None
+        self.result_label.setText(
+            "Brouillon enregistré (sans numéro : il en reçoit un à l'émission)."
+        )
+        return self.draft_id
+
+    def confirm_issue(self) -> None:
+        self.show_problems = True
+        if self.run_checks():
+            first = self.problems[0].field
+            widget = self.field_widgets.get(
+                first.split(".")[0] if first.startswith("lines.") else first
+            )
+            if widget is not None:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        box = QMessageBox(self)
+        box.setObjectName("confirmer_emission")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Émettre la facture")
+        box.setText(
+            "Une fois émise, la facture reçoit son numéro et ne peut plus être modifiée : "
+            "une erreur se corrige par un avoir. Émettre la facture ?"
+        )
+        issue = box.addButton("Émettre", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(issue)
+        box.finished.connect(lambda _code: self._issue() if box.clickedButton() is issue else None)
+        box.open()
+        self.confirm_box = box
+
+    def _issue(self) -> Worker | None:
+        draft_id = self.save_draft()
+        if draft_id is None:
+            return None
+        self.issue_button.setEnabled(False)
+        self.result_label.setText("Émission : numéro, vérification EN 16931 et PDF…")
+        worker = Worker(lambda _progress: self.services.invoicing.issue(draft_id))
+        worker.signals.succeeded.connect(self._issued)
+        worker.signals.failed.connect(self._issue_failed)
+        return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _issued(self, issued: IssuedInvoice) -> None:
+        self.issued = issued
+        kind = "Avoir" if issued.invoice.is_credit_note else "Facture"
+        self.result_label.setText(
+            f"<b>{kind} {issued.invoice.number} émise</b> — PDF/A-3 avec son Factur-X "
+            "(EN 16931), conservée sans modification possible."
+        )
+        self.setWindowTitle(f"{kind} {issued.invoice.number}")
+        self.save_as_button.setVisible(True)
+        self.open_folder_button.setVisible(True)
+        self.chorus_button.setVisible(issued.invoice.customer.kind is CustomerKind.PUBLIC)
+        self.save_button.setEnabled(False)
+        self.issue_button.setEnabled(False)
+        self.body.setEnabled(False)  # issued: it does not change any more
+        try:
+            self.saved_path = self.services.invoicing.write_pdf(issued, self._documents_folder())
+        except OSError as exc:  # kept in the database all the same: « Enregistrer sous… »
+            QMessageBox.warning(self, "PDF non enregistré", f"Le PDF n'a pas pu être écrit : {exc}")
+            return
+        self.result_label.setText(
+            self.result_label.text() + f"<br/>Enregistrée dans {self.saved_path.parent}."
+        )
+
+    def _issue_failed(self, error: object) -> None:
+        self.issue_button.setEnabled(True)
+        message = error.message if isinstance(error, BordereauError) else str(error)
+        self.result_label.setText("")
+        QMessageBox.warning(self, "Facture non émise", message)
+
+    def _documents_folder(self) -> Path:
+        from PySide6.QtCore import QStandardPaths
+
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        folder = Path(documents or Path.home()) / "Bordereau" / "Factures"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def save_as(self) -> None:
+        if self.issued is None:
+            return
+        start = self._documents_folder() / self.services.invoicing.pdf_name(self.issued)
+        target, _ = QFileDialog.getSaveFileName(self, "Enregistrer sous", str(start), "PDF (*.pdf)")
+        if target:
+            from app.files import write_atomically
+
+            write_atomically(Path(target), self.issued.pdf)
+            self.saved_path = Path(target)
+
+    def open_folder(self) -> None:
+        folder = self.saved_path.parent if self.saved_path else self._documents_folder()
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def send_to_chorus(self) -> Worker | None:
+        if self.issued is None or not self.issued.invoice.number:
+            return None
+        number = self.issued.invoice.number
+        self.chorus_button.setEnabled(False)
+        self.result_label.setText(f"Dépôt de {number} sur Chorus Pro…")
+        worker = Worker(lambda progress: self.services.invoicing.send_to_chorus(number, progress))
+        worker.signals.succeeded.connect(self._sent)
+        worker.signals.failed.connect(self._send_failed)
+        return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _sent(self, outcome: object) -> None:
+        state = getattr(outcome, "state", "")
+        message = getattr(outcome, "message", "")
+        number = self.issued.invoice.number if self.issued else ""
+        if state == "done":
+            self.result_label.setText(f"<b>{number} déposée sur Chorus Pro.</b> {message}")
+        elif state == "waiting":
+            self.result_label.setText(
+                f"{number} part dès que Chorus Pro répond (en attente d'envoi). {message}"
+            )
+        else:
+            self.chorus_button.setEnabled(True)
+            self.result_label.setText(f"Chorus Pro n'a pas pris {number} : {message}")
+
+    def _send_failed(self, error: object) -> None:
+        self.chorus_button.setEnabled(True)
+        message = error.message if isinstance(error, BordereauError) else str(error)
+        self.result_label.setText("")
+        QMessageBox.warning(self, "Dépôt impossible", message)
