@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ui.dialogs.directory_dialog import DirectoryDialog
     from ui.windows.invoice_editor import InvoiceEditor
     from ui.windows.sollicitations import SollicitationsWindow
+    from ui.windows.written_invoices import WrittenInvoicesWindow
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ class MainWindow(QMainWindow):
         self.deposer.directory_requested.connect(self.open_directory_dialog)
         self.deposer.write_requested.connect(self.open_invoice_editor)
         self.invoice_editor: InvoiceEditor | None = None
+        self.written_invoices: WrittenInvoicesWindow | None = None
         self.deposer.follow_requested.connect(self.follow_invoice)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -245,6 +247,11 @@ class MainWindow(QMainWindow):
         tickets.setToolTip("Préparer et suivre vos demandes au support Chorus Pro (Ctrl+Maj+L)")
         tickets.triggered.connect(lambda: self.open_sollicitations())
         file_menu.addAction(tickets)
+        written = QAction("&Factures écrites…", self)
+        written.setObjectName("action_factures_ecrites")
+        written.setToolTip("Les factures saisies dans Bordereau : brouillons, émises, avoirs")
+        written.triggered.connect(lambda: self.open_written_invoices())
+        file_menu.addAction(written)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setObjectName("action_quitter")
@@ -476,11 +483,26 @@ class MainWindow(QMainWindow):
         if current in (self.synthese, self.rechercher, self.tableau_de_bord):
             current.refresh()
 
-    def open_invoice_editor(self) -> InvoiceEditor:
+    def open_written_invoices(self) -> WrittenInvoicesWindow:
+        """« Factures écrites »: drafts to take up again, issued invoices to correct."""
+        from ui.windows.written_invoices import WrittenInvoicesWindow
+
+        window = WrittenInvoicesWindow(
+            self.services, lambda draft_id: self.open_invoice_editor(draft_id), self
+        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.written_invoices = window
+        window.show()
+        window.activateWindow()
+        return window
+
+    def open_invoice_editor(self, draft_id: int | None = None) -> InvoiceEditor:
         """« Saisir une facture »: a window of its own, beside the tabs."""
         from ui.windows.invoice_editor import InvoiceEditor
 
         editor = InvoiceEditor(self.services, self)
+        if draft_id is not None:
+            editor.load_draft(draft_id)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.finished.connect(lambda _code: self.refresh_views())
         self.invoice_editor = editor

@@ -23,13 +23,19 @@ if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at
     from app.deposit.en16931 import RuleBroken
     from app.deposit.outbox import DepositOutcome
     from app.deposit.service import DepositService
-    from app.invoicing.storage import IssuedInvoice
+    from app.invoicing.storage import IssuedInvoice, WrittenRow
 
 log = logging.getLogger(__name__)
 
 PROFILE_SETTING = "invoicing_seller"
 DEFAULT_TERMS_DAYS = 30  # the legal default between businesses (L441-10)
 PROVISIONAL_NUMBER = "BROUILLON"
+# The deposit form's fields, as the editor names them.
+DEPOSIT_FIELDS = {
+    "recipient.siret": "customer.siret",
+    "recipient.code_service": "customer.code_service",
+    "references.engagement_number": "customer.engagement",
+}
 
 
 class InvoiceRefused(ValidationProblem):
@@ -127,10 +133,33 @@ class InvoicingService:
 
         return invoice_from_json(data)
 
+    def form_problems(self, invoice: WrittenInvoice) -> list[MissingMention]:
+        """What the editor says as the user types (nothing leaves the computer): the missing
+        mentions, and a public customer's service and engagement against the directory's
+        rules, as the deposit applies them."""
+        return missing_mentions(invoice) + self.directory_problems(invoice)
+
+    def directory_problems(self, invoice: WrittenInvoice) -> list[MissingMention]:
+        from app.deposit.checks import recipient_issues
+        from app.invoicing.model import CustomerKind
+        from app.invoicing.to_chorus import deposit_invoice
+
+        customer = invoice.customer
+        if customer.kind is not CustomerKind.PUBLIC or not customer.siret:
+            return []
+        probe = deposit_invoice(replace(invoice, number=invoice.number or PROVISIONAL_NUMBER))
+        issues = recipient_issues(probe, self.deposit.deposit_context(probe))
+        return [
+            MissingMention(DEPOSIT_FIELDS.get(issue.field, "customer.siret"), issue.message)
+            for issue in issues
+            if issue.blocking
+        ]
+
     def problems(self, invoice: WrittenInvoice) -> list[MissingMention | RuleBroken]:
-        """Everything that stops ``invoice`` from being issued: the mentions first (at their
-        fields), then — when they are all there — the EN 16931 rules."""
-        missing = missing_mentions(invoice)
+        """Everything that stops ``invoice`` from being issued: the mentions and the
+        directory's rules first (at their fields), then — when they hold — the EN 16931
+        rules."""
+        missing = self.form_problems(invoice)
         if missing:
             return list(missing)
         return list(conformity(invoice))
@@ -212,6 +241,17 @@ class InvoicingService:
         )
         draft_id = self.save_draft(credit)
         return self.issue(draft_id, today=today, credited_id=credited_id)
+
+    def rows(self) -> list[WrittenRow]:
+        """The written invoices: drafts, then issued ones, newest first."""
+        from app.invoicing.storage import written_rows
+
+        return written_rows(self.context.database)
+
+    def draft(self, draft_id: int) -> WrittenInvoice:
+        from app.invoicing.storage import load
+
+        return load(self.context.database, draft_id)
 
     # --- to Chorus Pro ----------------------------------------------------------------------
 

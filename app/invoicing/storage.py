@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -204,3 +205,45 @@ def issued_numbers(database: Database, year: int) -> list[str]:
                 .order_by(models.WrittenInvoice.number)
             )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenRow:
+    """A line of « Factures écrites »."""
+
+    id: int
+    status: str  # draft | issued
+    number: str | None
+    document_type: str
+    customer_name: str
+    total_ttc: Decimal
+    issued_at: datetime | None
+    updated_at: datetime
+    deposited: bool
+
+
+def written_rows(database: Database) -> list[WrittenRow]:
+    """Drafts first (the most recent first), then issued invoices by number, newest first."""
+    with database.session() as session:
+        rows = session.scalars(select(models.WrittenInvoice)).all()
+        made = [
+            WrittenRow(
+                int(row.id),
+                row.status,
+                row.number,
+                row.document_type,
+                row.customer_name,
+                row.total_ttc,
+                row.issued_at,
+                row.updated_at,
+                row.deposit_invoice_id is not None,
+            )
+            for row in rows
+        ]
+    drafts = sorted(
+        (r for r in made if r.status == DRAFT), key=lambda r: r.updated_at, reverse=True
+    )
+    issued = sorted(
+        (r for r in made if r.status == ISSUED), key=lambda r: r.number or "", reverse=True
+    )
+    return drafts + issued

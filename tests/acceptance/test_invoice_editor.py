@@ -163,3 +163,72 @@ def test_an_invoice_for_a_public_structure_goes_to_chorus_pro(
         [flux] = platform.state.fluxes.values()
     assert flux.syntax == "IN_DP_E2_CII_FACTURX"
     editor.close()
+
+
+def test_an_issued_invoice_is_credited_in_one_click_and_a_draft_taken_up(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    """Fichier › Factures écrites (by its mnemonics): an issued invoice is corrected by a
+    credit note with one click and a confirmation; a draft opens again in the editor."""
+    from dataclasses import replace
+
+    from tests.support.written_invoices import written_invoice
+
+    made = replace(written_invoice(5), number=None)  # franchise en base, a company
+    issued = services.invoicing.write_new(made, today=made.issue_date)
+    draft_id = services.invoicing.save_draft(
+        replace(made, customer=replace(made.customer, name="SCI Brouillon"))
+    )
+
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    menu = QApplication.activePopupWidget()
+    assert menu is not None
+    QTest.keyClick(menu, Qt.Key.Key_F)
+    listing = window.written_invoices
+    assert listing is not None
+    qtbot.waitExposed(listing)
+    table = listing.table
+    numbers = [table.item(row, 0).text() for row in range(table.rowCount())]
+    assert numbers == ["(brouillon)", issued.invoice.number]
+
+    row = numbers.index(issued.invoice.number)
+    QTest.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=table.visualRect(table.model().index(row, 2)).center(),
+    )
+    assert listing.credit_button.isEnabled()
+    click(listing.credit_button)
+    qtbot.waitUntil(lambda: listing.confirm_box.isVisible())
+    click_button(listing.confirm_box, "Émettre l'avoir")
+    qtbot.waitUntil(lambda: "Avoir" in listing.status.text())
+    kinds = [table.item(r, 1).text() for r in range(table.rowCount())]
+    assert kinds.count("Avoir") == 1
+    credit_number = next(
+        table.item(r, 0).text()
+        for r in range(table.rowCount())
+        if table.item(r, 1).text() == "Avoir"
+    )
+    assert (
+        f"Avoir {credit_number} émis pour la facture {issued.invoice.number}"
+        in listing.status.text()
+    )
+    assert services.invoicing.issued(credit_number).invoice.credited_number == issued.invoice.number
+
+    draft_row = [table.item(r, 0).text() for r in range(table.rowCount())].index("(brouillon)")
+    QTest.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=table.visualRect(table.model().index(draft_row, 2)).center(),
+    )
+    assert listing.open_button.text().replace("&", "") == "Reprendre"
+    click(listing.open_button)
+    editor = window.invoice_editor
+    assert editor is not None and editor.draft_id == draft_id
+    assert editor.customer_name.text() == "SCI Brouillon"
+    assert editor.lines_table.rowCount() == len(made.lines)
+    assert editor.company_choice.isChecked()
+    assert editor.issue_button.isEnabled() and editor.issued is None  # a draft: no number yet
+    editor.close()
+    listing.close()

@@ -349,3 +349,30 @@ def test_a_written_invoice_goes_to_chorus_pro_is_paid_then_credited(services: Se
         on_platform = platform.state.invoices[credited.chorus_invoice_id or 0]
         assert on_platform.type_facture == TypeFacture.AVOIR.value
         assert on_platform.origin_number == issued.invoice.number
+
+
+def test_a_public_customer_s_service_or_engagement_is_asked_as_the_directory_says(
+    services: Services,
+) -> None:
+    """The directory's rules apply to a written invoice as to a dropped one: Brest wants a
+    service or an engagement number; without either, the invoice is not issued."""
+    brest = siret_for(4, "2129")
+    assert services.directory.lookup_online(brest) is not None
+    model = next(
+        made
+        for made in map(written_invoice, range(60))
+        if made.customer.kind is CustomerKind.PUBLIC
+    )
+    bare = replace(
+        model,
+        number=None,
+        issue_date=date.today(),
+        customer=replace(model.customer, siret=brest, code_service=None, engagement=None),
+    )
+    problems = services.invoicing.form_problems(bare)
+    assert [p.field for p in problems] == ["customer.code_service"]
+    assert "service" in problems[0].message
+    with pytest.raises(InvoiceRefused):
+        services.invoicing.write_new(bare, today=date.today())
+    with_service = replace(bare, customer=replace(bare.customer, code_service="CULTURE"))
+    assert services.invoicing.form_problems(with_service) == []

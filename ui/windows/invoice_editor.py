@@ -591,12 +591,16 @@ class InvoiceEditor(QDialog):
     # --- checks --------------------------------------------------------------------------
 
     def run_checks(self) -> list[MissingMention]:
-        """The mentions: each missing one tinted at its field and said below (no network,
-        quick enough to run as the user types); the totals follow."""
-        from app.invoicing.mentions import missing_mentions
-
+        """The mentions and the directory's rules: each problem tinted at its field and said
+        below (no network, quick enough to run as the user types); the totals follow."""
         invoice = self.invoice()
-        self.problems = missing_mentions(invoice)
+        try:
+            self.problems = self.services.invoicing.form_problems(invoice)
+        except BordereauError as exc:  # the directory unreadable: the mentions alone
+            from app.invoicing.mentions import missing_mentions
+
+            log.warning("Annuaire illisible : %s", exc.message)
+            self.problems = missing_mentions(invoice)
         by_field = {
             problem.field.split(".")[0] if problem.field.startswith("lines.") else problem.field
             for problem in self.problems
@@ -617,6 +621,74 @@ class InvoiceEditor(QDialog):
         self.totals_label.setText("<b>" + " — ".join(parts) + "</b>")
         self.issue_button.setEnabled(self.issued is None)
         return self.problems
+
+    # --- a draft opened again -----------------------------------------------------------
+
+    def load_draft(self, draft_id: int) -> None:
+        """Fill the form with a saved draft (« Reprendre »)."""
+        invoice = self.services.invoicing.draft(draft_id)
+        self.draft_id = draft_id
+        seller, customer, payment = invoice.seller, invoice.customer, invoice.payment
+        self.seller_name.setText(seller.name)
+        self.seller_trade_name.setText(seller.trade_name or "")
+        self.seller_siret.setText(seller.siret)
+        self.seller_street.setText(seller.address.line1)
+        self.seller_postcode.setText(seller.address.postcode)
+        self.seller_city.setText(seller.address.city)
+        self.seller_registration.setCurrentText(seller.registration)
+        self.seller_vat.setText(seller.vat_number or "")
+        self.seller_iban.setText(seller.iban or "")
+        self.seller_bic.setText(seller.bic or "")
+        self.vat_on_debits.setChecked(seller.vat_on_debits)
+        public = customer.kind is CustomerKind.PUBLIC
+        (self.public_choice if public else self.company_choice).setChecked(True)
+        self.customer_name.setText(customer.name)
+        self.customer_siret.setText(customer.siret or "")
+        self.customer_siren.setText(customer.siren or "")
+        self.customer_vat.setText(customer.vat_number or "")
+        self.customer_street.setText(customer.address.line1)
+        self.customer_postcode.setText(customer.address.postcode)
+        self.customer_city.setText(customer.address.city)
+        self.customer_country.setText(customer.address.country)
+        if customer.delivery_address:
+            where = customer.delivery_address
+            self.delivery.setText(f"{where.line1}, {where.postcode} {where.city}")
+        self.code_service.setText(customer.code_service or "")
+        self.engagement.setText(customer.engagement or "")
+        self.purchase_order.setText(customer.purchase_order or "")
+        self.regime.setCurrentIndex(self.regime.findData(invoice.regime))
+        self.delivery_date.setDate(QDate(invoice.delivery_date))
+        self.due_date.setDate(QDate(payment.due_date))
+        self.means.setCurrentIndex(self.means.findData(payment.means))
+        self.late_penalty.setText(payment.late_penalty)
+        self.early_discount.setText(payment.early_payment_discount)
+        discount = next((a for a in invoice.adjustments if not a.is_charge), None)
+        self.global_discount.set_value(discount.amount if discount else None)
+        if discount:
+            self.global_discount_reason.setText(discount.reason)
+        self.prepaid.set_value(invoice.prepaid or None)
+        self.note.setText(invoice.note or "")
+        self.lines_table.setRowCount(0)
+        for line in invoice.lines:
+            self.add_line()
+            row = self.lines_table.rowCount() - 1
+            self.lines_table.blockSignals(True)
+            for column, value in (
+                (DESCRIPTION, line.description),
+                (QUANTITY, f"{line.quantity.normalize():f}".replace(".", ",")),
+                (PRICE, f"{line.unit_price:f}".replace(".", ",")),
+                (DISCOUNT, f"{line.discount:f}".replace(".", ",") if line.discount else ""),
+            ):
+                item = self.lines_table.item(row, column)
+                if item is not None:
+                    item.setText(value)
+            self.lines_table.blockSignals(False)
+            for column, data in ((UNIT, line.unit), (RATE, line.vat_rate), (NATURE, line.nature)):
+                widget = self.lines_table.cellWidget(row, column)
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(max(0, widget.findData(data)))
+        self.setWindowTitle("Saisir une facture — brouillon")
+        self.run_checks()
 
     # --- actions -------------------------------------------------------------------------
 

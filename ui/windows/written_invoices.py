@@ -1,0 +1,175 @@
+"""« Factures écrites »: the invoices written in Bordereau — drafts to take up again, issued
+ones to open, to send to Chorus Pro or to correct by a credit note in one click."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_eur
+from app.errors import BordereauError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from app.invoicing.storage import WrittenRow
+    from app.services import Services
+
+log = logging.getLogger(__name__)
+COLUMNS = ("Numéro", "Type", "Client", "Montant TTC", "Émise le", "Chorus Pro")
+
+
+class WrittenInvoicesWindow(QDialog):
+    def __init__(
+        self,
+        services: Services,
+        open_draft: Callable[[int], object],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.open_draft = open_draft
+        self.setObjectName("factures_ecrites")
+        self.setWindowTitle("Factures écrites")
+        self.resize(900, 480)
+        self.rows: list[WrittenRow] = []
+        column = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("liste_factures_ecrites")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.itemActivated.connect(lambda _item: self.open_selected())
+        column.addWidget(self.table, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        column.addWidget(self.status)
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton("&Ouvrir")
+        self.open_button.clicked.connect(self.open_selected)
+        self.credit_button = QPushButton("Créer un &avoir…")
+        self.credit_button.setObjectName("creer_avoir")
+        self.credit_button.clicked.connect(self.credit_selected)
+        close = QPushButton("Fermer")
+        close.clicked.connect(self.close)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.credit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        column.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.rows = self.services.invoicing.rows()
+        except BordereauError as exc:
+            self.status.setText(exc.message)
+            self.rows = []
+        self.table.setRowCount(len(self.rows))
+        for index, row in enumerate(self.rows):
+            kind = "Avoir" if row.document_type == "381" else "Facture"
+            values = (
+                row.number or "(brouillon)",
+                kind,
+                row.customer_name,
+                format_eur(row.total_ttc),
+                row.issued_at.astimezone().strftime("%d/%m/%Y") if row.issued_at else "",
+                "déposée" if row.deposited else "",
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column == 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(index, column, item)
+        if not self.rows:
+            self.status.setText(
+                "Aucune facture écrite pour l'instant : Déposer › « Saisir une facture… »."
+            )
+        self._selection_changed()
+
+    def selected(self) -> WrittenRow | None:
+        index = self.table.currentRow()
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def _selection_changed(self) -> None:
+        row = self.selected()
+        self.open_button.setEnabled(row is not None)
+        self.open_button.setText("Re&prendre" if row and row.status == "draft" else "&Ouvrir")
+        self.credit_button.setEnabled(
+            row is not None and row.status == "issued" and row.document_type == "380"
+        )
+
+    def open_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.status == "draft":
+            self.open_draft(row.id)
+            return
+        if row.number is None:
+            return
+        issued = self.services.invoicing.issued(row.number)
+        folder = Path(tempfile.mkdtemp(prefix="bordereau-facture-"))
+        path = self.services.invoicing.write_pdf(issued, folder)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def credit_selected(self) -> None:
+        row = self.selected()
+        if row is None or row.number is None:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("confirmer_avoir")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Créer un avoir")
+        box.setText(
+            f"Émettre un avoir qui annule toute la facture {row.number} "
+            f"({format_eur(row.total_ttc)}) ? Il reçoit son propre numéro et cite la facture."
+        )
+        create = box.addButton("Émettre l'avoir", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(create)
+        number = row.number
+        box.finished.connect(
+            lambda _code: self._credit(number) if box.clickedButton() is create else None
+        )
+        self.confirm_box = box
+        box.open()
+
+    def _credit(self, number: str) -> None:
+        try:
+            credit = self.services.invoicing.credit_note(number)
+        except BordereauError as exc:
+            QMessageBox.warning(self, "Avoir non émis", exc.message)
+            return
+        self.status.setText(
+            f"Avoir {credit.invoice.number} émis pour la facture {number}"
+            + (
+                " : déposez-le sur Chorus Pro depuis la liste."
+                if credit.invoice.customer.siret
+                else "."
+            )
+        )
+        self.refresh()
