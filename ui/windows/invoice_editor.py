@@ -386,17 +386,20 @@ class InvoiceEditor(QDialog):
             self.seller_iban.setText(settings.supplier_iban or "")
             self.seller_bic.setText(settings.supplier_bic or "")
             return
-        self.seller_name.setText(profile.name)
-        self.seller_trade_name.setText(profile.trade_name or "")
-        self.seller_siret.setText(profile.siret)
-        self.seller_street.setText(profile.address.line1)
-        self.seller_postcode.setText(profile.address.postcode)
-        self.seller_city.setText(profile.address.city)
-        self.seller_registration.setCurrentText(profile.registration)
-        self.seller_vat.setText(profile.vat_number or "")
-        self.seller_iban.setText(profile.iban or "")
-        self.seller_bic.setText(profile.bic or "")
-        self.vat_on_debits.setChecked(profile.vat_on_debits)
+        self.set_seller(profile)
+
+    def set_seller(self, seller: Seller) -> None:
+        self.seller_name.setText(seller.name)
+        self.seller_trade_name.setText(seller.trade_name or "")
+        self.seller_siret.setText(seller.siret)
+        self.seller_street.setText(seller.address.line1)
+        self.seller_postcode.setText(seller.address.postcode)
+        self.seller_city.setText(seller.address.city)
+        self.seller_registration.setCurrentText(seller.registration)
+        self.seller_vat.setText(seller.vat_number or "")
+        self.seller_iban.setText(seller.iban or "")
+        self.seller_bic.setText(seller.bic or "")
+        self.vat_on_debits.setChecked(seller.vat_on_debits)
 
     def seller(self) -> Seller:
         return Seller(
@@ -628,18 +631,8 @@ class InvoiceEditor(QDialog):
         """Fill the form with a saved draft (« Reprendre »)."""
         invoice = self.services.invoicing.draft(draft_id)
         self.draft_id = draft_id
-        seller, customer, payment = invoice.seller, invoice.customer, invoice.payment
-        self.seller_name.setText(seller.name)
-        self.seller_trade_name.setText(seller.trade_name or "")
-        self.seller_siret.setText(seller.siret)
-        self.seller_street.setText(seller.address.line1)
-        self.seller_postcode.setText(seller.address.postcode)
-        self.seller_city.setText(seller.address.city)
-        self.seller_registration.setCurrentText(seller.registration)
-        self.seller_vat.setText(seller.vat_number or "")
-        self.seller_iban.setText(seller.iban or "")
-        self.seller_bic.setText(seller.bic or "")
-        self.vat_on_debits.setChecked(seller.vat_on_debits)
+        customer, payment = invoice.customer, invoice.payment
+        self.set_seller(invoice.seller)
         public = customer.kind is CustomerKind.PUBLIC
         (self.public_choice if public else self.company_choice).setChecked(True)
         self.customer_name.setText(customer.name)
