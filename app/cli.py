@@ -13,10 +13,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.domain.environments import Environment
-from app.version import __version__
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -41,12 +40,25 @@ class CliError(Exception):
         self.code = code
 
 
+class VersionAction(argparse.Action):
+    """« --version »: the version is read only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="afficher la version et quitter")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        from app.version import get_version
+
+        print(f"Bordereau {get_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bordereau",
         description="Bordereau : déposer et suivre vos factures Chorus Pro.",
     )
-    parser.add_argument("--version", action="version", version=f"Bordereau {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         "--data-dir",
         type=Path,

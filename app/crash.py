@@ -15,7 +15,7 @@ from types import TracebackType
 
 from app.files import make_private
 from app.logging_setup import redact
-from app.version import __version__
+from app.version import get_version
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def format_crash_report(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> str:
     lines = [
-        f"Bordereau {__version__}",
+        f"Bordereau {get_version()}",
         f"Date : {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"Système : {platform.platform()}",
         f"Python : {sys.version.split()[0]}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from importlib import metadata
+from functools import cache
 from pathlib import Path
 
 DISTRIBUTION = "bordereau"
@@ -25,14 +25,15 @@ def _frozen_version() -> str | None:
     return stamp.read_text("utf-8").strip() if stamp and stamp.exists() else None
 
 
+@cache
 def get_version() -> str:
+    """Read when first asked (importlib.metadata costs about 20 ms: not before the window)."""
     frozen = _frozen_version()
     if frozen:
         return frozen
+    from importlib import metadata
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return _version_from_pyproject()
-
-
-__version__ = get_version()

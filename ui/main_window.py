@@ -28,7 +28,7 @@ from app.domain.text import counted, french_date
 from app.errors import BordereauError
 from app.files import file_name_for
 from app.services import Services
-from app.version import __version__
+from app.version import get_version
 from ui import behaviour
 from ui.dialogs.account_dialog import AccountDialog
 from ui.tabs.deposer import DeposerTab
@@ -684,7 +684,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "À propos de Bordereau",
-            f"<h3>Bordereau {__version__}</h3>"
+            f"<h3>Bordereau {get_version()}</h3>"
             "<p>Déposer et suivre vos factures Chorus Pro, depuis votre ordinateur.</p>"
             "<p>Vos identifiants restent dans le trousseau de votre système ; vos factures, "
             "dans votre dossier de données :<br>"

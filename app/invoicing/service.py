@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import ValidationProblem
-from app.invoicing.mentions import MissingMention, missing_mentions
 from app.invoicing.model import DocumentType, Seller, WrittenInvoice
 
 if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at start-up
@@ -23,6 +22,7 @@ if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at
     from app.deposit.en16931 import RuleBroken
     from app.deposit.outbox import DepositOutcome
     from app.deposit.service import DepositService
+    from app.invoicing.mentions import MissingMention
     from app.invoicing.storage import IssuedInvoice, WrittenRow
 
 log = logging.getLogger(__name__)
@@ -137,10 +137,13 @@ class InvoicingService:
         """What the editor says as the user types (nothing leaves the computer): the missing
         mentions, and a public customer's service and engagement against the directory's
         rules, as the deposit applies them."""
+        from app.invoicing.mentions import missing_mentions
+
         return missing_mentions(invoice) + self.directory_problems(invoice)
 
     def directory_problems(self, invoice: WrittenInvoice) -> list[MissingMention]:
         from app.deposit.checks import recipient_issues
+        from app.invoicing.mentions import MissingMention
         from app.invoicing.model import CustomerKind
         from app.invoicing.to_chorus import deposit_invoice
 
