@@ -11,7 +11,7 @@ import pytest
 from facturx import get_xml_from_pdf
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QTableWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QMessageBox, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from app.deposit.official_rules import official_broken_rules
@@ -102,6 +102,8 @@ def test_an_invoice_for_a_company_typed_checked_and_issued(
     type_cell(table, 1, 1, "3,5")
     type_cell(table, 1, 3, "60")
     qtbot.waitUntil(lambda: "1 410,00" in editor.totals_label.text().replace("\u202f", " "))
+    fill(editor.global_charge, "35,00")  # travel costs, on the whole invoice
+    qtbot.waitUntil(lambda: "1 445,00" in editor.totals_label.text().replace("\u202f", " "))
 
     click(editor.issue_button)  # the customer's SIREN is missing: said, at its field
     qtbot.waitUntil(editor.problems_label.isVisible)
@@ -125,6 +127,8 @@ def test_an_invoice_for_a_company_typed_checked_and_issued(
     _name, xml = get_xml_from_pdf(written.read_bytes(), check_xsd=True)
     assert official_broken_rules(xml) == []
     assert b"Formation \xc3\xa0 la mise \xc3\xa0 jour" in xml
+    assert b"<ram:ChargeTotalAmount>35.00</ram:ChargeTotalAmount>" in xml
+    assert b"<ram:Reason>Frais de d\xc3\xa9placement</ram:Reason>" in xml
     assert not editor.issue_button.isEnabled()  # issued: it does not change any more
     # the profile is kept for the next invoice
     assert services.invoicing.seller_profile() is not None
@@ -174,7 +178,7 @@ def test_an_issued_invoice_is_credited_in_one_click_and_a_draft_taken_up(
 
     from tests.support.written_invoices import written_invoice
 
-    made = replace(written_invoice(5), number=None)  # franchise en base, a company
+    made = replace(written_invoice(10), number=None)  # franchise en base, a company, 3 lines
     issued = services.invoicing.write_new(made, today=made.issue_date)
     draft_id = services.invoicing.save_draft(
         replace(made, customer=replace(made.customer, name="SCI Brouillon"))
@@ -200,8 +204,18 @@ def test_an_issued_invoice_is_credited_in_one_click_and_a_draft_taken_up(
     )
     assert listing.credit_button.isEnabled()
     click(listing.credit_button)
-    qtbot.waitUntil(lambda: listing.confirm_box.isVisible())
-    click_button(listing.confirm_box, "Émettre l'avoir")
+    qtbot.waitUntil(lambda: listing.credit_dialog.isVisible())
+    lines = listing.credit_dialog.findChild(QListWidget, "lignes_avoir")
+    assert lines is not None and lines.count() == len(made.lines)
+    assert lines.count() == 3
+    for index in range(1, lines.count()):  # a partial credit note: the first line only
+        rect = lines.visualItemRect(lines.item(index))
+        QTest.mouseClick(
+            lines.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=QPoint(rect.left() + 8, rect.center().y()),
+        )
+    click_button(listing.credit_dialog, "Émettre l'avoir")
     qtbot.waitUntil(lambda: "Avoir" in listing.status.text())
     kinds = [table.item(r, 1).text() for r in range(table.rowCount())]
     assert kinds.count("Avoir") == 1
@@ -214,7 +228,9 @@ def test_an_issued_invoice_is_credited_in_one_click_and_a_draft_taken_up(
         f"Avoir {credit_number} émis pour la facture {issued.invoice.number}"
         in listing.status.text()
     )
-    assert services.invoicing.issued(credit_number).invoice.credited_number == issued.invoice.number
+    credit = services.invoicing.issued(credit_number).invoice
+    assert credit.credited_number == issued.invoice.number
+    assert credit.lines == made.lines[:1]  # only what was left ticked
 
     draft_row = [table.item(r, 0).text() for r in range(table.rowCount())].index("(brouillon)")
     QTest.mouseClick(

@@ -288,6 +288,8 @@ class InvoiceEditor(QDialog):
         )
         self.global_discount = MoneyEdit()
         self.global_discount_reason = QLineEdit("Remise")
+        self.global_charge = MoneyEdit()
+        self.global_charge_reason = QLineEdit("Frais de déplacement")
         self.prepaid = self._field("prepaid", MoneyEdit())
         self.note = QLineEdit()
         self.note.setPlaceholderText("Mention libre, imprimée sur la facture")
@@ -303,13 +305,15 @@ class InvoiceEditor(QDialog):
             ("Escompte", self.early_discount),
             ("Remise globale HT", self.global_discount),
             ("Motif de la remise", self.global_discount_reason),
+            ("Frais HT (déplacement, port…)", self.global_charge),
+            ("Motif des frais", self.global_charge_reason),
             ("Acompte déjà versé", self.prepaid),
             ("Note", self.note),
         ]
         for index, (label, widget) in enumerate(rows):
-            grid.addWidget(QLabel(label), index % 5, (index // 5) * 2)
-            grid.addWidget(widget, index % 5, (index // 5) * 2 + 1)
-        grid.addWidget(self.mention, 5, 0, 1, 4)
+            grid.addWidget(QLabel(label), index % 6, (index // 6) * 2)
+            grid.addWidget(widget, index % 6, (index // 6) * 2 + 1)
+        grid.addWidget(self.mention, 6, 0, 1, 4)
         self._regime_changed()
         return group
 
@@ -564,13 +568,16 @@ class InvoiceEditor(QDialog):
     def invoice(self, today: date | None = None) -> WrittenInvoice:
         """The invoice as typed; its date is the day it is issued."""
         today = today or date.today()
-        adjustments: tuple[Adjustment, ...] = ()
-        discount = self.global_discount.value()
         lines = self.lines()
+        rate = lines[0].vat_rate if lines else Decimal(0)  # at the first line's rate
+        adjustments: tuple[Adjustment, ...] = ()
+        discount, charge = self.global_discount.value(), self.global_charge.value()
         if discount:
-            rate = lines[0].vat_rate if lines else Decimal(0)
             reason = self.global_discount_reason.text().strip() or "Remise"
-            adjustments = (Adjustment(discount, reason, rate),)
+            adjustments += (Adjustment(discount, reason, rate),)
+        if charge:
+            reason = self.global_charge_reason.text().strip() or "Frais"
+            adjustments += (Adjustment(charge, reason, rate, is_charge=True),)
         due = self.due_date.date().toPython()
         delivered = self.delivery_date.date().toPython()
         return WrittenInvoice(
@@ -659,6 +666,10 @@ class InvoiceEditor(QDialog):
         self.global_discount.set_value(discount.amount if discount else None)
         if discount:
             self.global_discount_reason.setText(discount.reason)
+        charge = next((a for a in invoice.adjustments if a.is_charge), None)
+        self.global_charge.set_value(charge.amount if charge else None)
+        if charge:
+            self.global_charge_reason.setText(charge.reason)
         self.prepaid.set_value(invoice.prepaid or None)
         self.note.setText(invoice.note or "")
         self.lines_table.setRowCount(0)

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -137,30 +139,59 @@ class WrittenInvoicesWindow(QDialog):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def credit_selected(self) -> None:
+        """« Créer un avoir… »: the invoice's lines, all ticked; untick those that stay."""
         row = self.selected()
         if row is None or row.number is None:
             return
-        box = QMessageBox(self)
+        issued = self.services.invoicing.issued(row.number)
+        box = QDialog(self)
         box.setObjectName("confirmer_avoir")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Créer un avoir")
-        box.setText(
-            f"Émettre un avoir qui annule toute la facture {row.number} "
-            f"({format_eur(row.total_ttc)}) ? Il reçoit son propre numéro et cite la facture."
+        box.setWindowTitle(f"Avoir sur la facture {row.number}")
+        column = QVBoxLayout(box)
+        intro = QLabel(
+            f"Cochez ce que l'avoir annule (tout, par défaut : {format_eur(row.total_ttc)}). "
+            "Il reçoit son propre numéro et cite la facture."
         )
-        create = box.addButton("Émettre l'avoir", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(create)
-        number = row.number
-        box.finished.connect(
-            lambda _code: self._credit(number) if box.clickedButton() is create else None
-        )
-        self.confirm_box = box
+        intro.setWordWrap(True)
+        column.addWidget(intro)
+        lines = QListWidget()
+        lines.setObjectName("lignes_avoir")
+        for number, line in enumerate(issued.invoice.lines, start=1):
+            item = QListWidgetItem(f"{number}. {line.description}")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            lines.addItem(item)
+        column.addWidget(lines)
+        buttons = QHBoxLayout()
+        create = QPushButton("Émettre l'avoir")
+        create.setDefault(True)
+        cancel = QPushButton("Annuler")
+        buttons.addStretch(1)
+        buttons.addWidget(create)
+        buttons.addWidget(cancel)
+        column.addLayout(buttons)
+        cancel.clicked.connect(box.reject)
+
+        def chosen() -> None:
+            ticked = [
+                index + 1
+                for index in range(lines.count())
+                if lines.item(index).checkState() == Qt.CheckState.Checked
+            ]
+            if not ticked:
+                QMessageBox.information(box, "Avoir", "Cochez au moins une ligne.")
+                return
+            box.accept()
+            whole = len(ticked) == lines.count()
+            self._credit(str(row.number), None if whole else ticked)
+
+        create.clicked.connect(chosen)
+        self.credit_dialog = box
         box.open()
 
-    def _credit(self, number: str) -> None:
+    def _credit(self, number: str, lines: list[int] | None = None) -> None:
         try:
-            credit = self.services.invoicing.credit_note(number)
+            credit = self.services.invoicing.credit_note(number, line_numbers=lines)
         except BordereauError as exc:
             QMessageBox.warning(self, "Avoir non émis", exc.message)
             return
