@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from app.sync.history import HistoryLine
     from app.sync.invoices import SyncReport
     from ui.dialogs.directory_dialog import DirectoryDialog
+    from ui.windows.address_book import AddressBookWindow
     from ui.windows.invoice_editor import InvoiceEditor
     from ui.windows.sollicitations import SollicitationsWindow
     from ui.windows.written_invoices import WrittenInvoicesWindow
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         self.deposer.write_requested.connect(self.open_invoice_editor)
         self.invoice_editor: InvoiceEditor | None = None
         self.written_invoices: WrittenInvoicesWindow | None = None
+        self.address_book: AddressBookWindow | None = None
         self.deposer.follow_requested.connect(self.follow_invoice)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -252,6 +254,10 @@ class MainWindow(QMainWindow):
         written.setToolTip("Les factures saisies dans Bordereau : brouillons, émises, avoirs")
         written.triggered.connect(lambda: self.open_written_invoices())
         file_menu.addAction(written)
+        address_book = QAction("C&lients et catalogue…", self)
+        address_book.setObjectName("action_clients_catalogue")
+        address_book.triggered.connect(lambda: self.open_address_book())
+        file_menu.addAction(address_book)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setObjectName("action_quitter")
@@ -492,6 +498,17 @@ class MainWindow(QMainWindow):
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.written_invoices = window
+        window.show()
+        window.activateWindow()
+        return window
+
+    def open_address_book(self) -> AddressBookWindow:
+        """Fichier › Clients et catalogue: what written invoices remember."""
+        from ui.windows.address_book import AddressBookWindow
+
+        window = AddressBookWindow(self.services, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.address_book = window
         window.show()
         window.activateWindow()
         return window

@@ -399,3 +399,27 @@ class WrittenInvoice(Base):
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class InvoicingCustomer(Base):
+    """A customer of invoices written here (« Clients »): remembered when an invoice is
+    issued, offered again in the editor, managed from Fichier › Clients et catalogue."""
+
+    __tablename__ = "invoicing_customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(220), unique=True)  # SIRET, SIREN or the name
+    name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[Any] = mapped_column(JSON)  # app.invoicing.model.Customer, as JSON
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CatalogueItem(Base):
+    """A service or product sold before (« Catalogue »): description, unit, price, VAT."""
+
+    __tablename__ = "catalogue_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(String(500), unique=True)
+    content: Mapped[Any] = mapped_column(JSON)  # app.invoicing.model.Line, as JSON
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import ValidationProblem
-from app.invoicing.model import DocumentType, Seller, WrittenInvoice
+from app.invoicing.model import Customer, DocumentType, Line, Seller, WrittenInvoice
 
 if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at start-up
     from app.context import AppContext
@@ -196,6 +196,10 @@ class InvoicingService:
             self.context.database, draft_id, render, on=today, credited_id=credited_id
         )
         log.info("Facture %s émise", issued.invoice.number)
+        if not issued.invoice.is_credit_note:
+            from app.invoicing.address_book import remember
+
+            remember(self.context.database, issued.invoice)  # for the next invoice
         return issued
 
     def write_new(self, invoice: WrittenInvoice, *, today: date | None = None) -> IssuedInvoice:
@@ -255,6 +259,38 @@ class InvoicingService:
         from app.invoicing.storage import load
 
         return load(self.context.database, draft_id)
+
+    # --- customers and catalogue ------------------------------------------------------------
+
+    def customers(self) -> list[tuple[int, Customer]]:
+        from app.invoicing.address_book import customers
+
+        return customers(self.context.database)
+
+    def catalogue(self) -> list[tuple[int, Line]]:
+        from app.invoicing.address_book import catalogue
+
+        return catalogue(self.context.database)
+
+    def save_customer(self, customer_id: int | None, customer: Customer) -> None:
+        from app.invoicing.address_book import save_customer
+
+        save_customer(self.context.database, customer_id, customer)
+
+    def save_catalogue_item(self, item_id: int | None, line: Line) -> None:
+        from app.invoicing.address_book import save_item
+
+        save_item(self.context.database, item_id, line)
+
+    def forget_customer(self, customer_id: int) -> None:
+        from app.invoicing.address_book import forget_customer
+
+        forget_customer(self.context.database, customer_id)
+
+    def forget_catalogue_item(self, item_id: int) -> None:
+        from app.invoicing.address_book import forget_item
+
+        forget_item(self.context.database, item_id)
 
     # --- to Chorus Pro ----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ PDF/A-3 Factur-X written; a public customer's goes to Chorus Pro with one more c
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,77 @@ def test_an_issued_invoice_is_credited_in_one_click_and_a_draft_taken_up(
     assert editor.issue_button.isEnabled() and editor.issued is None  # a draft: no number yet
     editor.close()
     listing.close()
+
+
+def test_the_next_invoice_takes_its_customer_and_lines_from_what_was_invoiced(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    """An issued invoice is remembered: its customer is offered as its name is typed, its
+    lines are in the catalogue; Fichier › Clients et catalogue corrects a price and forgets
+    a customer."""
+    from dataclasses import replace
+
+    from tests.support.written_invoices import written_invoice
+
+    made = replace(written_invoice(10), number=None)  # a company, three lines
+    services.invoicing.write_new(made, today=made.issue_date)
+
+    editor = open_editor(qtbot, window)
+    click(editor.customer_name)
+    type_text(editor.customer_name, made.customer.name[:6])
+    popup = editor.customer_name.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    QTest.keyClick(popup, Qt.Key.Key_Down)
+    QTest.keyClick(popup, Qt.Key.Key_Return)
+    assert editor.customer_name.text() == made.customer.name
+    assert editor.company_choice.isChecked()
+    assert editor.customer_siren.text() == made.customer.siren
+    assert editor.customer_city.text() == made.customer.address.city
+
+    rows_before = editor.lines_table.rowCount()
+    click(editor.catalogue_button)
+    menu = editor.catalogue_menu
+    qtbot.waitUntil(menu.isVisible)
+    wanted = made.lines[0]
+    action = next(
+        a for a in menu.actions() if a.text().startswith(wanted.description.replace("&", "&&"))
+    )
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+    assert editor.lines_table.rowCount() == rows_before + 1
+    added = editor.lines()[-1]
+    assert (added.description, added.unit, added.unit_price) == (
+        wanted.description,
+        wanted.unit,
+        wanted.unit_price,
+    )
+    editor.close()
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    menu_bar_menu = QApplication.activePopupWidget()
+    assert menu_bar_menu is not None
+    QTest.keyClick(menu_bar_menu, Qt.Key.Key_L)
+    book = window.address_book
+    assert book is not None
+    qtbot.waitExposed(book)
+    qtbot.waitUntil(book.isActiveWindow)
+    names = [book.customers_table.item(r, 0).text() for r in range(book.customers_table.rowCount())]
+    assert names == [made.customer.name]
+    book.tabs.setCurrentIndex(1)
+    items = book.items_table
+    row = [items.item(r, 0).text() for r in range(items.rowCount())].index(wanted.description)
+    type_cell(items, row, 2, "99,50")
+    price = dict(
+        (line.description, line.unit_price) for _id, line in services.invoicing.catalogue()
+    )
+    assert price[wanted.description] == Decimal("99.50")
+    book.tabs.setCurrentIndex(0)
+    QTest.mouseClick(
+        book.customers_table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=book.customers_table.visualRect(book.customers_table.model().index(0, 1)).center(),
+    )
+    click_button(book.tabs.currentWidget(), "Oublier")
+    assert services.invoicing.customers() == []
+    book.close()

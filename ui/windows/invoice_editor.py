@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -96,6 +98,11 @@ def _decimal(text: str) -> Decimal | None:
         return Decimal(text.strip().replace(",", ".").replace("\u00a0", "").replace(" ", ""))
     except InvalidOperation:
         return None
+
+
+def _number_text(value: Decimal) -> str:
+    """« 1,5 », « 1200 »: as typed, the French way."""
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def _rate_text(rate: Decimal) -> str:
@@ -202,6 +209,9 @@ class InvoiceEditor(QDialog):
         kinds.addWidget(self.directory_button)
         kinds.addStretch(1)
         self.customer_name = self._field("customer.name", QLineEdit())
+        self.customer_name.setPlaceholderText(
+            "Un client déjà facturé est proposé en tapant son nom"
+        )
         self.customer_siret = self._field("customer.siret", QLineEdit())
         self.customer_siren = self._field("customer.siren", QLineEdit())
         self.customer_siren.setPlaceholderText("9 chiffres (mention obligatoire)")
@@ -233,6 +243,7 @@ class InvoiceEditor(QDialog):
         form.addRow("Code service", self.code_service)
         form.addRow("N° d'engagement", self.engagement)
         form.addRow("Bon de commande", self.purchase_order)
+        self._set_up_customer_completion()
         self.public_choice.toggled.connect(self._kind_changed)
         self.customer_siren.editingFinished.connect(self._derive_customer_vat)
         self._kind_changed()
@@ -255,11 +266,18 @@ class InvoiceEditor(QDialog):
         buttons = QHBoxLayout()
         add = QPushButton("A&jouter une ligne")
         add.setObjectName("ajouter_ligne")
-        add.clicked.connect(self.add_line)
+        add.clicked.connect(lambda: self.add_line())
+        self.catalogue_button = QPushButton("Depuis le catal&ogue")
+        self.catalogue_button.setObjectName("depuis_catalogue")
+        self.catalogue_button.setToolTip("Une prestation ou un produit déjà facturé")
+        self.catalogue_menu = QMenu(self.catalogue_button)
+        self.catalogue_button.setMenu(self.catalogue_menu)
+        self.catalogue_menu.aboutToShow.connect(self._fill_catalogue_menu)
         remove = QPushButton("Supprimer la ligne")
         remove.setObjectName("supprimer_ligne")
         remove.clicked.connect(self.remove_line)
         buttons.addWidget(add)
+        buttons.addWidget(self.catalogue_button)
         buttons.addWidget(remove)
         buttons.addStretch(1)
         column.addLayout(buttons)
@@ -433,6 +451,41 @@ class InvoiceEditor(QDialog):
         self.customer_siren.setEnabled(not public)
         self.purchase_order.setEnabled(not public)
 
+    def _set_up_customer_completion(self) -> None:
+        """The customers already invoiced, offered as the user types a name."""
+        try:
+            self.known_customers = {c.name: c for _id, c in self.services.invoicing.customers()}
+        except BordereauError as exc:
+            log.warning("Clients illisibles : %s", exc.message)
+            self.known_customers = {}
+        completer = QCompleter(sorted(self.known_customers), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(self._known_customer_chosen)
+        self.customer_name.setCompleter(completer)
+
+    def _known_customer_chosen(self, name: str) -> None:
+        customer = self.known_customers.get(name)
+        if customer is not None:
+            self.set_customer(customer)
+
+    def set_customer(self, customer: Customer) -> None:
+        public = customer.kind is CustomerKind.PUBLIC
+        (self.public_choice if public else self.company_choice).setChecked(True)
+        self.customer_name.setText(customer.name)
+        self.customer_siret.setText(customer.siret or "")
+        self.customer_siren.setText(customer.siren or "")
+        self.customer_vat.setText(customer.vat_number or "")
+        self.customer_street.setText(customer.address.line1)
+        self.customer_postcode.setText(customer.address.postcode)
+        self.customer_city.setText(customer.address.city)
+        self.customer_country.setText(customer.address.country)
+        where = customer.delivery_address
+        self.delivery.setText(f"{where.line1}, {where.postcode} {where.city}" if where else "")
+        self.code_service.setText(customer.code_service or "")
+        self.engagement.setText(customer.engagement or "")
+        self.purchase_order.setText(customer.purchase_order or "")
+
     def _derive_customer_vat(self) -> None:
         siren = self.customer_siren.text().replace(" ", "")
         if not self.customer_vat.text().strip() and len(siren) == 9:
@@ -486,12 +539,23 @@ class InvoiceEditor(QDialog):
 
     # --- lines ---------------------------------------------------------------------------
 
-    def add_line(self) -> None:
+    def add_line(self, model: Line | None = None) -> None:
+        """A new line, empty or as ``model`` (from the catalogue or a draft)."""
         table = self.lines_table
         row = table.rowCount()
         table.insertRow(row)
         table.blockSignals(True)
-        for column, text in ((DESCRIPTION, ""), (QUANTITY, "1"), (PRICE, ""), (DISCOUNT, "")):
+        texts = (
+            (
+                (DESCRIPTION, model.description),
+                (QUANTITY, _number_text(model.quantity)),
+                (PRICE, _number_text(model.unit_price)),
+                (DISCOUNT, _number_text(model.discount) if model.discount else ""),
+            )
+            if model
+            else ((DESCRIPTION, ""), (QUANTITY, "1"), (PRICE, ""), (DISCOUNT, ""))
+        )
+        for column, text in texts:
             item = QTableWidgetItem(text)
             if column != DESCRIPTION:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -511,8 +575,32 @@ class InvoiceEditor(QDialog):
             combo.currentIndexChanged.connect(self.check_timer.start)
             table.setCellWidget(row, column, combo)
         rate.setEnabled(self.current_regime() is VatRegime.STANDARD)
+        if model is not None:
+            for column, data in (
+                (UNIT, model.unit),
+                (RATE, model.vat_rate),
+                (NATURE, model.nature),
+            ):
+                widget = table.cellWidget(row, column)
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(max(0, widget.findData(data)))
         table.setCurrentCell(row, DESCRIPTION)
         self.check_timer.start()
+
+    def _fill_catalogue_menu(self) -> None:
+        self.catalogue_menu.clear()
+        try:
+            items = self.services.invoicing.catalogue()
+        except BordereauError as exc:
+            log.warning("Catalogue illisible : %s", exc.message)
+            items = []
+        if not items:
+            empty = self.catalogue_menu.addAction("Le catalogue se remplit des factures émises")
+            empty.setEnabled(False)
+        for _id, line in items:
+            label = f"{line.description} — {format_eur(line.unit_price)}"
+            action = self.catalogue_menu.addAction(label.replace("&", "&&"))
+            action.triggered.connect(lambda _checked=False, chosen=line: self.add_line(chosen))
 
     def remove_line(self) -> None:
         row = self.lines_table.currentRow()
@@ -640,22 +728,7 @@ class InvoiceEditor(QDialog):
         self.draft_id = draft_id
         customer, payment = invoice.customer, invoice.payment
         self.set_seller(invoice.seller)
-        public = customer.kind is CustomerKind.PUBLIC
-        (self.public_choice if public else self.company_choice).setChecked(True)
-        self.customer_name.setText(customer.name)
-        self.customer_siret.setText(customer.siret or "")
-        self.customer_siren.setText(customer.siren or "")
-        self.customer_vat.setText(customer.vat_number or "")
-        self.customer_street.setText(customer.address.line1)
-        self.customer_postcode.setText(customer.address.postcode)
-        self.customer_city.setText(customer.address.city)
-        self.customer_country.setText(customer.address.country)
-        if customer.delivery_address:
-            where = customer.delivery_address
-            self.delivery.setText(f"{where.line1}, {where.postcode} {where.city}")
-        self.code_service.setText(customer.code_service or "")
-        self.engagement.setText(customer.engagement or "")
-        self.purchase_order.setText(customer.purchase_order or "")
+        self.set_customer(customer)
         self.regime.setCurrentIndex(self.regime.findData(invoice.regime))
         self.delivery_date.setDate(QDate(invoice.delivery_date))
         self.due_date.setDate(QDate(payment.due_date))
@@ -674,23 +747,7 @@ class InvoiceEditor(QDialog):
         self.note.setText(invoice.note or "")
         self.lines_table.setRowCount(0)
         for line in invoice.lines:
-            self.add_line()
-            row = self.lines_table.rowCount() - 1
-            self.lines_table.blockSignals(True)
-            for column, value in (
-                (DESCRIPTION, line.description),
-                (QUANTITY, f"{line.quantity.normalize():f}".replace(".", ",")),
-                (PRICE, f"{line.unit_price:f}".replace(".", ",")),
-                (DISCOUNT, f"{line.discount:f}".replace(".", ",") if line.discount else ""),
-            ):
-                item = self.lines_table.item(row, column)
-                if item is not None:
-                    item.setText(value)
-            self.lines_table.blockSignals(False)
-            for column, data in ((UNIT, line.unit), (RATE, line.vat_rate), (NATURE, line.nature)):
-                widget = self.lines_table.cellWidget(row, column)
-                if isinstance(widget, QComboBox):
-                    widget.setCurrentIndex(max(0, widget.findData(data)))
+            self.add_line(line)
         self.setWindowTitle("Saisir une facture — brouillon")
         self.run_checks()
 
