@@ -130,7 +130,8 @@ def invoice_html(invoice: WrittenInvoice) -> str:
     if taxed:
         for part in totals.breakdown:
             total_rows.append((f"TVA {_rate(part.rate)} sur {format_eur(part.basis)}", part.tax))
-        total_rows.append(("Total TTC", totals.grand_total))
+    # without VAT the total is the HT one, said as such (a reader, and the prefill, look for it)
+    total_rows.append(("Total TTC" if taxed else "Total", totals.grand_total))
     if totals.prepaid:
         total_rows.append(("Acompte déjà versé", -totals.prepaid))
     totals_html = "".join(
@@ -191,6 +192,28 @@ def _layout(page_html: str) -> bytes:
     return buffer.getvalue()
 
 
+def _with_page_numbers(pdf: bytes, label: str) -> bytes:
+    """« Facture 2027-0042 — page 1/2 » at the foot of each page of a long invoice, in a font
+    embedded in the file (PDF/A wants every font embedded)."""
+    import pymupdf
+
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        count = document.page_count
+        if count < 2:
+            return pdf
+        font = pymupdf.Font("helv")
+        for number, page in enumerate(document, start=1):
+            page.insert_font(fontname="Pagination", fontbuffer=font.buffer)
+            text = f"{label} — page {number}/{count}"
+            width = font.text_length(text, fontsize=7.5)
+            where = pymupdf.Point(page.rect.width - A4_MARGIN - width, page.rect.height - 22)
+            page.insert_text(
+                where, text, fontname="Pagination", fontsize=7.5, color=(0.33, 0.38, 0.43)
+            )
+        result: bytes = document.tobytes(garbage=1, deflate=True)
+    return result
+
+
 def _with_output_intent(pdf: bytes, title: str) -> bytes:
     """PDF/A wants the colours' meaning: an sRGB output intent (the profile from Pillow)."""
     import pymupdf
@@ -218,7 +241,8 @@ def invoice_pdf(invoice: WrittenInvoice, xml: bytes) -> bytes:
     from facturx import generate_from_binary
 
     title = f"{'Avoir' if invoice.is_credit_note else 'Facture'} {invoice.number}"
-    page = _with_output_intent(_layout(invoice_html(invoice)), title)
+    pages = _with_page_numbers(_layout(invoice_html(invoice)), title)
+    page = _with_output_intent(pages, title)
     result: bytes = generate_from_binary(
         page,
         xml,

@@ -149,11 +149,15 @@ def test_an_invoice_for_a_public_structure_goes_to_chorus_pro(
     fill(editor.customer_street, "2 rue Frézier")
     fill(editor.customer_postcode, "29200")
     fill(editor.customer_city, "Brest")
+    fill(editor.contract, "M-2026-17")
     type_cell(editor.lines_table, 0, 0, "Atelier d'écriture à la médiathèque")
     type_cell(editor.lines_table, 0, 3, "450")
     click(editor.issue_button)
     confirm(qtbot, editor)
     qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    assert editor.issued is not None and editor.issued.invoice.contract == "M-2026-17"
+    _name, xml = get_xml_from_pdf(editor.issued.pdf, check_xsd=True)
+    assert b"<ram:IssuerAssignedID>M-2026-17</ram:IssuerAssignedID>" in xml  # BT-12
     assert editor.chorus_button.isVisible()
     click(editor.chorus_button)
     qtbot.waitUntil(

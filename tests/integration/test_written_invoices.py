@@ -112,8 +112,11 @@ def test_the_pdf_is_pdf_a_3_with_its_factur_x(tmp_path: Path) -> None:
         [spec] = [int(found) for found in re.findall(r"(\d+) 0 R", array)]
         assert document.xref_get_key(spec, "AFRelationship")[1] == "/Alternative"
         assert document.xref_get_key(spec, "F")[1] == "factur-x.xml"
-        fonts = document[0].get_fonts(full=True)
-        assert fonts and all(font[1] not in ("n/a", "") for font in fonts)  # embedded
+        for page in document:  # every font embedded, the page numbers' too
+            fonts = page.get_fonts(full=True)
+            assert fonts and all(font[1] not in ("n/a", "") for font in fonts), fonts
+        assert document.page_count == 2  # a long invoice numbers its pages
+        assert f"Facture {invoice.number} — page 2/2" in document[1].get_text()
         text = "".join(page.get_text() for page in document)
     assert f"Facture n° {invoice.number}" in text
     assert "Net à payer" in text or "Net à déduire" in text
@@ -376,3 +379,18 @@ def test_a_public_customer_s_service_or_engagement_is_asked_as_the_directory_say
         services.invoicing.write_new(bare, today=date.today())
     with_service = replace(bare, customer=replace(bare.customer, code_service="CULTURE"))
     assert services.invoicing.form_problems(with_service) == []
+
+
+def test_the_prefill_reads_the_page_alone_without_the_xml(tmp_path: Path) -> None:
+    """The printed page says everything too: with the XML removed, the prefill reads every
+    field of an invoice of each regime and of a credit note (bench/invoicing.py: 40)."""
+    from app.invoicing.pdf import _layout, invoice_html
+    from app.prefill.engine import prefill
+
+    for index in (0, 1, 2, 3, 4, 6):
+        invoice = written_invoice(index)
+        page = tmp_path / f"{index}.pdf"
+        page.write_bytes(_layout(invoice_html(invoice)))  # no Factur-X inside
+        result = prefill(page, own_siret=invoice.seller.siret)
+        read = {name: result.value(name) for name in expected_prefill(invoice)}
+        assert read == expected_prefill(invoice), (index, invoice.regime)

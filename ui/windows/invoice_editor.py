@@ -231,6 +231,9 @@ class InvoiceEditor(QDialog):
         self.delivery.setPlaceholderText("Seulement si elle diffère : adresse, code postal ville")
         self.code_service = self._field("customer.code_service", QLineEdit())
         self.engagement = self._field("customer.engagement", QLineEdit())
+        self.contract = QLineEdit()
+        self.contract.setObjectName("numero_marche")
+        self.contract.setPlaceholderText("Si la facture relève d'un marché public")
         self.purchase_order = QLineEdit()
         form.addRow(kinds)
         form.addRow("Nom", self.customer_name)
@@ -242,6 +245,7 @@ class InvoiceEditor(QDialog):
         form.addRow("Adresse de livraison", self.delivery)
         form.addRow("Code service", self.code_service)
         form.addRow("N° d'engagement", self.engagement)
+        form.addRow("N° de marché", self.contract)
         form.addRow("Bon de commande", self.purchase_order)
         self._set_up_customer_completion()
         self.public_choice.toggled.connect(self._kind_changed)
@@ -447,6 +451,7 @@ class InvoiceEditor(QDialog):
         self.customer_siret.setEnabled(public)
         self.code_service.setEnabled(public)
         self.engagement.setEnabled(public)
+        self.contract.setEnabled(public)
         self.directory_button.setEnabled(public)
         self.customer_siren.setEnabled(not public)
         self.purchase_order.setEnabled(not public)
@@ -683,6 +688,9 @@ class InvoiceEditor(QDialog):
             ),
             adjustments=adjustments,
             prepaid=self.prepaid.value_or_zero(),
+            contract=(self.contract.text().strip() or None)
+            if self.public_choice.isChecked()
+            else None,
             note=self.note.text().strip() or None,
         )
 
@@ -745,6 +753,7 @@ class InvoiceEditor(QDialog):
             self.global_charge_reason.setText(charge.reason)
         self.prepaid.set_value(invoice.prepaid or None)
         self.note.setText(invoice.note or "")
+        self.contract.setText(invoice.contract or "")
         self.lines_table.setRowCount(0)
         for line in invoice.lines:
             self.add_line(line)
