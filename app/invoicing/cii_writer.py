@@ -183,6 +183,9 @@ def written_cii(invoice: WrittenInvoice) -> bytes:
     totals = totals_of(invoice)
     b = CiiBuilder()
     context = b.add(b.root, "rsm:ExchangedDocumentContext")
+    if invoice.customer.kind is CustomerKind.PUBLIC:  # BT-23: Chorus Pro's cadre (A1, A2…)
+        process = b.add(context, "ram:BusinessProcessSpecifiedDocumentContextParameter")
+        b.add(process, "ram:ID", invoice.cadre.split("_", 1)[0])
     guideline = b.add(context, "ram:GuidelineSpecifiedDocumentContextParameter")
     b.add(guideline, "ram:ID", EN16931_GUIDELINE)
 

@@ -237,6 +237,11 @@ class WrittenInvoice:
     credited_number: str | None = None  # a credit note's invoice (BT-25)
     credited_date: date | None = None  # BT-26
     contract: str | None = None  # marché (BT-12)
+    # Chorus Pro's « cadre de facturation » for a public customer: a supplier's invoice (A1),
+    # already paid (A2), a subcontractor's (A9) or a co-contractor's (A12), these two with
+    # the SIRET of the structure that validates them
+    cadre: str = "A1_FACTURE_FOURNISSEUR"
+    validator_siret: str | None = None
     note: str | None = None
     currency: str = "EUR"
     extra_mentions: tuple[str, ...] = field(default=())  # insurance for trades, etc.

@@ -152,11 +152,20 @@ class InvoicingService:
             return []
         probe = deposit_invoice(replace(invoice, number=invoice.number or PROVISIONAL_NUMBER))
         issues = recipient_issues(probe, self.deposit.deposit_context(probe))
-        return [
+        problems = [
             MissingMention(DEPOSIT_FIELDS.get(issue.field, "customer.siret"), issue.message)
             for issue in issues
             if issue.blocking
         ]
+        if probe.framework.code.needs_validator and not invoice.validator_siret:
+            problems.append(
+                MissingMention(
+                    "validator_siret",
+                    f"Le cadre {probe.framework.code.short_code} exige le SIRET de la structure "
+                    "qui valide la facture (le titulaire du marché ou son mandataire).",
+                )
+            )
+        return problems
 
     def problems(self, invoice: WrittenInvoice) -> list[MissingMention | RuleBroken]:
         """Everything that stops ``invoice`` from being issued: the mentions and the

@@ -11,8 +11,9 @@ take from September 2027."""
 
 from __future__ import annotations
 
+from app.domain.cadres import CadreFacturation
 from app.domain.enums import ModePaiement, TypeFacture, TypeTva
-from app.domain.invoice import Invoice, Line, Recipient, References, Totals, VatLine
+from app.domain.invoice import Framework, Invoice, Line, Recipient, References, Totals, VatLine
 from app.invoicing.model import PaymentMeans, VatRegime, WrittenInvoice
 from app.invoicing.totals import totals_of
 
@@ -43,6 +44,7 @@ def deposit_invoice(invoice: WrittenInvoice) -> Invoice:
         number=invoice.number,
         issue_date=invoice.issue_date,
         recipient=Recipient(customer.siret or "", customer.code_service, customer.name),
+        framework=Framework(CadreFacturation(invoice.cadre), invoice.validator_siret),
         references=References(
             invoice_type=TypeFacture.AVOIR if invoice.is_credit_note else TypeFacture.FACTURE,
             vat_type=vat_type(invoice),

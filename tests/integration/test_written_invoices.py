@@ -379,6 +379,14 @@ def test_a_public_customer_s_service_or_engagement_is_asked_as_the_directory_say
         services.invoicing.write_new(bare, today=date.today())
     with_service = replace(bare, customer=replace(bare.customer, code_service="CULTURE"))
     assert services.invoicing.form_problems(with_service) == []
+    # a subcontractor's invoice (cadre A9) names the structure that validates it
+    subcontracted = replace(with_service, cadre="A9_FACTURE_SOUSTRAITANT")
+    assert [p.field for p in services.invoicing.form_problems(subcontracted)] == ["validator_siret"]
+    validated = replace(subcontracted, validator_siret=siret_for(7, "2133"))
+    assert services.invoicing.form_problems(validated) == []
+    xml = written_cii(replace(validated, number="2026-0099"))
+    assert b"<ram:BusinessProcessSpecifiedDocumentContextParameter>" in xml
+    assert b"<ram:ID>A9</ram:ID>" in xml  # BT-23, the cadre
 
 
 def test_the_prefill_reads_the_page_alone_without_the_xml(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.cadres import CadreFacturation
 from app.domain.money import format_eur
 from app.errors import BordereauError
 from app.invoicing.mentions import MissingMention
@@ -86,6 +87,21 @@ LINE_COLUMNS = (
 )
 DESCRIPTION, QUANTITY, UNIT, PRICE, DISCOUNT, RATE, NATURE = range(len(LINE_COLUMNS))
 REGISTRATIONS = ("Dispensé d'immatriculation", "RCS ", "RM ")
+# What a written invoice may be for a public customer (Chorus Pro's cadres).
+WRITTEN_CADRES = (
+    CadreFacturation.A1,
+    CadreFacturation.A2,
+    CadreFacturation.A9,
+    CadreFacturation.A12,
+)
+# The due date from the usual terms (days after the issue); « Autre » keeps the date typed.
+PAYMENT_TERMS = (
+    ("À réception", 0),
+    ("30 jours", 30),
+    ("45 jours", 45),
+    ("60 jours", 60),
+    ("Autre date", None),
+)
 CHECK_DELAY_MS = 300
 
 
@@ -231,6 +247,13 @@ class InvoiceEditor(QDialog):
         self.delivery.setPlaceholderText("Seulement si elle diffère : adresse, code postal ville")
         self.code_service = self._field("customer.code_service", QLineEdit())
         self.engagement = self._field("customer.engagement", QLineEdit())
+        self.cadre = QComboBox()
+        self.cadre.setObjectName("cadre_facturation")
+        for cadre in WRITTEN_CADRES:
+            self.cadre.addItem(f"{cadre.short_code} — {cadre.label}", cadre.value)
+        self.validator = self._field("validator_siret", QLineEdit())
+        self.validator.setPlaceholderText("SIRET du titulaire du marché, qui valide la facture")
+        self.cadre.currentIndexChanged.connect(self._cadre_changed)
         self.contract = QLineEdit()
         self.contract.setObjectName("numero_marche")
         self.contract.setPlaceholderText("Si la facture relève d'un marché public")
@@ -246,6 +269,8 @@ class InvoiceEditor(QDialog):
         form.addRow("Code service", self.code_service)
         form.addRow("N° d'engagement", self.engagement)
         form.addRow("N° de marché", self.contract)
+        form.addRow("Cadre de facturation", self.cadre)
+        form.addRow("Valideur", self.validator)
         form.addRow("Bon de commande", self.purchase_order)
         self._set_up_customer_completion()
         self.public_choice.toggled.connect(self._kind_changed)
@@ -299,6 +324,17 @@ class InvoiceEditor(QDialog):
         self.delivery_date.setDate(QDate.currentDate())
         self.due_date = self._field("payment.due_date", DateField())
         self.due_date.setDate(QDate.currentDate().addDays(30))
+        self.terms = QComboBox()
+        self.terms.setObjectName("delai_paiement")
+        for label, days in PAYMENT_TERMS:
+            self.terms.addItem(label, days)
+        self.terms.setCurrentIndex(1)  # 30 days: the public buyers' and the default legal term
+        self.terms.activated.connect(self._terms_chosen)
+        due_row = QWidget()
+        due_layout = QHBoxLayout(due_row)
+        due_layout.setContentsMargins(0, 0, 0, 0)
+        due_layout.addWidget(self.terms)
+        due_layout.addWidget(self.due_date)
         self.means = QComboBox()
         for means in PaymentMeans:
             self.means.addItem(means.label, means)
@@ -321,7 +357,7 @@ class InvoiceEditor(QDialog):
         rows = [
             ("Régime de &TVA", self.regime),
             ("Date de la vente ou de la prestation", self.delivery_date),
-            ("Échéance", self.due_date),
+            ("Échéance", due_row),
             ("Mode de règlement", self.means),
             ("Pénalités de retard", self.late_penalty),
             ("Escompte", self.early_discount),
@@ -452,9 +488,15 @@ class InvoiceEditor(QDialog):
         self.code_service.setEnabled(public)
         self.engagement.setEnabled(public)
         self.contract.setEnabled(public)
+        self.cadre.setEnabled(public)
+        self._cadre_changed()
         self.directory_button.setEnabled(public)
         self.customer_siren.setEnabled(not public)
         self.purchase_order.setEnabled(not public)
+
+    def _cadre_changed(self) -> None:
+        cadre = CadreFacturation(self.cadre.currentData() or CadreFacturation.A1)
+        self.validator.setEnabled(self.public_choice.isChecked() and cadre.needs_validator)
 
     def _set_up_customer_completion(self) -> None:
         """The customers already invoiced, offered as the user types a name."""
@@ -647,6 +689,11 @@ class InvoiceEditor(QDialog):
         # Qt gives the item's data back as a plain str
         return VatRegime(self.regime.currentData() or VatRegime.FRANCHISE)
 
+    def _terms_chosen(self) -> None:
+        days = self.terms.currentData()
+        if isinstance(days, int):
+            self.due_date.setDate(QDate.currentDate().addDays(days))
+
     def _regime_changed(self) -> None:
         regime = self.current_regime()
         self.mention.setText(
@@ -673,6 +720,7 @@ class InvoiceEditor(QDialog):
             adjustments += (Adjustment(charge, reason, rate, is_charge=True),)
         due = self.due_date.date().toPython()
         delivered = self.delivery_date.date().toPython()
+        public = self.public_choice.isChecked()
         return WrittenInvoice(
             seller=self.seller(),
             customer=self.customer(),
@@ -688,6 +736,10 @@ class InvoiceEditor(QDialog):
             ),
             adjustments=adjustments,
             prepaid=self.prepaid.value_or_zero(),
+            cadre=str(self.cadre.currentData()) if public else CadreFacturation.A1.value,
+            validator_siret=(self.validator.text().replace(" ", "") or None)
+            if public and self.validator.isEnabled()
+            else None,
             contract=(self.contract.text().strip() or None)
             if self.public_choice.isChecked()
             else None,
@@ -754,6 +806,8 @@ class InvoiceEditor(QDialog):
         self.prepaid.set_value(invoice.prepaid or None)
         self.note.setText(invoice.note or "")
         self.contract.setText(invoice.contract or "")
+        self.cadre.setCurrentIndex(max(0, self.cadre.findData(invoice.cadre)))
+        self.validator.setText(invoice.validator_siret or "")
         self.lines_table.setRowCount(0)
         for line in invoice.lines:
             self.add_line(line)
