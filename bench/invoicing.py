@@ -26,7 +26,7 @@ from facturx import xml_check_xsd
 from app.deposit.en16931 import broken_rules
 from app.deposit.official_rules import official_broken_rules, warm_up
 from app.invoicing.cii_writer import written_cii
-from app.invoicing.pdf import _layout, invoice_html, invoice_pdf
+from app.invoicing.pdf import invoice_pdf, page_pdf
 from app.prefill.engine import OcrPool, prefill
 from app.prefill.facturx_reader import read_facturx
 from tests.integration.test_written_invoices import expected_prefill
@@ -72,7 +72,7 @@ def main() -> int:
         for index in range(min(PAGE_SAMPLE, count)):
             invoice = written_invoice(index)
             path = Path(folder) / f"{index}.pdf"
-            path.write_bytes(_layout(invoice_html(invoice)))  # the page, no XML
+            path.write_bytes(page_pdf(invoice))  # the page, no XML
             result = prefill(path, ocr=ocr, own_siret=invoice.seller.siret)
             for name, value in expected_prefill(invoice).items():
                 page_wanted += 1

@@ -161,6 +161,7 @@ class Seller:
     vat_on_debits: bool = False  # « Option pour le paiement de la taxe d'après les débits »
     email: str | None = None
     phone: str | None = None
+    logo: str | None = None  # a PNG or JPEG image, base64, printed at the top of the page
 
     @property
     def siren(self) -> str:

@@ -18,6 +18,7 @@ from app.invoicing.model import UNIT_WORDS, CustomerKind, Line, VatRegime, Writt
 from app.invoicing.totals import line_net, totals_of
 
 A4_MARGIN = 42  # points
+MAX_LOGO_BYTES = 1024 * 1024
 CSS = """
 body { font-family: sans-serif; font-size: 9pt; color: #1b1f24; }
 h1 { font-size: 18pt; margin: 0 0 2pt 0; }
@@ -148,7 +149,8 @@ def invoice_html(invoice: WrittenInvoice) -> str:
     mentions = [_e(invoice.regime.rule.mention)] if invoice.regime.rule.mention else []
     mentions += [_e(text) for _subject, text in legal_notes(invoice)]
 
-    return f"""
+    logo = '<p><img src="logo" height="48"/></p>' if seller.logo else ""
+    return f"""{logo}
 <h1>{title} n° {_e(invoice.number or "(brouillon)")}</h1>
 <p class="muted">{"<br/>".join(references)}</p>
 <table class="parties" style="width:100%"><tr>
@@ -169,12 +171,17 @@ def invoice_html(invoice: WrittenInvoice) -> str:
 """
 
 
-def _layout(page_html: str) -> bytes:
+def _layout(page_html: str, logo: str | None = None) -> bytes:
+    import base64
+
     import pymupdf
 
+    archive = pymupdf.Archive()
+    if logo:
+        archive.add(base64.b64decode(logo), "logo")
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
-    story = pymupdf.Story(page_html, user_css=CSS)
+    story = pymupdf.Story(page_html, user_css=CSS, archive=archive)
     mediabox = pymupdf.paper_rect("a4")
     where = pymupdf.Rect(
         mediabox.x0 + A4_MARGIN,
@@ -236,12 +243,34 @@ def _with_output_intent(pdf: bytes, title: str) -> bytes:
     return result
 
 
+def page_pdf(invoice: WrittenInvoice) -> bytes:
+    """The printed page alone, without its XML (what a reader or an OCR sees)."""
+    return _layout(invoice_html(invoice), invoice.seller.logo)
+
+
+def logo_problem(content: bytes) -> str | None:
+    """Why an image cannot be the invoice's logo, in French; None when it can."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(content) > MAX_LOGO_BYTES:
+        return f"Le logo pèse {len(content) // 1024} Ko : 1 Mo au plus."
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return "Ce fichier n'est pas une image lisible (PNG ou JPEG)."
+    if kind not in ("PNG", "JPEG"):
+        return f"Le logo doit être une image PNG ou JPEG (c'est du {kind})."
+    return None
+
+
 def invoice_pdf(invoice: WrittenInvoice, xml: bytes) -> bytes:
     """The issued invoice's PDF/A-3 with ``xml`` embedded as Factur-X (EN 16931)."""
     from facturx import generate_from_binary
 
     title = f"{'Avoir' if invoice.is_credit_note else 'Facture'} {invoice.number}"
-    pages = _with_page_numbers(_layout(invoice_html(invoice)), title)
+    pages = _with_page_numbers(page_pdf(invoice), title)
     page = _with_output_intent(pages, title)
     result: bytes = generate_from_binary(
         page,

@@ -86,9 +86,22 @@ def confirm(qtbot: QtBot, editor: InvoiceEditor) -> None:
 def test_an_invoice_for_a_company_typed_checked_and_issued(
     qtbot: QtBot, window: MainWindow, services: Services, documents: Path
 ) -> None:
+    from PIL import Image
+
+    from tests.acceptance.test_keyboard import _answer_file_chooser
+
     editor = open_editor(qtbot, window)
     assert not editor.problems_label.isVisible()  # an empty form is not scolded
     type_the_seller(editor)
+    logo = documents.parent / "logo.png"
+    logo.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (240, 80), (30, 90, 160)).save(logo)
+    _answer_file_chooser(str(logo))
+    click_button(editor, "Choisir un logo…")
+    qtbot.waitUntil(lambda: editor.logo is not None)
+    assert editor.logo_label.pixmap() is not None and not editor.logo_label.pixmap().isNull()
+    editor.activateWindow()  # back from the file chooser
+    qtbot.waitUntil(editor.isActiveWindow)
     click(editor.company_choice, QPoint(8, editor.company_choice.height() // 2))
     assert editor.company_choice.isChecked() and not editor.customer_siret.isEnabled()
     fill(editor.customer_name, "SARL Les Tilleuls")
@@ -127,6 +140,10 @@ def test_an_invoice_for_a_company_typed_checked_and_issued(
     assert written is not None and written.parent == documents / "Bordereau" / "Factures"
     _name, xml = get_xml_from_pdf(written.read_bytes(), check_xsd=True)
     assert official_broken_rules(xml) == []
+    import pymupdf
+
+    with pymupdf.open(written) as printed:
+        assert printed[0].get_images(), "the logo is printed at the top of the page"
     assert b"Formation \xc3\xa0 la mise \xc3\xa0 jour" in xml
     assert b"<ram:ChargeTotalAmount>35.00</ram:ChargeTotalAmount>" in xml
     assert b"<ram:Reason>Frais de d\xc3\xa9placement</ram:Reason>" in xml

@@ -392,13 +392,13 @@ def test_a_public_customer_s_service_or_engagement_is_asked_as_the_directory_say
 def test_the_prefill_reads_the_page_alone_without_the_xml(tmp_path: Path) -> None:
     """The printed page says everything too: with the XML removed, the prefill reads every
     field of an invoice of each regime and of a credit note (bench/invoicing.py: 40)."""
-    from app.invoicing.pdf import _layout, invoice_html
+    from app.invoicing.pdf import page_pdf
     from app.prefill.engine import prefill
 
     for index in (0, 1, 2, 3, 4, 6):
         invoice = written_invoice(index)
         page = tmp_path / f"{index}.pdf"
-        page.write_bytes(_layout(invoice_html(invoice)))  # no Factur-X inside
+        page.write_bytes(page_pdf(invoice))  # no Factur-X inside
         result = prefill(page, own_siret=invoice.seller.siret)
         read = {name: result.value(name) for name in expected_prefill(invoice)}
         assert read == expected_prefill(invoice), (index, invoice.regime)

@@ -155,3 +155,24 @@ def test_the_legal_notes_carry_the_mentions_that_have_no_field() -> None:
     assert notes["TXD"] == "Option pour le paiement de la taxe d'après les débits"
     private = replace(invoice, customer=replace(CUSTOMER, professional=False))
     assert "PMT" not in dict(legal_notes(private))
+
+
+def test_a_logo_is_a_png_or_a_jpeg_of_at_most_one_megabyte() -> None:
+    import io
+
+    from PIL import Image
+
+    from app.invoicing.pdf import MAX_LOGO_BYTES, logo_problem
+
+    def image(kind: str) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 20), (10, 20, 30)).save(buffer, kind)
+        return buffer.getvalue()
+
+    assert logo_problem(image("PNG")) is None
+    assert logo_problem(image("JPEG")) is None
+    assert logo_problem(image("GIF")) == "Le logo doit être une image PNG ou JPEG (c'est du GIF)."
+    assert logo_problem(b"%PDF-1.7 pas une image") == (
+        "Ce fichier n'est pas une image lisible (PNG ou JPEG)."
+    )
+    assert "1 Mo au plus" in (logo_problem(b"\x89PNG" + bytes(MAX_LOGO_BYTES)) or "")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -198,6 +198,17 @@ class InvoiceEditor(QDialog):
         bank.addWidget(QLabel("BIC"))
         bank.addWidget(self.seller_bic)
         self.vat_on_debits = QCheckBox("Option pour le paiement de la TVA d'après les débits")
+        self.logo: str | None = None  # base64, as the profile keeps it
+        self.logo_label = QLabel("Aucun logo")
+        self.logo_label.setObjectName("logo_facture")
+        choose_logo = QPushButton("Choisir un lo&go…")
+        choose_logo.clicked.connect(self.choose_logo)
+        self.remove_logo_button = QPushButton("Retirer")
+        self.remove_logo_button.clicked.connect(lambda: self.set_logo(None))
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_label, 1)
+        logo_row.addWidget(choose_logo)
+        logo_row.addWidget(self.remove_logo_button)
         form.addRow("&Nom (EI)", self.seller_name)
         form.addRow("Nom commercial", self.seller_trade_name)
         form.addRow("SIRET", self.seller_siret)
@@ -207,7 +218,46 @@ class InvoiceEditor(QDialog):
         form.addRow("N° de TVA", self.seller_vat)
         form.addRow("IBAN", bank)
         form.addRow("", self.vat_on_debits)
+        form.addRow("Logo", logo_row)
+        self.set_logo(None)
         return group
+
+    def choose_logo(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Logo de la facture", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
+        )
+        if not name:
+            return
+        from app.invoicing.pdf import logo_problem
+
+        try:
+            content = Path(name).read_bytes()
+        except OSError as exc:
+            QMessageBox.warning(self, "Logo", f"Impossible de lire {name} : {exc.strerror or exc}")
+            return
+        problem = logo_problem(content)
+        if problem:
+            QMessageBox.warning(self, "Logo", problem)
+            return
+        import base64
+
+        self.set_logo(base64.b64encode(content).decode("ascii"))
+
+    def set_logo(self, logo: str | None) -> None:
+        """Show the logo (a small preview) or say there is none."""
+        self.logo = logo
+        self.remove_logo_button.setEnabled(logo is not None)
+        if logo is None:
+            self.logo_label.setPixmap(QPixmap())
+            self.logo_label.setText("Aucun logo")
+            return
+        import base64
+
+        pixmap = QPixmap()
+        pixmap.loadFromData(base64.b64decode(logo))
+        self.logo_label.setPixmap(
+            pixmap.scaledToHeight(40, Qt.TransformationMode.SmoothTransformation)
+        )
 
     def _build_customer(self) -> QGroupBox:
         group = QGroupBox("Client")
@@ -462,6 +512,7 @@ class InvoiceEditor(QDialog):
         self.seller_iban.setText(seller.iban or "")
         self.seller_bic.setText(seller.bic or "")
         self.vat_on_debits.setChecked(seller.vat_on_debits)
+        self.set_logo(seller.logo)
 
     def seller(self) -> Seller:
         return Seller(
@@ -478,6 +529,7 @@ class InvoiceEditor(QDialog):
             iban=self.seller_iban.text().replace(" ", "").upper() or None,
             bic=self.seller_bic.text().strip().upper() or None,
             vat_on_debits=self.vat_on_debits.isChecked(),
+            logo=self.logo,
         )
 
     # --- the customer --------------------------------------------------------------------
