@@ -7,6 +7,7 @@ runners). It checks what a user meets first, with a fresh data folder and no tes
   French data) and on a Factur-X file;
 - a Factur-X deposit in demo mode (the bundled schema, the demo platform on loopback);
 - ``gui --exit-when-ready`` offscreen, which creates the database at the latest migration;
+- ``invoice new``: an invoice written in the app (layout, PDF/A-3, the official rules);
 - ``account show`` names the keyring backend, or says clearly that there is none.
 
     python packaging/smoke.py PROGRAM            (e.g. build/dist/bordereau/bordereau.exe)
@@ -131,6 +132,25 @@ def smoke(program: Path, work: Path) -> None:
     with sqlite3.connect(databases[0]) as connection:
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     expect(revision == (SCHEMA_HEAD,), f"base à la dernière migration ({SCHEMA_HEAD})")
+
+    # an invoice written in the app: the page layout, the sRGB profile, the official rules
+    from app.invoicing.storage import invoice_to_json
+    from tests.support.written_invoices import written_invoice
+
+    model = invoice_to_json(written_invoice(1))
+    profile = work / "profil.json"
+    profile.write_text(json.dumps(model.pop("seller")), "utf-8")
+    for name in ("number", "issue_date", "delivery_date", "payment"):
+        model.pop(name)
+    described = work / "facture.json"
+    described.write_text(json.dumps(model), "utf-8")
+    bordereau("invoice", "profile", "--json", str(profile))
+    written = json.loads(bordereau("invoice", "new", "--json", str(described), "--out", str(work)))
+    pdf = Path(written["pdf"])
+    expect(
+        pdf.is_file() and pdf.read_bytes().startswith(b"%PDF") and bool(written["number"]),
+        f"facture écrite {written['number']} (PDF/A-3 Factur-X)",
+    )
 
     account = json.loads(bordereau("account", "show", "--json"))
     problem = account["keyring_problem"]
