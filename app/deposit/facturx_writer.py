@@ -191,39 +191,59 @@ def official_check(xml: bytes) -> list[RuleBroken]:
     try:
         return official_broken_rules(xml)
     except OfficialRulesUnavailable as exc:
-        raise FacturxError(
-            "La vérification officielle EN 16931 n'a pas pu être faite sur cet ordinateur "
-            f"({exc}) : envoyez la facture au format PDF, sans Factur-X."
-        ) from exc
+        raise _unchecked(exc) from exc
 
 
-def embed_facturx(pdf: bytes, xml: bytes) -> bytes:
-    """The PDF with ``xml`` attached as Factur-X EN 16931. Bordereau's EN 16931 rules, the
-    library's XSD and the official EN 16931 schematron check the XML first: a file that
-    breaks them is not sent, and the user is told which rule and why, in French."""
-    from facturx import generate_from_binary, xml_check_xsd
+def _unchecked(exc: Exception) -> FacturxError:
+    return FacturxError(
+        "La vérification officielle EN 16931 n'a pas pu être faite sur cet ordinateur "
+        f"({exc}) : envoyez la facture au format PDF, sans Factur-X."
+    )
+
+
+def facturx_problems(xml: bytes) -> list[RuleBroken]:
+    """What the first check to find something finds: Bordereau's EN 16931 rules, the
+    library's Factur-X XSD, then the official EN 16931 schematron (which raises
+    :class:`~app.deposit.official_rules.OfficialRulesUnavailable` when it cannot load).
+    Every Factur-X Bordereau writes, dropped or written here, goes through it."""
+    from facturx import xml_check_xsd
+
+    from app.deposit.official_rules import official_broken_rules
 
     broken = broken_rules(xml)
     if broken:
-        log.error("Factur-X refusé par les règles EN 16931 : %s", [b.rule for b in broken])
-        raise FacturxError(
-            "Ce Factur-X ne respecterait pas la norme EN 16931 : "
-            + " ; ".join(str(item) for item in broken)
-        )
+        return broken
     try:
         xml_check_xsd(xml, flavor="factur-x", level="en16931")
     except Exception as exc:  # the library raises a bare Exception with the XSD error
-        log.error("XML Factur-X invalide : %s", exc)
-        raise FacturxError(
-            f"Le XML Factur-X produit n'est pas conforme au schéma EN 16931 : {exc}"
-        ) from exc
-    official = official_check(xml)
-    if official:
-        log.error("Factur-X refusé par les règles officielles : %s", [b.rule for b in official])
+        return [
+            RuleBroken(
+                "XSD", f"Le XML Factur-X produit n'est pas conforme au schéma EN 16931 : {exc}"
+            )
+        ]
+    return official_broken_rules(xml)
+
+
+def embed_facturx(pdf: bytes, xml: bytes) -> bytes:
+    """The PDF with ``xml`` attached as Factur-X EN 16931, once :func:`facturx_problems`
+    finds nothing: a file that breaks a rule is not sent, and the user is told which rule
+    and why, in French."""
+    from facturx import generate_from_binary
+
+    from app.deposit.official_rules import OfficialRulesUnavailable
+
+    try:
+        problems = facturx_problems(xml)
+    except OfficialRulesUnavailable as exc:
+        raise _unchecked(exc) from exc
+    if problems:
+        log.error("Factur-X refusé : %s", [problem.rule for problem in problems])
+        if problems[0].rule == "XSD":
+            raise FacturxError(problems[0].message)
         raise FacturxError(
             "Ce Factur-X ne respecterait pas la norme EN 16931 : "
-            + " ; ".join(str(item) for item in official),
-            field=official[0].field or "",
+            + " ; ".join(str(item) for item in problems),
+            field=problems[0].field or "",
         )
     try:
         result: bytes = generate_from_binary(
