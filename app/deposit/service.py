@@ -280,10 +280,10 @@ class DepositService:
             invoice.main_attachment = outbox.store(pdf)
         if facturx:
             invoice.main_attachment = self.facturx_attachment(invoice)
-        if facturx or facturx_ready:
+        as_flux = facturx or facturx_ready
+        if as_flux:
             invoice.deposit_mode = ModeDepot.UPLOAD_API
         claim = Claim.new()
-        as_flux = facturx or facturx_ready
         entry_id = outbox.enqueue(
             invoice, None, draft_id, DEPOSIT_FLUX if as_flux else DEPOSIT, claim=claim
         )

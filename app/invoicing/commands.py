@@ -88,21 +88,13 @@ def run(args: argparse.Namespace, services: Services) -> int:
 
 
 def _profile(args: argparse.Namespace, services: Services) -> int:
-    from pydantic import TypeAdapter, ValidationError
-
+    from app.invoicing.json_form import from_json, to_json
     from app.invoicing.model import Seller
 
-    adapter = TypeAdapter(Seller)
     if args.json_file:
-        try:
-            seller = adapter.validate_python(_read_json(args.json_file))
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, error['loc']))} : {error['msg']}" for error in exc.errors()
-            )
-            raise BordereauError(f"Profil illisible — {problems}") from exc
+        seller = from_json(Seller, _read_json(args.json_file), "Profil")
         services.invoicing.save_seller_profile(seller)
     current = services.invoicing.seller_profile()
-    shown = adapter.dump_python(current, mode="json") if current else None
+    shown = to_json(current) if current else None
     print(json.dumps(shown, ensure_ascii=False, indent=2))
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import ValidationProblem
-from app.invoicing.model import Customer, DocumentType, Line, Seller, WrittenInvoice
+from app.invoicing.model import ZERO, Customer, DocumentType, Line, Seller, WrittenInvoice
 
 if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at start-up
     from app.context import AppContext
@@ -50,24 +50,16 @@ class InvoiceRefused(ValidationProblem):
 
 
 def conformity(invoice: WrittenInvoice) -> list[RuleBroken]:
-    """Bordereau's EN 16931 rules, the Factur-X XSD, then the official EN 16931 schematron
-    on the invoice's XML (a provisional number stands in for a draft's)."""
-    from facturx import xml_check_xsd
-
-    from app.deposit.en16931 import RuleBroken, broken_rules
-    from app.deposit.official_rules import OfficialRulesUnavailable, official_broken_rules
+    """The Factur-X checks (Bordereau's EN 16931 rules, the XSD, the official schematron) on
+    the invoice's XML (a provisional number stands in for a draft's)."""
+    from app.deposit.en16931 import RuleBroken
+    from app.deposit.facturx_writer import facturx_problems
+    from app.deposit.official_rules import OfficialRulesUnavailable
     from app.invoicing.cii_writer import written_cii
 
     xml = written_cii(invoice if invoice.number else replace(invoice, number=PROVISIONAL_NUMBER))
-    broken = broken_rules(xml)
-    if broken:
-        return broken
     try:
-        xml_check_xsd(xml, flavor="factur-x", level="en16931")
-    except Exception as exc:  # the library raises a bare Exception with the XSD's message
-        return [RuleBroken("XSD", f"Le XML Factur-X n'est pas conforme au schéma : {exc}")]
-    try:
-        return official_broken_rules(xml)
+        return facturx_problems(xml)
     except OfficialRulesUnavailable as exc:
         return [
             RuleBroken(
@@ -86,25 +78,16 @@ class InvoicingService:
 
     def seller_profile(self) -> Seller | None:
         from app.db.shared import shared_setting
+        from app.invoicing.json_form import from_json
 
         stored = shared_setting(self.context.database, PROFILE_SETTING)
-        if stored is None:
-            return None
-        from pydantic import TypeAdapter
-
-        seller: Seller = TypeAdapter(Seller).validate_python(stored)
-        return seller
+        return None if stored is None else from_json(Seller, stored, "Profil de facturation")
 
     def save_seller_profile(self, seller: Seller) -> None:
-        from pydantic import TypeAdapter
-
         from app.db.shared import set_shared_setting
+        from app.invoicing.json_form import to_json
 
-        set_shared_setting(
-            self.context.database,
-            PROFILE_SETTING,
-            TypeAdapter(Seller).dump_python(seller, mode="json"),
-        )
+        set_shared_setting(self.context.database, PROFILE_SETTING, to_json(seller))
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -120,9 +103,9 @@ class InvoicingService:
                     "Votre profil de facturation n'est pas encore renseigné : « bordereau invoice "
                     "profile --json FICHIER » (nom, SIRET, adresse, immatriculation, IBAN)."
                 )
-            from pydantic import TypeAdapter
+            from app.invoicing.json_form import to_json
 
-            data["seller"] = TypeAdapter(Seller).dump_python(seller, mode="json")
+            data["seller"] = to_json(seller)
         data.setdefault("issue_date", today.isoformat())
         data.setdefault("delivery_date", data["issue_date"])
         payment = dict(data.get("payment") or {})
@@ -224,9 +207,8 @@ class InvoicingService:
     ) -> IssuedInvoice:
         """An « avoir » for the issued invoice ``number``: all its lines, or those numbered
         (from 1), with its parties, regime and terms; issued at once."""
-        from app.invoicing.storage import issued_by_number
-
-        credited_id, original = issued_by_number(self.context.database, number)
+        credited = self.issued(number)
+        original = credited.invoice
         if original.is_credit_note:
             raise ValidationProblem(f"{number} est déjà un avoir.")
         today = today or date.today()
@@ -245,7 +227,7 @@ class InvoicingService:
             original,
             lines=lines,
             adjustments=adjustments,
-            prepaid=original.prepaid * 0,
+            prepaid=ZERO,
             document_type=DocumentType.CREDIT_NOTE,
             number=None,
             credited_number=original.number,
@@ -256,7 +238,7 @@ class InvoicingService:
             note=f"Avoir sur la facture {original.number}",
         )
         draft_id = self.save_draft(credit)
-        return self.issue(draft_id, today=today, credited_id=credited_id)
+        return self.issue(draft_id, today=today, credited_id=credited.id)
 
     def rows(self) -> list[WrittenRow]:
         """The written invoices: drafts, then issued ones, newest first."""
@@ -311,9 +293,11 @@ class InvoicingService:
     def deposit_issues(self, number: str) -> list[Issue]:
         """The deposit's checks (the recipient in the directory, its code service and
         engagement rules, the number not already on Chorus Pro), asking the platform."""
+        return self._deposit_issues(self.issued(number))
+
+    def _deposit_issues(self, issued: IssuedInvoice) -> list[Issue]:
         from app.invoicing.to_chorus import deposit_invoice
 
-        issued = self.issued(number)
         if issued.invoice.customer.siret is None:
             return []
         issues = self.deposit.check_online(deposit_invoice(issued.invoice))
@@ -337,7 +321,7 @@ class InvoicingService:
                 f"{number} est adressée à une entreprise : elle ne passe pas par Chorus Pro "
                 "(enregistrez le PDF Factur-X pour sa plateforme)."
             )
-        blocking = [issue for issue in self.deposit_issues(number) if issue.blocking]
+        blocking = [issue for issue in self._deposit_issues(issued) if issue.blocking]
         if blocking:
             raise ValidationProblem(
                 "La facture ne peut pas partir : " + " ; ".join(i.message for i in blocking)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select, update
@@ -19,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.db import models
 from app.db.engine import Database
 from app.errors import ValidationProblem
+from app.invoicing.json_form import from_json, to_json
 from app.invoicing.model import WrittenInvoice
 from app.invoicing.totals import totals_of
 
@@ -26,32 +26,14 @@ DRAFT = "draft"
 ISSUED = "issued"
 
 
-@cache
-def _adapter() -> Any:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(WrittenInvoice)
-
-
 def invoice_to_json(invoice: WrittenInvoice) -> dict[str, Any]:
-    data: dict[str, Any] = _adapter().dump_python(invoice, mode="json")
-    return data
+    return to_json(invoice)
 
 
 def invoice_from_json(data: object) -> WrittenInvoice:
     """The invoice from its JSON form (the CLI's input, a stored draft); a French message
     naming each wrong field otherwise."""
-    from pydantic import ValidationError
-
-    try:
-        invoice: WrittenInvoice = _adapter().validate_python(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])} : {error['msg']}"
-            for error in exc.errors()[:8]
-        )
-        raise ValidationProblem(f"Facture illisible — {problems}") from exc
-    return invoice
+    return from_json(WrittenInvoice, data, "Facture")
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -117,16 +99,6 @@ def link_deposit(database: Database, written_id: int, deposit_invoice_id: int) -
         row = session.get(models.WrittenInvoice, written_id)
         if row is not None:
             row.deposit_invoice_id = deposit_invoice_id
-
-
-def issued_by_number(database: Database, number: str) -> tuple[int, WrittenInvoice]:
-    with database.session() as session:
-        row = session.scalars(
-            select(models.WrittenInvoice).where(models.WrittenInvoice.number == number)
-        ).first()
-        if row is None or row.status != ISSUED:
-            raise ValidationProblem(f"Aucune facture émise ne porte le numéro {number}.")
-        return int(row.id), replace(invoice_from_json(row.content), number=row.number)
 
 
 def _next_number(session: Any, year: int) -> int:
