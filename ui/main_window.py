@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -496,22 +496,15 @@ class MainWindow(QMainWindow):
         window = WrittenInvoicesWindow(
             self.services, lambda draft_id: self.open_invoice_editor(draft_id), self
         )
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.written_invoices = window
-        window.show()
-        window.activateWindow()
+        self.written_invoices = _shown_on_top(window)
         return window
 
     def open_address_book(self) -> AddressBookWindow:
         """Fichier › Clients et catalogue: what written invoices remember."""
         from ui.windows.address_book import AddressBookWindow
 
-        window = AddressBookWindow(self.services, self)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.address_book = window
-        window.show()
-        window.activateWindow()
-        return window
+        self.address_book = _shown_on_top(AddressBookWindow(self.services, self))
+        return self.address_book
 
     def open_invoice_editor(self, draft_id: int | None = None) -> InvoiceEditor:
         """« Saisir une facture »: a window of its own, beside the tabs."""
@@ -520,12 +513,8 @@ class MainWindow(QMainWindow):
         editor = InvoiceEditor(self.services, self)
         if draft_id is not None:
             editor.load_draft(draft_id)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.finished.connect(lambda _code: self.refresh_views())
-        self.invoice_editor = editor
-        editor.show()
-        editor.raise_()
-        editor.activateWindow()
+        self.invoice_editor = _shown_on_top(editor)
         return editor
 
     def open_draft(self, draft_id: int, send: bool = False) -> None:
@@ -707,3 +696,16 @@ class MainWindow(QMainWindow):
             "dans votre dossier de données :<br>"
             f"<code>{self.services.context.paths.data_dir}</code></p>",
         )
+
+
+ShownWindow = TypeVar("ShownWindow", bound=QDialog)
+
+
+def _shown_on_top(window: ShownWindow) -> ShownWindow:
+    """A window of its own beside the tabs (the written invoices, the editor…): deleted
+    when closed, shown in front and given the keyboard."""
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window

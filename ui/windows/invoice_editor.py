@@ -116,6 +116,11 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
+def _widget_field(field: str) -> str:
+    """The field whose widget shows a problem: a line's (« lines.2.quantity ») is the table."""
+    return "lines" if field.startswith("lines.") else field
+
+
 def _number_text(value: Decimal) -> str:
     """« 1,5 », « 1200 »: as typed, the French way."""
     return f"{value.normalize():f}".replace(".", ",")
@@ -811,10 +816,7 @@ class InvoiceEditor(QDialog):
 
             log.warning("Annuaire illisible : %s", exc.message)
             self.problems = missing_mentions(invoice)
-        by_field = {
-            problem.field.split(".")[0] if problem.field.startswith("lines.") else problem.field
-            for problem in self.problems
-        }
+        by_field = {_widget_field(problem.field) for problem in self.problems}
         shown = by_field if self.show_problems else set()
         for name, widget in self.field_widgets.items():
             widget.setProperty("issue", "error" if name in shown else "")
@@ -885,10 +887,7 @@ class InvoiceEditor(QDialog):
     def confirm_issue(self) -> None:
         self.show_problems = True
         if self.run_checks():
-            first = self.problems[0].field
-            widget = self.field_widgets.get(
-                first.split(".")[0] if first.startswith("lines.") else first
-            )
+            widget = self.field_widgets.get(_widget_field(self.problems[0].field))
             if widget is not None:
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
             return
