@@ -148,30 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     output = listing.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true", help="CSV pour LibreOffice / Excel")
-    invoice = commands.add_parser(
-        "invoice", help="écrire une facture (PDF/A-3 Factur-X EN 16931)"
-    ).add_subparsers(dest="invoice_command", required=True)
-    written = invoice.add_parser(
-        "new",
-        help="émettre une facture décrite en JSON (client, lignes, régime de TVA) ; écrit le "
-        "PDF et affiche son numéro",
-    )
-    written.add_argument("--json", type=Path, required=True, dest="json_file", metavar="FICHIER")
-    written.add_argument("--out", type=Path, default=Path.cwd(), help="dossier du PDF")
-    credit = invoice.add_parser("credit", help="émettre un avoir pour une facture émise")
-    credit.add_argument("number", help="le numéro de la facture, ex. 2027-0042")
-    credit.add_argument(
-        "--lines", help="seulement ces lignes (numéros à partir de 1, ex. 1,3) : avoir partiel"
-    )
-    credit.add_argument("--out", type=Path, default=Path.cwd(), help="dossier du PDF")
-    sent = invoice.add_parser(
-        "deposit", help="déposer une facture émise (client public) sur Chorus Pro, en Factur-X"
-    )
-    sent.add_argument("number", help="le numéro de la facture, ex. 2027-0042")
-    profile = invoice.add_parser(
-        "profile", help="votre identité de vendeur (nom, SIRET, adresse, immatriculation, IBAN)"
-    )
-    profile.add_argument("--json", type=Path, dest="json_file", metavar="FICHIER")
+    from app.invoicing.commands import add_invoice_commands
+
+    add_invoice_commands(commands)
     tickets = commands.add_parser(
         "tickets", help="les sollicitations préparées pour le portail Chorus Pro"
     ).add_subparsers(dest="tickets_command", required=True)
@@ -748,6 +727,7 @@ COMMANDS = (
     "sync",
     "invoices",
     "invoice",
+    "backup",
     "tickets",
     "directory",
     "account",
@@ -791,7 +771,7 @@ def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None 
             ](args)
         if args.command == "invoices":
             return {"list": cmd_invoices_list}[args.invoices_command](args)
-        if args.command == "invoice":
+        if args.command in ("invoice", "backup"):
             from app.invoicing import commands as invoice_commands
 
             return invoice_commands.run(args, _services(args))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.credentials import Credentials, CredentialStore
@@ -20,11 +21,14 @@ from app.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
     from app.chorus.client import ChorusClient
+    from app.db.backups import Backup
     from app.db.engine import Database
+    from app.db.guard import KnownDatabase
     from app.db.migrate import MigrationResult
     from app.deposit.outbox import Outbox
     from app.deposit.supplier import SupplierProfile
     from app.directory.store import DirectoryStore
+    from app.invoicing.recovery import RestoreReport
     from app.prefill.engine import OcrPool
     from app.simulator.server import Simulator
 
@@ -90,6 +94,9 @@ class AppContext:
         self.settings: Settings = load_settings(paths.settings_file)
         self._database: Database | None = None
         self._database_ready = False  # upgraded, and the office's account taken from it
+        self._known_database: KnownDatabase | None = None
+        self.database_identity: str | None = None  # app/db/guard.py
+        self.database_damage: str | None = None  # what quick_check found, in French
         self._demo: Simulator | None = None
         self._ocr: OcrPool | None = None
         self._directory: DirectoryStore | None = None
@@ -102,19 +109,141 @@ class AppContext:
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)
 
-    def open_database(self) -> MigrationResult:
-        """Create or upgrade the database (a backup is taken before any upgrade)."""
+    def _make_database(self) -> Database:
+        """The database object — never before the guard has checked that a database which
+        issued invoices is still there (opening a SQLite file creates it)."""
         from app.db.engine import Database
+        from app.db.guard import check_before_opening
+
+        if self._database is None:
+            self._known_database = check_before_opening(
+                self.paths.config_dir, self.database_url, self.paths.backups_dir
+            )
+            self._database = Database(self.database_url)
+        return self._database
+
+    def open_database(self) -> MigrationResult:
+        """Check, create or upgrade the database (a backup is taken before any upgrade): a
+        damaged SQLite file is opened read-only, one that is not the database this
+        workstation issued invoices into is refused (``app/db/guard.py``)."""
         from app.db.migrate import upgrade_database
 
         with self._lock:
             self.paths.ensure()
-            if self._database is None:
-                self._database = Database(self.database_url)
-            result = upgrade_database(self._database, self.paths.backups_dir)
-            self._share_account(self._database)
+            database = self._make_database()
+            self.database_damage = self._damage(database)
+            if self.database_damage is None:
+                result = upgrade_database(database, self.paths.backups_dir)
+            else:
+                from app.db.migrate import MigrationResult
+
+                revision = self._readable_revision(database)
+                result = MigrationResult(revision, revision or "", None)
+                database.read_only = True
+            self._guard(database)
+            if self.database_damage is None:
+                self._share_account(database)
+                self._keep_archive(database)
             self._database_ready = True
             return result
+
+    def _damage(self, database: Database) -> str | None:
+        from app.db.integrity import damage_of, damaged_message
+
+        file = database.file
+        if file is None or not file.exists() or file.stat().st_size == 0:
+            return None
+        found = damage_of(file)
+        if found is None:
+            return None
+        log.error("Base de données endommagée (%s) : %s", file, found)
+        return damaged_message(file, self.paths.backups_dir)
+
+    def _readable_revision(self, database: Database) -> str | None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from app.db.integrity import DatabaseDamagedError
+        from app.db.migrate import current_revision
+
+        try:
+            return current_revision(database)
+        except SQLAlchemyError as exc:
+            raise DatabaseDamagedError(self.database_damage or str(exc)) from exc
+
+    def _guard(self, database: Database) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from app.db.guard import check_opened
+
+        try:
+            known = check_opened(
+                self.paths.config_dir, database, self._known_database, self.paths.backups_dir
+            )
+        except SQLAlchemyError as exc:
+            from app.db.errors import database_error
+
+            raise database_error(exc, self.database_url) from exc
+        self.database_identity = known.database_id
+
+    def _keep_archive(self, database: Database) -> None:
+        """Issued invoices whose archive copy a kill prevented get it now."""
+        from app.invoicing.keeping import archive_missing
+
+        try:
+            archive_missing(database, self.paths.archive_dir)
+        except OSError:
+            log.warning("Archives des factures émises incomplètes", exc_info=True)
+
+    # --- backups ----------------------------------------------------------------------------
+
+    @property
+    def backups_dir(self) -> Path:
+        """Where the database's copies go: the folder the user chose, or the data folder's."""
+        chosen = self.settings.backup_dir
+        return Path(chosen).expanduser() if chosen else self.paths.backups_dir
+
+    def daily_backup(self) -> Path | None:
+        """Today's automatic copy of a SQLite database, when none was taken in the last day."""
+        from app.db.backups import backup_due, take_backup
+
+        file = self.database.file
+        if file is None or self.database_damage is not None or not backup_due(self.backups_dir):
+            return None
+        return take_backup(file, self.backups_dir)
+
+    def backups(self) -> list[Backup]:
+        from app.db.backups import list_backups
+
+        return list_backups(self.backups_dir)
+
+    def restore_backup(self, backup: Path | None) -> RestoreReport:
+        """Put ``backup`` (None: nothing but the archives) in place of the SQLite database,
+        then take back from the archive every invoice issued since; the database is closed
+        for it and opened again."""
+        from app.invoicing.recovery import restore_database
+
+        with self._lock:
+            if self._database is not None:
+                self._database.dispose()
+            self._database = None
+            self._database_ready = False
+            report = restore_database(
+                backup,
+                database_url=self.database_url,
+                backups_dir=self.backups_dir,
+                archive_root=self.paths.archive_dir,
+                config_dir=self.paths.config_dir,
+            )
+            self.open_database()
+            return report
+
+    def require_writable(self) -> None:
+        """Refuse, with the way out, what would write into a damaged database."""
+        database = self.database
+        if self.database_damage is not None or database.read_only:
+            from app.db.integrity import DatabaseDamagedError
+
+            raise DatabaseDamagedError(self.database_damage or "La base est en lecture seule.")
 
     def _share_account(self, database: Database) -> None:
         """The account is the office's: a workstation that has not chosen demo mode takes
@@ -131,13 +260,10 @@ class AppContext:
     def upgrade_notice(self) -> str | None:
         """Before :meth:`open_database`: how to back up a PostgreSQL database about to be
         upgraded (a SQLite file is copied by Bordereau itself)."""
-        from app.db.engine import Database
         from app.db.migrate import upgrade_notice
 
         with self._lock:
-            if self._database is None:
-                self._database = Database(self.database_url)
-            return upgrade_notice(self._database)
+            return upgrade_notice(self._make_database())
 
     @property
     def database(self) -> Database:
@@ -189,6 +315,7 @@ class AppContext:
                 self._database.dispose()
                 self._database = None
                 self._database_ready = False
+                self._known_database = None
 
     # --- the account ---------------------------------------------------------------------------
 

@@ -39,6 +39,11 @@ class AppPaths:
         return self.data_dir / "sauvegardes"
 
     @property
+    def archive_dir(self) -> Path:
+        """Issued invoices' PDF and content, written once, never rewritten."""
+        return self.data_dir / "archives"
+
+    @property
     def crash_dir(self) -> Path:
         return self.log_dir / "plantages"
 

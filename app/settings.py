@@ -48,6 +48,9 @@ class Settings(BaseModel):
         default_factory=dict,
         description='Taux des intérêts moratoires par semestre, en %, ex. {"2026-S2": "10.15"}',
     )
+    backup_dir: str | None = Field(
+        None, description="Dossier des sauvegardes automatiques (sinon le dossier des données)"
+    )
     window_geometry: str | None = None
     last_open_dir: str | None = None
 

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -45,7 +45,7 @@ def make_engine(url: str) -> Engine:
     if path is not None:
         make_private(path)
         engine = create_engine(url, poolclass=NullPool)
-        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "connect", on_sqlite_connect)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
@@ -67,6 +67,13 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_only = False  # a damaged SQLite file: every connection is query-only
+        if self.file is not None:
+            event.listen(self.engine, "connect", self._on_connect)
+
+    def _on_connect(self, dbapi_connection: Any, _record: Any) -> None:
+        if self.read_only:
+            dbapi_connection.execute("PRAGMA query_only=ON")
 
     @property
     def file(self) -> Path | None:

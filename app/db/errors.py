@@ -44,6 +44,24 @@ def database_error(exc: SQLAlchemyError, database_url: str) -> EnvironmentProble
             "application. Réessayez dans un instant.",
             details=details,
         )
+    if "malformed" in text or "not a database" in text:
+        return DatabaseUnavailableError(
+            f"La base de données ({where}) est endommagée. Restaurez la dernière sauvegarde : "
+            "Fichier › Restaurer une sauvegarde…, ou « bordereau backup restore ».",
+            details=details,
+        )
+    if "readonly database" in text or "read-only" in text:
+        return DatabaseUnavailableError(
+            f"La base de données ({where}) est en lecture seule (endommagée, ou sur un disque "
+            "protégé en écriture) : rien n'y a été écrit.",
+            details=details,
+        )
+    if "disk is full" in text or "no space" in text:
+        return DatabaseUnavailableError(
+            f"Le disque de la base de données ({where}) est plein : rien n'a été écrit. "
+            "Libérez de la place, puis réessayez.",
+            details=details,
+        )
     if "deadlock" in text:
         return DatabaseUnavailableError(
             f"Deux postes ont modifié la même chose au même moment dans {where}. "

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
-from app.db.engine import Database
+from app.db.engine import Database, on_sqlite_connect
 from app.errors import DatabaseMigrationError, DatabaseTooNewError
+from app.files import file_lock
 
 log = logging.getLogger(__name__)
 
 # The newest revision under migrations/versions; a test checks it against Alembic's head.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 5
 # pg_advisory_lock key of schema upgrades (any constant shared by every Bordereau).
@@ -71,13 +71,11 @@ def known_revisions() -> set[str]:
 
 
 def backup_sqlite(source: Path, backups_dir: Path, revision: str | None) -> Path:
-    """A consistent copy through SQLite's backup API (safe with WAL), keeping the last few."""
-    backups_dir.mkdir(parents=True, exist_ok=True)
+    """A consistent copy before a schema upgrade, keeping the last few of them."""
+    from app.db.backups import copy_database
+
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    target = backups_dir / f"bordereau-{revision or 'vide'}-{stamp}.sqlite3"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    target.chmod(0o600)
+    target = copy_database(source, backups_dir / f"bordereau-{revision or 'vide'}-{stamp}.sqlite3")
     backups = sorted(backups_dir.glob("bordereau-*.sqlite3"), key=lambda p: p.stat().st_mtime)
     for old in backups[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
@@ -121,31 +119,52 @@ def migration_lock(database: Database) -> Iterator[None]:
     if file is None:
         yield
         return
-    with _file_lock(file.with_name(file.name + ".migration-lock")):
+    with file_lock(file.with_name(file.name + ".migration-lock")):
         yield
 
 
 @contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+def schema_transaction(database: Database) -> Iterator[Connection]:
+    """One transaction for a whole schema change, so that a kill at any point leaves the old
+    schema or the new one. SQLite's Python driver commits each CREATE or ALTER on its own
+    unless it is told to leave transactions to the caller: a connection of its own does so,
+    and takes the write lock at once (BEGIN IMMEDIATE)."""
+    if database.engine.dialect.name != "sqlite":
+        with database.engine.begin() as connection:
+            yield connection
+        return
+    engine = create_engine(database.url, poolclass=NullPool)
+
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        on_sqlite_connect(dbapi_connection, record)
+
+    def on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", on_begin)
     try:
-        if sys.platform == "win32":  # pragma: no cover - Windows
-            import msvcrt
-
-            while True:
-                try:
-                    msvcrt.locking(descriptor, msvcrt.LK_LOCK, 1)
-                    break
-                except OSError:
-                    continue
-        else:
-            import fcntl
-
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
+        with engine.begin() as connection:
+            yield connection
     finally:
-        os.close(descriptor)  # closing releases the lock
+        engine.dispose()
+
+
+def _drop_unfinished_schema(connection: Connection) -> None:
+    """Tables without a schema revision: what an earlier Bordereau, killed while it created
+    the schema one table at a time, left. Empty, they are dropped and made again; with data
+    in them, they are kept (the upgrade then says what is wrong)."""
+    inspector = inspect(connection)
+    tables = [name for name in inspector.get_table_names() if not name.startswith("sqlite_")]
+    if not tables:
+        return
+    for table in tables:
+        if connection.execute(text(f'SELECT 1 FROM "{table}" LIMIT 1')).first() is not None:
+            return
+    log.warning("Schéma inachevé d'une première installation interrompue : recréé (%s)", tables)
+    for table in reversed(tables):
+        connection.execute(text(f'DROP TABLE "{table}"'))
 
 
 def upgrade_database(database: Database, backups_dir: Path) -> MigrationResult:
@@ -181,9 +200,12 @@ def _upgrade_locked(database: Database, backups_dir: Path) -> MigrationResult:
     try:
         from alembic import command
 
-        with database.engine.begin() as connection:
+        with schema_transaction(database) as connection:
+            if revision is None:
+                _drop_unfinished_schema(connection)
             command.upgrade(_alembic_config(connection), "head")  # type: ignore[arg-type]
     except Exception as exc:
+        log.error("Mise à jour du schéma %s → %s impossible", revision, SCHEMA_HEAD, exc_info=True)
         hint = f" Une copie de la base est dans {backup}." if backup else ""
         raise DatabaseMigrationError(
             "La mise à jour de la base de données a échoué ; rien n'a été perdu." + hint,

@@ -379,7 +379,10 @@ class WrittenInvoice(Base):
     note that references it)."""
 
     __tablename__ = "written_invoices"
-    __table_args__ = (Index("ix_written_invoices_status", "status"),)
+    __table_args__ = (
+        Index("ix_written_invoices_status", "status"),
+        Index("ix_written_invoices_credited", "credited_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | issued
@@ -396,7 +399,11 @@ class WrittenInvoice(Base):
     deposit_invoice_id: Mapped[int | None] = mapped_column(
         ForeignKey("invoices.id", ondelete="SET NULL")
     )  # once sent to Chorus Pro through the outbox
+    # a credit note's lines of the credited invoice, numbered from 1 (None: all of them)
+    credited_lines: Mapped[Any] = mapped_column(JSON, nullable=True)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the archive's copy
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a PDF saved for the user
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

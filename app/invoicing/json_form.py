@@ -33,12 +33,46 @@ def from_json(kind: type[T], data: object, what: str) -> T:
     """``data`` as a ``kind``; ``what`` names it in the French message (« Facture »…)."""
     from pydantic import ValidationError
 
+    from app.invoicing.values import cleaned
+
     try:
-        value: T = _adapter(kind).validate_python(data)
+        value: T = _adapter(kind).validate_python(cleaned(data))
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])} : {error['msg']}"
+            f"{'.'.join(str(part) for part in error['loc']) or 'valeur'} : {_french(error)}"
             for error in exc.errors()[:MAX_REPORTED_ERRORS]
         )
         raise ValidationProblem(f"{what} illisible — {problems}") from exc
     return value
+
+
+# pydantic's error types, said in French (its own messages are English).
+_FRENCH = {
+    "missing": "obligatoire",
+    "string_type": "un texte est attendu",
+    "decimal_parsing": "un nombre est attendu (ex. 12.50)",
+    "decimal_type": "un nombre est attendu (ex. 12.50)",
+    "decimal_max_digits": "nombre trop long",
+    "finite_number": "un nombre fini est attendu",
+    "date_from_datetime_parsing": "une date réelle au format AAAA-MM-JJ est attendue",
+    "date_parsing": "une date réelle au format AAAA-MM-JJ est attendue",
+    "date_type": "une date au format AAAA-MM-JJ est attendue",
+    "bool_parsing": "vrai ou faux (true / false) est attendu",
+    "bool_type": "vrai ou faux (true / false) est attendu",
+    "dataclass_type": "un objet JSON est attendu",
+    "dict_type": "un objet JSON est attendu",
+    "model_type": "un objet JSON est attendu",
+    "tuple_type": "une liste est attendue",
+    "list_type": "une liste est attendue",
+    "unexpected_keyword_argument": "champ inconnu",
+    "int_parsing": "un nombre entier est attendu",
+    "int_type": "un nombre entier est attendu",
+}
+
+
+def _french(error: Any) -> str:
+    kind = str(error.get("type", ""))
+    if kind == "enum":
+        expected = (error.get("ctx") or {}).get("expected", "")
+        return f"valeur inconnue (valeurs possibles : {expected})"
+    return _FRENCH.get(kind, "valeur invalide")

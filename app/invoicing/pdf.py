@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from decimal import Decimal
 
 from app.domain.money import format_eur
@@ -35,8 +36,15 @@ table.totals td { padding: 1pt 4pt; }
 """
 
 
+# A word longer than this gets invisible break opportunities: the page layout wraps it, in
+# time linear in its length (without them it tries every cut: quadratic).
+LONGEST_UNBROKEN = 40
+_LONG_RUN = re.compile(r"\S{" + str(LONGEST_UNBROKEN) + "}")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    return html.escape(_LONG_RUN.sub(lambda run: run.group(0) + ZERO_WIDTH_SPACE, str(text)))
 
 
 def _quantity(value: Decimal) -> str:
@@ -254,15 +262,18 @@ def logo_problem(content: bytes) -> str | None:
 
     if len(content) > MAX_LOGO_BYTES:
         return f"Le logo pèse {len(content) // 1024} Ko : 1 Mo au plus."
+    from app.invoicing.values import logo_size_problem
+
     try:
-        with Image.open(io.BytesIO(content)) as image:
+        with Image.open(io.BytesIO(content)) as image:  # reads the header, decodes nothing
             kind = image.format
+            width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         return "Ce fichier n'est pas une image lisible (PNG ou JPEG)."
     if kind not in ("PNG", "JPEG"):
         return f"Le logo doit être une image PNG ou JPEG (c'est du {kind})."
-    return None
+    return logo_size_problem(width, height)
 
 
 def invoice_pdf(invoice: WrittenInvoice, xml: bytes) -> bytes:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at
     from app.deposit.outbox import DepositOutcome
     from app.deposit.service import DepositService
     from app.invoicing.mentions import MissingMention
-    from app.invoicing.storage import IssuedInvoice, WrittenRow
+    from app.invoicing.storage import IssuedInvoice, IssuedListing, WrittenRow
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,17 @@ def conformity(invoice: WrittenInvoice) -> list[RuleBroken]:
         ]
 
 
+def _iso_date(value: object, name: str) -> str:
+    """A date of the JSON form (AAAA-MM-JJ), or a French message naming its field."""
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValidationProblem(
+            f"Facture illisible — {name} : « {str(value)[:40]} » n'est pas une date réelle au "
+            "format AAAA-MM-JJ."
+        ) from None
+
+
 class InvoicingService:
     def __init__(self, context: AppContext, deposit: DepositService) -> None:
         self.context = context
@@ -96,6 +107,12 @@ class InvoicingService:
         (the profile), the dates (today; the sale on the same day), the due date (30 days)."""
         today = today or date.today()
         data = dict(data)
+        for name in ("payment", "seller", "customer"):
+            if name in data and not isinstance(data[name], dict):
+                raise ValidationProblem(f"Facture illisible — {name} : un objet JSON est attendu.")
+        for name in ("issue_date", "delivery_date"):
+            if name in data:
+                data[name] = _iso_date(data[name], name)
         if "seller" not in data:
             seller = self.seller_profile()
             if seller is None:
@@ -110,6 +127,8 @@ class InvoicingService:
         data.setdefault("delivery_date", data["issue_date"])
         payment = dict(data.get("payment") or {})
         issued = date.fromisoformat(str(data["issue_date"]))
+        if "due_date" in payment:
+            payment["due_date"] = _iso_date(payment["due_date"], "payment.due_date")
         payment.setdefault("due_date", (issued + timedelta(days=DEFAULT_TERMS_DAYS)).isoformat())
         data["payment"] = payment
         from app.invoicing.storage import invoice_from_json
@@ -121,8 +140,12 @@ class InvoicingService:
         mentions, and a public customer's service and engagement against the directory's
         rules, as the deposit applies them."""
         from app.invoicing.mentions import missing_mentions
+        from app.invoicing.values import value_problems
 
-        return missing_mentions(invoice) + self.directory_problems(invoice)
+        found = value_problems(invoice)
+        said = {problem.field for problem in found}
+        found += [problem for problem in missing_mentions(invoice) if problem.field not in said]
+        return found + self.directory_problems(invoice)
 
     def directory_problems(self, invoice: WrittenInvoice) -> list[MissingMention]:
         from app.deposit.checks import recipient_issues
@@ -167,14 +190,22 @@ class InvoicingService:
     # --- issuing ---------------------------------------------------------------------------
 
     def issue(
-        self, draft_id: int, *, today: date | None = None, credited_id: int | None = None
+        self,
+        draft_id: int,
+        *,
+        today: date | None = None,
+        credited_id: int | None = None,
+        credited_lines: list[int] | None = None,
     ) -> IssuedInvoice:
         """Number, render and store the draft; refused, in French, when a mention is missing
-        or a fatal EN 16931 rule is broken (nothing is numbered then)."""
+        or a fatal EN 16931 rule is broken (nothing is numbered then). Once stored, the
+        invoice is issued: its record, archive copy and backup follow (``keeping.py``), and
+        what of them failed is in ``IssuedInvoice.problems``."""
         from app.invoicing import storage
         from app.invoicing.cii_writer import written_cii
         from app.invoicing.pdf import invoice_pdf
 
+        self.context.require_writable()
         today = today or date.today()
         draft = replace(storage.load(self.context.database, draft_id), issue_date=today)
         problems = self.problems(draft)
@@ -185,18 +216,68 @@ class InvoicingService:
             return invoice_pdf(numbered, written_cii(numbered))
 
         issued = storage.issue(
-            self.context.database, draft_id, render, on=today, credited_id=credited_id
+            self.context.database,
+            draft_id,
+            render,
+            on=today,
+            credited_id=credited_id,
+            credited_lines=credited_lines,
         )
         log.info("Facture %s émise", issued.invoice.number)
+        after = self._keep(issued)
         if not issued.invoice.is_credit_note:
+            from sqlalchemy.exc import SQLAlchemyError
+
             from app.invoicing.address_book import remember
 
-            remember(self.context.database, issued.invoice)  # for the next invoice
-        return issued
+            try:
+                remember(self.context.database, issued.invoice)  # for the next invoice
+            except SQLAlchemyError:  # a convenience: never a reason to fail an issue
+                log.warning("Client et catalogue non retenus", exc_info=True)
+        return replace(issued, problems=tuple(after))
+
+    def _keep(self, issued: IssuedInvoice) -> list[str]:
+        from app.invoicing.keeping import keep_after_issue
+
+        paths = self.context.paths
+        return keep_after_issue(
+            self.context.database,
+            config_dir=paths.config_dir,
+            archive_root=paths.archive_dir,
+            backups_dir=self.context.backups_dir,
+            database_id=self.context.database_identity,
+            issued=issued,
+        )
+
+    def _issue_once(
+        self,
+        draft: WrittenInvoice,
+        *,
+        today: date | None,
+        credited_id: int | None = None,
+        credited_lines: list[int] | None = None,
+    ) -> IssuedInvoice:
+        """Issue ``draft`` through a draft of its own, reused when the same issue is tried
+        again and forgotten when it is refused: no draft piles up behind a refusal or a
+        killed try."""
+        from app.invoicing.storage import delete_draft, save_draft
+        from app.invoicing.values import value_problems
+
+        out_of_bounds = value_problems(draft)
+        if out_of_bounds:  # before anything is stored
+            raise InvoiceRefused(out_of_bounds)
+        draft_id = save_draft(self.context.database, draft, reuse_same=True)
+        try:
+            return self.issue(
+                draft_id, today=today, credited_id=credited_id, credited_lines=credited_lines
+            )
+        except ValidationProblem:
+            delete_draft(self.context.database, draft_id)
+            raise
 
     def write_new(self, invoice: WrittenInvoice, *, today: date | None = None) -> IssuedInvoice:
         """Save as a draft and issue at once (the command line's « invoice new »)."""
-        return self.issue(self.save_draft(invoice), today=today)
+        return self._issue_once(invoice, today=today)
 
     def credit_note(
         self,
@@ -212,6 +293,7 @@ class InvoicingService:
         if original.is_credit_note:
             raise ValidationProblem(f"{number} est déjà un avoir.")
         today = today or date.today()
+        credited_lines = sorted(set(line_numbers)) if line_numbers else None
         if line_numbers:
             wrong = [n for n in line_numbers if not 1 <= n <= len(original.lines)]
             if wrong:
@@ -237,8 +319,9 @@ class InvoicingService:
             payment=replace(original.payment, due_date=today),
             note=f"Avoir sur la facture {original.number}",
         )
-        draft_id = self.save_draft(credit)
-        return self.issue(draft_id, today=today, credited_id=credited.id)
+        return self._issue_once(
+            credit, today=today, credited_id=credited.id, credited_lines=credited_lines
+        )
 
     def rows(self) -> list[WrittenRow]:
         """The written invoices: drafts, then issued ones, newest first."""
@@ -286,9 +369,34 @@ class InvoicingService:
     # --- to Chorus Pro ----------------------------------------------------------------------
 
     def issued(self, number: str) -> IssuedInvoice:
+        """The issued invoice ``number`` with the PDF that was issued: the database's copy,
+        or the archive's when the database's no longer matches its sha256."""
         from app.invoicing.storage import issued_invoice
 
-        return issued_invoice(self.context.database, number)
+        found = issued_invoice(self.context.database, number)
+        if found.intact:
+            return found
+        from app.invoicing.archive import archived_invoice
+
+        log.error("Le PDF de %s dans la base ne correspond plus à son empreinte", number)
+        record = archived_invoice(
+            self.context.paths.archive_dir, number, found.invoice.is_credit_note
+        )
+        pdf = record.pdf() if record is not None else None
+        if pdf is None or record is None or record.pdf_sha256 != found.pdf_sha256:
+            from app.db.integrity import DatabaseDamagedError
+
+            raise DatabaseDamagedError(
+                f"Le PDF de {number} est endommagé dans la base et n'est pas dans les "
+                "archives. Restaurez la dernière sauvegarde : Fichier › Restaurer une "
+                "sauvegarde…, ou « bordereau backup restore »."
+            )
+        return replace(found, pdf=pdf)
+
+    def issued_list(self, year: int | None = None) -> list[IssuedListing]:
+        from app.invoicing.storage import issued_listing
+
+        return issued_listing(self.context.database, year)
 
     def deposit_issues(self, number: str) -> list[Issue]:
         """The deposit's checks (the recipient in the directory, its code service and
@@ -343,6 +451,27 @@ class InvoicingService:
         return file_name_for(f"{kind} {issued.invoice.number}", "pdf")
 
     def write_pdf(self, issued: IssuedInvoice, folder: Path) -> Path:
-        from app.files import write_atomically
+        """A copy of the issued PDF in ``folder`` for the user (``export.py``: never over a
+        different file); ``PdfNotWritten`` says why not and how to get it."""
+        from app.invoicing.export import export_copy
+        from app.invoicing.storage import mark
 
-        return write_atomically(folder / self.pdf_name(issued), issued.pdf)
+        number = issued.invoice.number or ""
+        pdf = issued.pdf if issued.intact else self.issued(number).pdf
+        path = export_copy(pdf, folder, self.pdf_name(issued), number)
+        if issued.id and self.context.database_damage is None:
+            mark(self.context.database, issued.id, exported=True)
+        return path
+
+    # --- when the database cannot be read: the archive ---------------------------------------
+
+    def archived_list(self, year: int | None = None) -> list[IssuedListing]:
+        """The issued invoices as the archive keeps them (a database too damaged to read)."""
+        from app.invoicing.keeping import listing_from_archive
+
+        return listing_from_archive(self.context.paths.archive_dir, year)
+
+    def archived(self, number: str) -> IssuedInvoice:
+        from app.invoicing.keeping import issued_from_archive
+
+        return issued_from_archive(self.context.paths.archive_dir, number)
