@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from app.errors import BordereauError
     from app.services import Services
 
 log = logging.getLogger(__name__)
@@ -175,12 +176,40 @@ def _open_database(services: Services, window: QWidget, *, ask: bool) -> bool:
         services.context.open_database()
     except BordereauError as exc:
         log.error("Base de données inutilisable : %s", exc.message)
-        if ask:
-            QMessageBox.critical(window, exc.title, exc.message)
-        else:
+        if not ask:
             print(f"bordereau : {exc.message}", file=sys.stderr)
+            return False
+        if _restorable(exc) and _restore_at_start(services, window, exc):
+            return _open_database(services, window, ask=ask)
+        if not _restorable(exc):
+            QMessageBox.critical(window, exc.title, exc.message)
         return False
     return True
+
+
+def _restorable(exc: BaseException) -> bool:
+    from app.db.guard import DatabaseReplacedError
+    from app.db.integrity import DatabaseDamagedError
+
+    return isinstance(exc, DatabaseReplacedError | DatabaseDamagedError)
+
+
+def _restore_at_start(services: Services, window: QWidget, exc: BordereauError) -> bool:
+    """The database is missing, emptied, damaged or another: say so, and offer the backups
+    (the only way on — Bordereau never starts a fresh series behind the user's back)."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from ui.dialogs.restore_dialog import RestoreDialog
+
+    box = QMessageBox(QMessageBox.Icon.Critical, exc.title, exc.message, parent=window)
+    restore = box.addButton("&Restaurer une sauvegarde…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("&Quitter", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    if box.clickedButton() is not restore:
+        return False
+    dialog = RestoreDialog(services, window, reason=exc.message)
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 def _warm_pdf_library() -> None:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from app.sync.history import HistoryLine
     from app.sync.invoices import SyncReport
     from ui.dialogs.directory_dialog import DirectoryDialog
+    from ui.dialogs.restore_dialog import RestoreDialog
     from ui.windows.address_book import AddressBookWindow
     from ui.windows.invoice_editor import InvoiceEditor
     from ui.windows.sollicitations import SollicitationsWindow
@@ -223,6 +224,54 @@ class MainWindow(QMainWindow):
             self.resume_outbox()
         if self._auto_sync:
             self.sync_timer.start(FIRST_SYNC_DELAY_MS)
+        self._say_what_the_records_need()
+        QTimer.singleShot(0, self._daily_backup)
+
+    def _say_what_the_records_need(self) -> None:
+        """A damaged database (read-only until restored), or drafts of invoices left
+        unfinished: said in the message bar, with the next step."""
+        context = self.services.context
+        if context.database_damage is not None:
+            self.message_bar.show_message(
+                context.database_damage,
+                "error",
+                "Restaurer une sauvegarde…",
+                lambda: self.open_restore_dialog(),
+            )
+            return
+        try:
+            drafts = sum(row.status == "draft" for row in self.services.invoicing.rows())
+        except BordereauError:
+            return
+        if drafts:
+            self.message_bar.show_message(
+                f"{drafts} facture(s) saisie(s) pas encore émise(s) : brouillon(s) à reprendre.",
+                "warning",
+                "Factures écrites…",
+                lambda: self.open_written_invoices(),
+            )
+
+    def _daily_backup(self) -> None:
+        """Once a day, a copy of the database, in the background."""
+        worker = Worker(lambda _progress: self.services.context.daily_backup())
+        worker.signals.failed.connect(
+            lambda error: log.warning("Sauvegarde quotidienne impossible : %s", error)
+        )
+        self.workers.start(worker)
+
+    def open_restore_dialog(self, reason: str | None = None) -> RestoreDialog:
+        """Fichier › Restaurer une sauvegarde…: then everything is read again."""
+        from ui.dialogs.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.services, self, reason=reason)
+        dialog.accepted.connect(lambda: self._restored(dialog.report_text or ""))
+        self.restore_dialog = _shown_on_top(dialog)
+        return dialog
+
+    def _restored(self, report: str) -> None:
+        self.message_bar.show_message(report or "La base de données est restaurée.", "success")
+        self.refresh_views()
+        self.deposer.refresh_drafts()
 
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
@@ -258,6 +307,11 @@ class MainWindow(QMainWindow):
         address_book.setObjectName("action_clients_catalogue")
         address_book.triggered.connect(lambda: self.open_address_book())
         file_menu.addAction(address_book)
+        restore = QAction("&Restaurer une sauvegarde…", self)
+        restore.setObjectName("action_restaurer")
+        restore.setToolTip("Remettre en place une copie de la base (après une panne de disque)")
+        restore.triggered.connect(lambda: self.open_restore_dialog())
+        file_menu.addAction(restore)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setObjectName("action_quitter")

@@ -269,7 +269,12 @@ def logo_problem(content: bytes) -> str | None:
             kind = image.format
             width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own limit, far above Bordereau's
+        return (
+            "Le logo est bien trop grand (des centaines de millions de pixels) : "
+            "2 000 × 2 000 au plus."
+        )
+    except (UnidentifiedImageError, OSError, SyntaxError):
         return "Ce fichier n'est pas une image lisible (PNG ou JPEG)."
     if kind not in ("PNG", "JPEG"):
         return f"Le logo doit être une image PNG ou JPEG (c'est du {kind})."

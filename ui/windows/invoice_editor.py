@@ -931,10 +931,12 @@ class InvoiceEditor(QDialog):
         self.save_button.setEnabled(False)
         self.issue_button.setEnabled(False)
         self.body.setEnabled(False)  # issued: it does not change any more
+        for problem in issued.problems:  # the archive copy or the backup: redone later
+            self.result_label.setText(self.result_label.text() + f"<br/>{problem}")
         try:
             self.saved_path = self.services.invoicing.write_pdf(issued, self._documents_folder())
-        except OSError as exc:  # kept in the database all the same: « Enregistrer sous… »
-            QMessageBox.warning(self, "PDF non enregistré", f"Le PDF n'a pas pu être écrit : {exc}")
+        except BordereauError as exc:  # issued all the same: « Enregistrer sous… » gives it
+            QMessageBox.warning(self, exc.title, exc.message)
             return
         self.result_label.setText(
             self.result_label.text() + f"<br/>Enregistrée dans {self.saved_path.parent}."
@@ -952,9 +954,7 @@ class InvoiceEditor(QDialog):
         documents = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
-        folder = Path(documents or Path.home()) / "Bordereau" / "Factures"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+        return Path(documents or Path.home()) / "Bordereau" / "Factures"
 
     def save_as(self) -> None:
         if self.issued is None:
@@ -962,10 +962,10 @@ class InvoiceEditor(QDialog):
         start = self._documents_folder() / self.services.invoicing.pdf_name(self.issued)
         target, _ = QFileDialog.getSaveFileName(self, "Enregistrer sous", str(start), "PDF (*.pdf)")
         if target:
-            from app.files import write_atomically
+            from ui.windows.written_invoices import save_issued_pdf
 
-            write_atomically(Path(target), self.issued.pdf)
-            self.saved_path = Path(target)
+            if save_issued_pdf(self, self.issued, Path(target)):
+                self.saved_path = Path(target)
 
     def open_folder(self) -> None:
         folder = self.saved_path.parent if self.saved_path else self._documents_folder()

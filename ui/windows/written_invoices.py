@@ -32,7 +32,7 @@ from app.errors import BordereauError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from app.invoicing.storage import WrittenRow
+    from app.invoicing.storage import IssuedInvoice, WrittenRow
     from app.services import Services
 
 log = logging.getLogger(__name__)
@@ -73,9 +73,14 @@ class WrittenInvoicesWindow(QDialog):
         self.credit_button = QPushButton("Créer un &avoir…")
         self.credit_button.setObjectName("creer_avoir")
         self.credit_button.clicked.connect(self.credit_selected)
+        self.save_button = QPushButton("&Enregistrer le PDF…")
+        self.save_button.setObjectName("enregistrer_pdf")
+        self.save_button.setToolTip("Une copie du PDF émis, à l'identique, où vous voulez")
+        self.save_button.clicked.connect(self.save_selected)
         close = QPushButton("Fermer")
         close.clicked.connect(self.close)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.save_button)
         buttons.addWidget(self.credit_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -123,6 +128,30 @@ class WrittenInvoicesWindow(QDialog):
         self.credit_button.setEnabled(
             row is not None and row.status == "issued" and row.document_type == "380"
         )
+        self.save_button.setEnabled(row is not None and row.status == "issued")
+
+    def save_selected(self) -> None:
+        """« Enregistrer le PDF… »: the issued bytes, where the user chooses."""
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        row = self.selected()
+        if row is None or row.number is None:
+            return
+        try:
+            issued = self.services.invoicing.issued(row.number)
+        except BordereauError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        start = Path(documents or Path.home()) / self.services.invoicing.pdf_name(issued)
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Enregistrer le PDF", str(start), "PDF (*.pdf)"
+        )
+        if target and save_issued_pdf(self, issued, Path(target)):
+            self.status.setText(f"{row.number} enregistrée dans {target}.")
 
     def open_selected(self) -> None:
         row = self.selected()
@@ -133,9 +162,13 @@ class WrittenInvoicesWindow(QDialog):
             return
         if row.number is None:
             return
-        issued = self.services.invoicing.issued(row.number)
-        folder = Path(tempfile.mkdtemp(prefix="bordereau-facture-"))
-        path = self.services.invoicing.write_pdf(issued, folder)
+        try:
+            issued = self.services.invoicing.issued(row.number)
+            folder = Path(tempfile.mkdtemp(prefix="bordereau-facture-"))
+            path = self.services.invoicing.write_pdf(issued, folder)
+        except (BordereauError, OSError) as exc:
+            QMessageBox.warning(self, "PDF", getattr(exc, "message", str(exc)))
+            return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def credit_selected(self) -> None:
@@ -204,3 +237,22 @@ class WrittenInvoicesWindow(QDialog):
             )
         )
         self.refresh()
+
+
+def save_issued_pdf(parent: QWidget, issued: IssuedInvoice, target: Path) -> bool:
+    """The issued PDF at ``target``, chosen in a save dialog (which asked before replacing a
+    file); said in French when it cannot be written."""
+    from app.files import write_atomically
+    from app.invoicing.export import os_reason
+
+    try:
+        write_atomically(target, issued.pdf)
+    except OSError as exc:
+        QMessageBox.warning(
+            parent,
+            "PDF non enregistré",
+            f"Le PDF de {issued.invoice.number} n'a pas pu être écrit dans {target.parent} "
+            f"({os_reason(exc)}). Choisissez un autre dossier.",
+        )
+        return False
+    return True
