@@ -185,6 +185,7 @@ class InvoicingService:
     def save_draft(self, invoice: WrittenInvoice, draft_id: int | None = None) -> int:
         from app.invoicing.storage import save_draft
 
+        self.context.require_writable()
         return save_draft(self.context.database, invoice, draft_id)
 
     # --- issuing ---------------------------------------------------------------------------
@@ -263,6 +264,7 @@ class InvoicingService:
         from app.invoicing.storage import delete_draft, save_draft
         from app.invoicing.values import value_problems
 
+        self.context.require_writable()
         out_of_bounds = value_problems(draft)
         if out_of_bounds:  # before anything is stored
             raise InvoiceRefused(out_of_bounds)

@@ -13,14 +13,18 @@ import signal
 import sqlite3
 import subprocess
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from app.db.integrity import DatabaseDamagedError
 from app.paths import resolve_paths
-from tests.support.issuing import Issuer, leftover_temporaries, sha256
+from app.services import Services
+from tests.support.issuing import Issuer, damage_one_page, leftover_temporaries, sha256
 from tests.support.unwritable import KINDS, unwritable_folder
+from tests.support.written_invoices import written_invoice
 
 YEAR = date.today().year
 KILLS_NEW = 10
@@ -288,3 +292,25 @@ def test_a_kill_during_the_first_set_up_never_leaves_an_unusable_folder(
         )
         assert after.returncode == 0, after.stderr
         assert json.loads(after.stdout) == []
+
+
+def test_a_large_database_is_checked_in_the_background_before_the_first_issue(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above 256 MB the opening's check runs beside the start; an issue waits for it, and a
+    damaged database is refused all the same."""
+    from app import context as context_module
+
+    invoice = replace(written_invoice(0), number=None)
+    first = services.invoicing.write_new(invoice, today=invoice.issue_date).invoice.number
+    file = services.context.database.file
+    services.close()
+    assert file is not None
+    damage_one_page(file)
+    monkeypatch.setattr(context_module, "BACKGROUND_CHECK_BYTES", 0)
+    services.context.open_database()
+    assert services.context._integrity_check is not None  # checked beside the opening
+    with pytest.raises(DatabaseDamagedError) as refused:
+        services.invoicing.write_new(invoice, today=invoice.issue_date)
+    assert "endommagée" in refused.value.message
+    assert [item.number for item in services.invoicing.issued_list()] == [first]

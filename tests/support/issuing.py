@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.db.integrity import damage_of
 from app.files import TEMPORARY_SUFFIX
 from app.invoicing import storage
 from tests.support.written_invoices import written_invoice
@@ -110,3 +112,28 @@ def leftover_temporaries(*folders: Path) -> list[Path]:
         if folder.exists()
         for path in folder.rglob(f"*{TEMPORARY_SUFFIX}")
     ]
+
+
+def damage_one_page(database: Path) -> None:
+    """Garbage over the head of one page, as a failing disk leaves it: the first page whose
+    damage SQLite's check sees while the file can still be read (as most pages are)."""
+    original = database.read_bytes()
+    for page in range(len(original) // 4096 // 2, len(original) // 4096):
+        damaged = bytearray(original)
+        damaged[page * 4096 : page * 4096 + 100] = b"\xa5" * 100
+        database.write_bytes(bytes(damaged))
+        if damage_of(database) is not None and _readable(database):
+            return
+    raise AssertionError("no page to damage")
+
+
+def _readable(database: Path) -> bool:
+    try:
+        connection = sqlite3.connect(database)
+        try:
+            connection.execute("SELECT count(*) FROM written_invoices").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return True

@@ -5,7 +5,6 @@ message bar with the way out; unfinished drafts said too."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,9 +12,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.db.integrity import damage_of
 from app.paths import resolve_paths
 from app.services import Services
+from tests.support.issuing import damage_one_page
 from tests.support.ui_input import click, click_button
 from tests.support.windows import shown_window
 from tests.support.written_invoices import written_invoice
@@ -63,31 +62,6 @@ def test_an_older_backup_restored_with_clicks_keeps_every_issued_invoice(
     assert any(p.name.startswith("avant-restauration-") for p in Path(backups).iterdir())
 
 
-def _damage_one_page(database: Path) -> None:
-    """Garbage over the head of one page, as a failing disk leaves it: the first page whose
-    damage SQLite's check sees while the file can still be read (as most pages are)."""
-    original = database.read_bytes()
-    for page in range(len(original) // 4096 // 2, len(original) // 4096):
-        damaged = bytearray(original)
-        damaged[page * 4096 : page * 4096 + 100] = b"\xa5" * 100
-        database.write_bytes(bytes(damaged))
-        if damage_of(database) is not None and _readable(database):
-            return
-    raise AssertionError("no page to damage")
-
-
-def _readable(database: Path) -> bool:
-    try:
-        connection = sqlite3.connect(database)
-        try:
-            connection.execute("SELECT count(*) FROM written_invoices").fetchone()
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return False
-    return True
-
-
 def test_a_damaged_database_is_said_with_the_way_out(
     qtbot: QtBot, isolated_environment: Path
 ) -> None:
@@ -96,7 +70,7 @@ def test_a_damaged_database_is_said_with_the_way_out(
     services.context.open_database()
     _issue(services, 0)
     services.close()
-    _damage_one_page(paths.database_file)
+    damage_one_page(paths.database_file)
     damaged = Services(paths)
     damaged.context.open_database()
     try:
