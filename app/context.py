@@ -224,6 +224,26 @@ class AppContext:
         chosen = self.settings.backup_dir
         return Path(chosen).expanduser() if chosen else self.paths.backups_dir
 
+    def set_backups_dir(self, folder: Path) -> None:
+        """Put the automatic copies in ``folder`` (another disk, a synchronised folder): it
+        must be writable, and the copies already taken move with the next backup."""
+        from app.errors import ValidationProblem
+
+        folder = folder.expanduser().resolve()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".bordereau-essai"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            from app.invoicing.export import os_reason
+
+            raise ValidationProblem(
+                f"Les sauvegardes ne peuvent pas aller dans {folder} ({os_reason(exc)})."
+            ) from exc
+        self.settings.backup_dir = str(folder)
+        self.save_settings()
+
     def daily_backup(self) -> Path | None:
         """Today's automatic copy of a SQLite database, when none was taken in the last day."""
         from app.db.backups import backup_due, take_backup

@@ -68,6 +68,10 @@ def add_invoice_commands(commands: Any) -> None:
         "--json", action="store_true"
     )
     backup.add_parser("now", help="faire une sauvegarde maintenant")
+    folder = backup.add_parser(
+        "folder", help="le dossier des sauvegardes automatiques (le changer : DOSSIER)"
+    )
+    folder.add_argument("dir", type=Path, nargs="?", metavar="DOSSIER")
     restore = backup.add_parser(
         "restore",
         help="remettre une sauvegarde en place (la plus récente par défaut) ; les factures "
@@ -302,6 +306,11 @@ def _backup(args: argparse.Namespace, services: Services) -> int:
             print("Une base PostgreSQL se sauvegarde avec les outils du bureau : " + PG_DUMP_LINE)
             return 0
         print(take_backup(file, context.backups_dir))
+        return 0
+    if args.backup_command == "folder":
+        if args.dir is not None:
+            context.set_backups_dir(args.dir)
+        print(context.backups_dir)
         return 0
     chosen: Path | None = args.file
     if chosen is None and not args.archives_only:

@@ -69,6 +69,11 @@ def restore_database(
     if backup is not None:
         _refuse_foreign(backup, known.database_id if known else None)
         replaced = restore(backup, file, backups_dir)
+    elif _sound(file):  # older, not damaged: the archive completes it where it is
+        from app.db.backups import copy_database
+
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        replaced = copy_database(file, backups_dir / f"{BEFORE_RESTORE_PREFIX}{stamp}.sqlite3")
     else:
         replaced = _set_aside(file, backups_dir)
     database = Database(database_url)
@@ -112,6 +117,12 @@ def _refuse_foreign(backup: Path, database_id: str | None) -> None:
             "ce poste émet ses factures : la restaurer redonnerait des numéros déjà émis. "
             "Rien n'a été modifié."
         )
+
+
+def _sound(file: Path) -> bool:
+    from app.db.integrity import damage_of
+
+    return file.exists() and file.stat().st_size > 0 and damage_of(file) is None
 
 
 def _set_aside(file: Path, backups_dir: Path) -> Path | None:

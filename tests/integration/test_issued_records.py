@@ -314,3 +314,53 @@ def test_a_large_database_is_checked_in_the_background_before_the_first_issue(
         services.invoicing.write_new(invoice, today=invoice.issue_date)
     assert "endommagée" in refused.value.message
     assert [item.number for item in services.invoicing.issued_list()] == [first]
+
+
+@pytest.mark.both_databases
+def test_a_database_that_lost_invoices_is_refused_by_the_workstation_that_issued_them(
+    services: Services, isolated_environment: Path, database_url: str | None
+) -> None:
+    """On SQLite as on a shared PostgreSQL database: the workstation's record outlives the
+    database; an older copy put in its place is refused, never numbered again."""
+    from sqlalchemy import delete, update
+
+    from app.db import models
+    from app.db.guard import DatabaseReplacedError
+    from app.invoicing.recovery import RestoreRefused
+
+    invoice = replace(written_invoice(0), number=None)
+    numbers = [
+        services.invoicing.write_new(invoice, today=invoice.issue_date).invoice.number
+        for _ in range(2)
+    ]
+    database = services.context.database
+    with database.session() as session:  # as if an older backup were put in its place
+        session.execute(
+            delete(models.WrittenInvoice).where(models.WrittenInvoice.number == numbers[1])
+        )
+        session.execute(update(models.InvoiceSeries).values(last_number=1))
+    services.close()
+    with pytest.raises(DatabaseReplacedError) as refused:
+        services.context.open_database()
+    assert "plus ancienne" in refused.value.message and numbers[1] in refused.value.message
+    if database_url is not None:  # PostgreSQL: the office's own backups, said with pg_dump
+        with pytest.raises(RestoreRefused) as restore:
+            services.context.restore_backup(None)
+        assert "pg_dump" in restore.value.message
+        return
+    report = services.context.restore_backup(None)  # the archive alone puts it back
+    assert numbers[1] in report.taken_back
+    assert [item.number for item in services.invoicing.issued_list()] == numbers
+
+
+def test_backups_go_to_the_folder_the_user_chose(issuer: Issuer, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "disque-externe" / "Bordereau"
+    chosen = issuer.run("backup", "folder", str(elsewhere))
+    assert chosen.returncode == 0 and chosen.stdout.strip() == str(elsewhere)
+    assert issuer.issue().returncode == 0
+    listed = json.loads(issuer.run("backup", "list", "--json").stdout)
+    assert [Path(item["file"]).parent for item in listed] == [elsewhere]
+    assert listed[0]["last_invoice"] == f"{YEAR}-0001"
+    (tmp_path / "un-fichier").write_text("")
+    refused = issuer.run("backup", "folder", str(tmp_path / "un-fichier" / "x"))
+    assert refused.returncode == 3 and "ne peuvent pas aller" in refused.stderr

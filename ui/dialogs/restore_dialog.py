@@ -54,11 +54,14 @@ class RestoreDialog(QDialog):
             + "Bordereau copie votre base après chaque facture émise et chaque jour (les 30 "
             "derniers jours et les 12 derniers mois sont gardés). La base actuelle est gardée "
             "à part, et les factures émises depuis la sauvegarde choisie sont reprises de "
-            f"leurs archives.\nSauvegardes : {context.backups_dir}"
+            "leurs archives."
         )
         intro.setWordWrap(True)
-        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(intro)
+        self.folder_label = QLabel(f"Sauvegardes : {context.backups_dir}")
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.folder_label)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("liste_sauvegardes")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -81,10 +84,17 @@ class RestoreDialog(QDialog):
             "Sans sauvegarde : les factures émises sont reprises de leurs archives"
         )
         self.archives_button.clicked.connect(lambda: self._confirm(None))
+        self.folder_button = QPushButton("&Dossier des sauvegardes…")
+        self.folder_button.setObjectName("dossier_sauvegardes")
+        self.folder_button.setToolTip(
+            "Ranger les sauvegardes ailleurs : un autre disque, un dossier synchronisé"
+        )
+        self.folder_button.clicked.connect(self.choose_folder)
         self.close_button = QPushButton("Fermer")
         self.close_button.clicked.connect(self.reject)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.archives_button)
+        buttons.addWidget(self.folder_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         column.addLayout(buttons)
@@ -122,6 +132,22 @@ class RestoreDialog(QDialog):
                 "les factures émises sans elles."
             )
         self.restore_button.setEnabled(bool(self.backups))
+
+    def choose_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Dossier des sauvegardes", str(self.services.context.backups_dir)
+        )
+        if not chosen:
+            return
+        try:
+            self.services.context.set_backups_dir(Path(chosen))
+        except BordereauError as exc:
+            QMessageBox.warning(self, exc.title, exc.message)
+            return
+        self.folder_label.setText(f"Sauvegardes : {self.services.context.backups_dir}")
+        self.refresh()
 
     def restore_selected(self) -> None:
         index = self.table.currentRow()
