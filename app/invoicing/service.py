@@ -456,14 +456,19 @@ class InvoicingService:
         """A copy of the issued PDF in ``folder`` for the user (``export.py``: never over a
         different file); ``PdfNotWritten`` says why not and how to get it."""
         from app.invoicing.export import export_copy
-        from app.invoicing.storage import mark
 
         number = issued.invoice.number or ""
         pdf = issued.pdf if issued.intact else self.issued(number).pdf
         path = export_copy(pdf, folder, self.pdf_name(issued), number)
+        self.note_exported(issued)
+        return path
+
+    def note_exported(self, issued: IssuedInvoice) -> None:
+        """A copy of the PDF was given to the user (« invoice list » says so)."""
+        from app.invoicing.storage import mark
+
         if issued.id and self.context.database_damage is None:
             mark(self.context.database, issued.id, exported=True)
-        return path
 
     # --- when the database cannot be read: the archive ---------------------------------------
 

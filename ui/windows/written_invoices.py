@@ -151,6 +151,7 @@ class WrittenInvoicesWindow(QDialog):
             self, "Enregistrer le PDF", str(start), "PDF (*.pdf)"
         )
         if target and save_issued_pdf(self, issued, Path(target)):
+            self.services.invoicing.note_exported(issued)
             self.status.setText(f"{row.number} enregistrée dans {target}.")
 
     def open_selected(self) -> None:
