@@ -152,6 +152,17 @@ def smoke(program: Path, work: Path) -> None:
         f"facture écrite {written['number']} (PDF/A-3 Factur-X)",
     )
 
+    # the official rules (EN 16931, the reform's BR-FR) are in the bundle with their licence
+    bundle = program.parent.parent if program.parent.name == "MacOS" else program.parent
+    licences = [path for path in bundle.rglob("LICENSE") if path.parent.name == "rules"]
+    rules = [path.name for path in bundle.rglob("*.xslt") if path.parent.parent.name == "rules"]
+    expect(
+        bool(licences)
+        and "BR-FR-Flux2-Schematron-CII.xslt" in rules
+        and "FACTUR-X_EN16931.xslt" in rules,
+        "règles officielles et leur licence dans le programme",
+    )
+
     account = json.loads(bordereau("account", "show", "--json"))
     problem = account["keyring_problem"]
     expect(

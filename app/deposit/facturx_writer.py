@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from lxml import etree
@@ -12,9 +13,16 @@ from lxml import etree
 from app.deposit.en16931 import TRANSFER_MEANS, RuleBroken, broken_rules
 from app.domain.enums import ModePaiement, TypeFacture, TypeTva
 from app.domain.invoice import Invoice, VatLine
-from app.einvoice.cii import EN16931_GUIDELINE, SIRET_SCHEME, CiiBuilder
+from app.einvoice.cii import EN16931_GUIDELINE, CiiBuilder
 from app.einvoice.cii import amount_text as _amount
 from app.einvoice.cii import rate_text as _rate
+from app.einvoice.reform import (
+    DIRECTORY_SCHEME,
+    SIREN_SCHEME,
+    SIRET_SCHEME,
+    billing_framework,
+    electronic_address,
+)
 from app.errors import BordereauError
 
 log = logging.getLogger(__name__)
@@ -55,18 +63,47 @@ def _tax_category(vat_type: TypeTva, rate: Decimal) -> str:
 
 
 def _party(
-    builder: CiiBuilder, parent: etree._Element, tag: str, name: str, siret: str
+    builder: CiiBuilder,
+    parent: etree._Element,
+    tag: str,
+    name: str,
+    siret: str,
+    routing_code: str | None = None,
 ) -> etree._Element:
+    """A party by its SIRET (BT-29 / BT-46), its SIREN (BT-30 / BT-47) and its directory
+    address (BT-34 / BT-49: SIREN_SIRET, with the routing code — a public structure's code
+    service — when there is one)."""
     party = builder.add(parent, tag)
+    builder.add(party, "ram:GlobalID", siret, schemeID=SIRET_SCHEME)
     builder.add(party, "ram:Name", name)
     organization = builder.add(party, "ram:SpecifiedLegalOrganization")
-    builder.add(organization, "ram:ID", siret, schemeID=SIRET_SCHEME)
+    builder.add(organization, "ram:ID", siret[:9], schemeID=SIREN_SCHEME)
     address = builder.add(party, "ram:PostalTradeAddress")
     builder.add(address, "ram:CountryID", "FR")
+    uri = builder.add(party, "ram:URIUniversalCommunication")
+    builder.add(
+        uri,
+        "ram:URIID",
+        electronic_address(siret[:9], siret, routing_code),
+        schemeID=DIRECTORY_SCHEME,
+    )
     return party
 
 
-def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
+# The mentions the reform wants as notes (BR-FR-05); the page dropped says the terms.
+DEPOSIT_NOTES = (
+    ("PMD", "Pénalités de retard : selon les conditions portées sur la facture"),
+    ("AAB", "Escompte : selon les conditions portées sur la facture"),
+    (
+        "PMT",
+        "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
+        "(art. L441-10 et D441-5 du Code de commerce)",
+    ),
+    ("BAR", "B2B"),  # a public buyer: between businesses, as the reform counts them
+)
+
+
+def cii_invoice(invoice: Invoice, seller: Seller, original_date: date | None = None) -> bytes:
     """The CII XML (EN 16931 profile) of ``invoice``; one line per VAT rate, as the PDF
     carries the detail."""
     if invoice.totals.global_discount_ttc:
@@ -82,6 +119,13 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
     vat_lines = invoice.vat_lines or [VatLine(Decimal(0), totals.total_ht, totals.total_tva)]
 
     context = b.add(b.root, "rsm:ExchangedDocumentContext")
+    process = b.add(context, "ram:BusinessProcessSpecifiedDocumentContextParameter")
+    # BT-23: the dropped page does not say goods or services; services are what Bordereau's
+    # users sell to public buyers (the case comes from the deposit's Chorus Pro cadre)
+    framework = billing_framework(
+        goods=False, services=True, chorus_cadre=invoice.framework.code.value
+    )
+    b.add(process, "ram:ID", framework)
     guideline = b.add(context, "ram:GuidelineSpecifiedDocumentContextParameter")
     b.add(guideline, "ram:ID", EN16931_GUIDELINE)
 
@@ -94,6 +138,10 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
     if invoice.comment:
         note = b.add(document, "ram:IncludedNote")
         b.add(note, "ram:Content", invoice.comment)
+    for subject, text in DEPOSIT_NOTES:
+        note = b.add(document, "ram:IncludedNote")
+        b.add(note, "ram:Content", text)
+        b.add(note, "ram:SubjectCode", subject)
 
     transaction = b.add(b.root, "rsm:SupplyChainTradeTransaction")
     for index, line in enumerate(vat_lines, start=1):
@@ -126,6 +174,7 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
         "ram:BuyerTradeParty",
         invoice.recipient.name or invoice.recipient.siret,
         invoice.recipient.siret,
+        invoice.recipient.code_service,
     )
     if references.engagement_number:
         order = b.add(agreement, "ram:BuyerOrderReferencedDocument")
@@ -180,6 +229,9 @@ def cii_invoice(invoice: Invoice, seller: Seller) -> bytes:
     if references.original_invoice_number:
         origin = b.add(settlement, "ram:InvoiceReferencedDocument")
         b.add(origin, "ram:IssuerAssignedID", references.original_invoice_number)
+        if original_date:  # BR-FR-CO-05: a credit note's invoice, with its date
+            issued = b.add(origin, "ram:FormattedIssueDateTime")
+            b.add(issued, "qdt:DateTimeString", f"{original_date:%Y%m%d}", format="102")
     return b.tostring()
 
 
@@ -241,7 +293,7 @@ def embed_facturx(pdf: bytes, xml: bytes) -> bytes:
         if problems[0].rule == "XSD":
             raise FacturxError(problems[0].message)
         raise FacturxError(
-            "Ce Factur-X ne respecterait pas la norme EN 16931 : "
+            "Ce Factur-X ne respecterait pas les règles officielles (EN 16931, réforme) : "
             + " ; ".join(str(item) for item in problems),
             field=problems[0].field or "",
         )

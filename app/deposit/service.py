@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -185,7 +185,7 @@ class DepositService:
         except FacturxError as exc:  # asked to Chorus Pro at the send, which may still work
             return [Issue("", exc.message, blocking=False)]
         try:
-            xml = cii_invoice(invoice, seller)
+            xml = cii_invoice(invoice, seller, self.original_date(invoice))
         except FacturxError as exc:  # a transfer without the IBAN, a global discount…
             return [Issue(exc.field, exc.message)]
         broken = broken_rules(xml)
@@ -308,13 +308,38 @@ class DepositService:
         main = invoice.main_attachment
         if main is None:
             raise ValidationProblem("Joignez le PDF de la facture.")
-        xml = cii_invoice(invoice, self._seller())
+        xml = cii_invoice(invoice, self._seller(), self.original_date(invoice))
         content = embed_facturx(self.attachment_path(main).read_bytes(), xml)
         stem = Path(main.file_name).stem[:36]
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / f"{stem}-facturx.pdf"
             target.write_bytes(content)
             return self.store_attachment(target, designation=main.designation)
+
+    def original_date(self, invoice: Invoice) -> date | None:
+        """A credit note's invoice's date, when that invoice went through Bordereau (the
+        reform wants it beside its number, BR-FR-CO-05)."""
+        number = invoice.references.original_invoice_number
+        if not number:
+            return None
+        from sqlalchemy import select
+
+        from app.db import models
+
+        with self.context.database.session() as session:
+            found = session.scalars(
+                select(models.Invoice.issue_date)
+                .where(models.Invoice.number == number, models.Invoice.issue_date.is_not(None))
+                .limit(1)
+            ).first()
+            if found is None:
+                found = session.scalars(
+                    select(models.WrittenInvoice.content).where(
+                        models.WrittenInvoice.number == number
+                    )
+                ).first()
+                return date.fromisoformat(found["issue_date"]) if found else None
+        return found
 
     def _seller(self, *, online: bool = True) -> Seller:
         """The seller a Factur-X names: as Chorus Pro gives it, or as it gave it last time

@@ -10,13 +10,12 @@ from lxml import etree
 
 from app.einvoice.cii import (
     EN16931_GUIDELINE,
-    SIREN_SCHEME,
-    SIRET_SCHEME,
     CiiBuilder,
     amount_text,
     quantity_text,
     rate_text,
 )
+from app.einvoice.reform import PROCESSING_SUBJECT, SIREN_SCHEME, SIRET_SCHEME, address_scheme
 from app.invoicing.mentions import legal_notes
 from app.invoicing.model import ZERO, Address, CustomerKind, PaymentMeans, WrittenInvoice
 from app.invoicing.totals import Totals, line_net, to_cent, totals_of
@@ -46,13 +45,22 @@ def _tax(
     return tax
 
 
+def _electronic_address(b: CiiBuilder, party: etree._Element, address: str | None) -> None:
+    """BT-34 / BT-49: where the party receives invoices (the reform's directory)."""
+    if address:
+        scheme, identifier = address_scheme(address)
+        uri = b.add(party, "ram:URIUniversalCommunication")
+        b.add(uri, "ram:URIID", identifier, schemeID=scheme)
+
+
 def _seller(b: CiiBuilder, agreement: etree._Element, invoice: WrittenInvoice) -> None:
     seller = invoice.seller
     party = b.add(agreement, "ram:SellerTradeParty")
+    b.add(party, "ram:GlobalID", seller.siret, schemeID=SIRET_SCHEME)  # BT-29
     b.add(party, "ram:Name", seller.legal_name)
     b.add(party, "ram:Description", f"Entrepreneur individuel (EI) — {seller.registration}")
     organization = b.add(party, "ram:SpecifiedLegalOrganization")
-    b.add(organization, "ram:ID", seller.siret, schemeID=SIRET_SCHEME)
+    b.add(organization, "ram:ID", seller.siren, schemeID=SIREN_SCHEME)  # BT-30
     if seller.trade_name:
         b.add(organization, "ram:TradingBusinessName", seller.trade_name)
     if seller.email or seller.phone:
@@ -64,6 +72,7 @@ def _seller(b: CiiBuilder, agreement: etree._Element, invoice: WrittenInvoice) -
             email = b.add(contact, "ram:EmailURIUniversalCommunication")
             b.add(email, "ram:URIID", seller.email)
     _address(b, party, seller.address)
+    _electronic_address(b, party, seller.address_for_invoices)
     if seller.vat_number:
         registration = b.add(party, "ram:SpecifiedTaxRegistration")
         b.add(registration, "ram:ID", seller.vat_number, schemeID="VA")
@@ -75,14 +84,14 @@ def _seller(b: CiiBuilder, agreement: etree._Element, invoice: WrittenInvoice) -
 def _buyer(b: CiiBuilder, agreement: etree._Element, invoice: WrittenInvoice) -> None:
     customer = invoice.customer
     party = b.add(agreement, "ram:BuyerTradeParty")
+    if customer.siret:  # BT-46: a public structure is routed by its SIRET
+        b.add(party, "ram:GlobalID", customer.siret, schemeID=SIRET_SCHEME)
     b.add(party, "ram:Name", customer.name)
-    if customer.siret:
-        organization = b.add(party, "ram:SpecifiedLegalOrganization")
-        b.add(organization, "ram:ID", customer.siret, schemeID=SIRET_SCHEME)
-    elif customer.identifier_siren:
+    if customer.identifier_siren:  # BT-47
         organization = b.add(party, "ram:SpecifiedLegalOrganization")
         b.add(organization, "ram:ID", customer.identifier_siren, schemeID=SIREN_SCHEME)
     _address(b, party, customer.address)
+    _electronic_address(b, party, customer.address_for_invoices)
     if customer.vat_number:
         registration = b.add(party, "ram:SpecifiedTaxRegistration")
         b.add(registration, "ram:ID", customer.vat_number, schemeID="VA")
@@ -183,9 +192,8 @@ def written_cii(invoice: WrittenInvoice) -> bytes:
     totals = totals_of(invoice)
     b = CiiBuilder()
     context = b.add(b.root, "rsm:ExchangedDocumentContext")
-    if invoice.customer.kind is CustomerKind.PUBLIC:  # BT-23: Chorus Pro's cadre (A1, A2…)
-        process = b.add(context, "ram:BusinessProcessSpecifiedDocumentContextParameter")
-        b.add(process, "ram:ID", invoice.cadre.split("_", 1)[0])
+    process = b.add(context, "ram:BusinessProcessSpecifiedDocumentContextParameter")
+    b.add(process, "ram:ID", invoice.framework)  # BT-23, the reform's (B1, S1, M1, S5…)
     guideline = b.add(context, "ram:GuidelineSpecifiedDocumentContextParameter")
     b.add(guideline, "ram:ID", EN16931_GUIDELINE)
 
@@ -193,7 +201,7 @@ def written_cii(invoice: WrittenInvoice) -> bytes:
     b.add(document, "ram:ID", invoice.number)
     b.add(document, "ram:TypeCode", invoice.document_type.value)
     b.date(document, "ram:IssueDateTime", invoice.issue_date)
-    for subject, text in legal_notes(invoice):
+    for subject, text in [*legal_notes(invoice), (PROCESSING_SUBJECT, invoice.processing)]:
         note = b.add(document, "ram:IncludedNote")
         b.add(note, "ram:Content", text)
         b.add(note, "ram:SubjectCode", subject)

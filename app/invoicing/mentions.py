@@ -26,6 +26,9 @@ RECOVERY_INDEMNITY = (
     "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
     "(art. L441-10 et D441-5 du Code de commerce)"
 )
+NO_INDEMNITY = (
+    "Indemnité forfaitaire pour frais de recouvrement : non applicable (client non professionnel)"
+)
 VAT_ON_DEBITS = "Option pour le paiement de la taxe d'après les débits"
 
 
@@ -46,8 +49,8 @@ def legal_notes(invoice: WrittenInvoice) -> list[tuple[str, str]]:
         ("PMD", f"Pénalités de retard : {payment.late_penalty}"),
         ("AAB", f"Escompte : {payment.early_payment_discount}"),
     ]
-    if invoice.customer.professional:
-        notes.append(("PMT", RECOVERY_INDEMNITY))
+    # the reform wants the PMT note on every invoice (BR-FR-05): a consumer's says why none
+    notes.append(("PMT", RECOVERY_INDEMNITY if invoice.customer.professional else NO_INDEMNITY))
     if invoice.seller.vat_on_debits and invoice.regime is VatRegime.STANDARD:
         notes.append(("TXD", VAT_ON_DEBITS))
     notes += [("AAI", mention) for mention in invoice.extra_mentions]
@@ -121,6 +124,14 @@ def _customer_mentions(invoice: WrittenInvoice) -> list[MissingMention]:
                 "customer.siren",
                 "Le SIREN du client est une mention obligatoire (réforme de la facturation "
                 "électronique) : 9 chiffres valides.",
+            )
+        )
+    if customer.professional and customer.name.strip() and customer.address_for_invoices is None:
+        missing.append(
+            MissingMention(
+                "customer.email",
+                "Ce client n'a ni SIREN ni numéro de TVA : indiquez l'adresse e-mail où il "
+                "reçoit ses factures (son adresse électronique de facturation, réforme 2026).",
             )
         )
     if invoice.regime.rule.needs_buyer_vat and not (

@@ -162,10 +162,16 @@ class Seller:
     email: str | None = None
     phone: str | None = None
     logo: str | None = None  # a PNG or JPEG image, base64, printed at the top of the page
+    # the reform's directory address where the seller receives (BT-34): its SIREN by default
+    electronic_address: str | None = None
 
     @property
     def siren(self) -> str:
         return self.siret[:9]
+
+    @property
+    def address_for_invoices(self) -> str:
+        return self.electronic_address or self.siren
 
     @property
     def legal_name(self) -> str:
@@ -186,10 +192,39 @@ class Customer:
     engagement: str | None = None  # public structures: « numéro d'engagement »
     purchase_order: str | None = None  # a company's order number
     professional: bool = True  # the 40 € recovery indemnity applies to professionals
+    # the reform's directory (BT-49): where the customer receives; by default its SIREN
+    # (SIREN_SIRET for a public structure), with the routing code when it has one
+    electronic_address: str | None = None
+    routing_code: str | None = None
+    email: str | None = None  # where the customer receives invoices by e-mail
 
     @property
     def identifier_siren(self) -> str | None:
         return self.siren or (self.siret[:9] if self.siret else None)
+
+    @property
+    def is_french(self) -> bool:
+        return self.address.country == "FR"
+
+    @property
+    def address_for_invoices(self) -> str | None:
+        """BT-49: the address typed, or the one the directory gives by default."""
+        from app.einvoice.reform import electronic_address
+
+        if self.electronic_address:
+            return self.electronic_address
+        siren = self.identifier_siren
+        if siren is None:  # abroad, or a consumer: an e-mail address, else the VAT number
+            from app.einvoice.reform import vat_address
+
+            if self.email:
+                return self.email
+            return vat_address(self.vat_number) if self.vat_number else None
+        if self.kind is CustomerKind.PUBLIC:
+            return electronic_address(siren, self.siret, self.routing_code or self.code_service)
+        return electronic_address(
+            siren, self.siret if self.routing_code else None, self.routing_code
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +285,32 @@ class WrittenInvoice:
     @property
     def is_credit_note(self) -> bool:
         return self.document_type is DocumentType.CREDIT_NOTE
+
+    @property
+    def framework(self) -> str:
+        """BT-23, the reform's billing framework (``app/einvoice/reform.py``)."""
+        from app.einvoice.reform import billing_framework
+        from app.invoicing.totals import totals_of
+
+        natures = {line.nature for line in self.lines}
+        totals = totals_of(self)
+        paid = totals.prepaid > 0 and totals.due == 0
+        return billing_framework(
+            goods=Nature.GOODS in natures,
+            services=Nature.SERVICES in natures or not natures,
+            already_paid=paid,
+            after_deposit=totals.prepaid > 0 and not paid,
+            chorus_cadre=self.cadre if self.customer.kind is CustomerKind.PUBLIC else None,
+        )
+
+    @property
+    def processing(self) -> str:
+        """BT-22 of the « BAR » note: B2B, B2BINT or B2C."""
+        from app.einvoice.reform import processing
+
+        customer = self.customer
+        business = customer.professional or customer.kind is CustomerKind.PUBLIC
+        return processing(french=customer.is_french, business=business)
 
     @property
     def nature(self) -> str:

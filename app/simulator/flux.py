@@ -62,6 +62,17 @@ def _amount(root: ET.Element, path: str, *, required: bool = True) -> Decimal:
         raise FluxRejected(f"Montant illisible : {text}") from exc
 
 
+def _buyer_siret(root: ET.Element, buyer: str) -> str:
+    """The buyer's SIRET: its legal identifier before the reform (scheme 0009), its global
+    identifier (BT-46, scheme 0009) since the reform made the legal one its SIREN."""
+    for path in (f"{buyer}/ram:SpecifiedLegalOrganization/ram:ID", f"{buyer}/ram:GlobalID"):
+        for node in root.findall(path, NS):
+            value = (node.text or "").strip()
+            if len(value) == 14 and value.isdigit():
+                return value
+    return ""
+
+
 def read_structured_invoice(content: bytes) -> Submission:
     """The invoice a flux carries, as ``soumettre`` would file it; :class:`FluxRejected`
     with the platform's kind of message when it cannot be integrated."""
@@ -91,10 +102,7 @@ def read_structured_invoice(content: bytes) -> Submission:
     return Submission(
         number=number,
         date=f"{issued[:4]}-{issued[4:6]}-{issued[6:]}",
-        recipient_siret=cii_text(
-            root, f"{header}/ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID"
-        )
-        or "",
+        recipient_siret=_buyer_siret(root, f"{header}/ram:BuyerTradeParty"),
         service_code=cii_text(root, f"{header}/ram:BuyerReference"),
         engagement=cii_text(
             root, f"{header}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -76,7 +76,10 @@ def invoice(number: str, **changes: object) -> Invoice:
     ids=lambda made: made.number,
 )
 def test_the_xml_passes_the_en16931_schema_and_reads_back(made: Invoice) -> None:
-    xml = cii_invoice(made, SELLER)
+    # a credit note names its invoice with its date (BR-FR-CO-05), known when it went
+    # through Bordereau
+    original = date(2026, 10, 1) if made.references.original_invoice_number else None
+    xml = cii_invoice(made, SELLER, original)
     assert xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
     pdf = embed_facturx(PDF.read_bytes(), xml)
     _name, embedded = get_xml_from_pdf(pdf, check_xsd=True)
@@ -269,3 +272,17 @@ def test_a_flux_received_with_errors_without_the_invoice_is_refused(services: Se
         outcome = services.deposit.submit(made, PDF, facturx=True)
     assert outcome.state == "refused"
     assert "trouvé des erreurs" in outcome.message and "destinataire" in outcome.message.lower()
+
+
+def test_a_credit_note_whose_invoice_date_is_unknown_is_stopped_by_the_reform_rule() -> None:
+    """BR-FR-CO-05: an « avoir » whose invoice did not go through Bordereau (its date is
+    unknown) cannot leave as a Factur-X; it still can as a plain PDF."""
+    made = invoice(
+        "FX-AVOIR-SEUL",
+        references=References(invoice_type=TypeFacture.AVOIR, original_invoice_number="X-1"),
+    )
+    xml = cii_invoice(made, SELLER)
+    with pytest.raises(FacturxError) as refused:
+        embed_facturx(PDF.read_bytes(), xml)
+    assert "BR-FR-CO-05" in refused.value.message
+    assert "Un avoir cite la facture qu'il corrige, avec sa date" in refused.value.message

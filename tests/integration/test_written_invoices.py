@@ -386,7 +386,7 @@ def test_a_public_customer_s_service_or_engagement_is_asked_as_the_directory_say
     assert services.invoicing.form_problems(validated) == []
     xml = written_cii(replace(validated, number="2026-0099"))
     assert b"<ram:BusinessProcessSpecifiedDocumentContextParameter>" in xml
-    assert b"<ram:ID>A9</ram:ID>" in xml  # BT-23, the cadre
+    assert b"<ram:ID>S5</ram:ID>" in xml  # BT-23: the reform's subcontracting (Chorus Pro A9)
 
 
 def test_the_prefill_reads_the_page_alone_without_the_xml(tmp_path: Path) -> None:

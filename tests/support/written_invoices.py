@@ -91,6 +91,8 @@ def customer(rng: random.Random, index: int, regime: VatRegime) -> Customer:
             ),
             siren=None,
             vat_number=belgian_vat(index) if country == "BE" else None,
+            # without a SIREN or a VAT number, the reform's address is an e-mail (BT-49)
+            email=None if country == "BE" else f"factures@atelier{index}.ch",
         )
     if rng.random() < 0.5 and regime is not VatRegime.REVERSE_CHARGE:
         siret = siret_for(index % 60 + 1, "2129")

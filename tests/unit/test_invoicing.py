@@ -137,7 +137,16 @@ def test_a_public_structure_is_named_by_its_siret_and_a_foreign_client_needs_no_
     foreign = Customer(
         CustomerKind.COMPANY, "Studio SPRL", Address("Rue Haute 5", "1000", "Bruxelles", "BE")
     )
-    assert missing_mentions(written(line("1"), customer=foreign)) == []
+    # no SIREN, but somewhere to receive its invoices (the reform's BT-49): an e-mail address
+    # or its VAT number
+    missing = missing_mentions(written(line("1"), customer=foreign))
+    assert [m.field for m in missing] == ["customer.email"]
+    assert "adresse e-mail" in missing[0].message
+    for reachable in (
+        replace(foreign, email="compta@studio.be"),
+        replace(foreign, vat_number="BE0123456749"),
+    ):
+        assert missing_mentions(written(line("1"), customer=reachable)) == []
 
 
 def test_the_legal_notes_carry_the_mentions_that_have_no_field() -> None:
@@ -154,7 +163,8 @@ def test_the_legal_notes_carry_the_mentions_that_have_no_field() -> None:
     assert "40 €" in notes["PMT"]
     assert notes["TXD"] == "Option pour le paiement de la taxe d'après les débits"
     private = replace(invoice, customer=replace(CUSTOMER, professional=False))
-    assert "PMT" not in dict(legal_notes(private))
+    # no indemnity for a consumer, said as such: the reform wants the note (BR-FR-05)
+    assert "non applicable" in dict(legal_notes(private))["PMT"]
 
 
 def test_a_logo_is_a_png_or_a_jpeg_of_at_most_one_megabyte() -> None:
