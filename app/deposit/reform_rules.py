@@ -51,12 +51,13 @@ EXPLAINED: dict[str, tuple[str, str | None]] = {
         "customer.electronic_address",
     ),
     "BR-FR-23_BT-34": (
-        "Votre adresse électronique de facturation ne contient que des lettres, des chiffres "
-        "et - _ .",
+        "Votre adresse électronique de facturation ne contient que des lettres, des chiffres, "
+        "« - », « _ » et « . »",
         "seller.electronic_address",
     ),
     "BR-FR-23_BT-49": (
-        "L'adresse électronique du client ne contient que des lettres, des chiffres et - _ .",
+        "L'adresse électronique du client ne contient que des lettres, des chiffres, « - », "
+        "« _ » et « . »",
         "customer.electronic_address",
     ),
     "BR-FR-25_BT-34": (

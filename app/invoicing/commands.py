@@ -130,6 +130,7 @@ def _issued_json(issued: IssuedInvoice, pdf: Path | None) -> dict[str, Any]:
         "total_ttc": str(totals.grand_total),
         "due": str(totals.due),
         "problems": list(issued.problems),
+        "warnings": list(issued.warnings),
     }
 
 
@@ -158,7 +159,7 @@ def _handed_out(services: Services, issued: IssuedInvoice, folder: Path) -> int:
     """Print the issued invoice; its PDF in ``folder`` if it can be written there."""
     from app.invoicing.export import PdfNotWritten
 
-    for problem in issued.problems:
+    for problem in (*issued.warnings, *issued.problems):
         print(f"bordereau : {problem}", file=sys.stderr)
     try:
         pdf = services.invoicing.write_pdf(issued, folder)

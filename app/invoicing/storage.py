@@ -50,6 +50,7 @@ class IssuedInvoice:
     pdf: bytes
     pdf_sha256: str
     problems: tuple[str, ...] = ()  # what failed after the issue (archive, backup), in French
+    warnings: tuple[str, ...] = ()  # the official rules' warnings (said, never blocking)
 
     @property
     def intact(self) -> bool:

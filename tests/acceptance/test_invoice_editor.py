@@ -344,3 +344,45 @@ def test_the_next_invoice_takes_its_customer_and_lines_from_what_was_invoiced(
     click_button(book.tabs.currentWidget(), "Oublier")
     assert services.invoicing.customers() == []
     book.close()
+
+
+def test_a_reform_rule_broken_by_what_was_typed_is_said_at_its_field(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    """The customer's electronic address typed with a space: the reform's BR-FR-23 stops the
+    invoice before it is numbered, names the rule, tints the field and gives it the
+    keyboard once the message is read."""
+    editor = open_editor(qtbot, window)
+    type_the_seller(editor)
+    click(editor.company_choice, QPoint(8, editor.company_choice.height() // 2))
+    fill(editor.customer_name, "SARL Les Tilleuls")
+    fill(editor.customer_street, "3 place du Marché")
+    fill(editor.customer_postcode, "33600")
+    fill(editor.customer_city, "Pessac")
+    fill(editor.customer_siren, "443061841")
+    qtbot.waitUntil(lambda: "443061841" in editor.customer_address.placeholderText())
+    fill(editor.customer_address, "443061841 compta")
+    type_cell(editor.lines_table, 0, 0, "Création du site vitrine")
+    type_cell(editor.lines_table, 0, 3, "1 200,00")
+    click(editor.issue_button)
+    confirm(qtbot, editor)
+    qtbot.waitUntil(
+        lambda: (
+            isinstance(getattr(editor, "refused_box", None), QMessageBox)
+            and editor.refused_box.isVisible()
+        ),
+        timeout=30000,
+    )
+    assert "BR-FR-23_BT-49" in editor.refused_box.text()
+    assert "adresse électronique du client" in editor.refused_box.text()
+    assert editor.customer_address.property("issue") == "error"
+    click_button(editor.refused_box, "OK")
+    # the field the editor gives the keyboard to (its window's focus, active again)
+    qtbot.waitUntil(lambda: editor.focusWidget() is editor.customer_address)
+    assert editor.issued is None and services.invoicing.issued_list() == []
+    editor.customer_address.selectAll()  # back to the default, the SIREN: erased
+    QTest.keyClick(editor.customer_address, Qt.Key.Key_Delete)
+    assert editor.customer_address.text() == ""
+    click(editor.issue_button)
+    confirm(qtbot, editor)
+    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)

@@ -202,6 +202,10 @@ class InvoiceEditor(QDialog):
         bank.addWidget(self.seller_iban, 1)
         bank.addWidget(QLabel("BIC"))
         bank.addWidget(self.seller_bic)
+        self.seller_address = self._field("seller.electronic_address", QLineEdit())
+        self.seller_address.setPlaceholderText(
+            "Votre SIREN, sauf si votre plateforme agréée vous en a donné une autre"
+        )
         self.vat_on_debits = QCheckBox("Option pour le paiement de la TVA d'après les débits")
         self.logo: str | None = None  # base64, as the profile keeps it
         self.logo_label = QLabel("Aucun logo")
@@ -222,6 +226,7 @@ class InvoiceEditor(QDialog):
         form.addRow("Immatriculation", self.seller_registration)
         form.addRow("N° de TVA", self.seller_vat)
         form.addRow("IBAN", bank)
+        form.addRow("Adresse électronique", self.seller_address)
         form.addRow("", self.vat_on_debits)
         form.addRow("Logo", logo_row)
         self.set_logo(None)
@@ -304,6 +309,7 @@ class InvoiceEditor(QDialog):
         self.engagement = self._field("customer.engagement", QLineEdit())
         self.cadre = QComboBox()
         self.cadre.setObjectName("cadre_facturation")
+        self.field_widgets["cadre"] = self.cadre
         for cadre in WRITTEN_CADRES:
             self.cadre.addItem(f"{cadre.short_code} — {cadre.label}", cadre.value)
         self.validator = self._field("validator_siret", QLineEdit())
@@ -313,6 +319,14 @@ class InvoiceEditor(QDialog):
         self.contract.setObjectName("numero_marche")
         self.contract.setPlaceholderText("Si la facture relève d'un marché public")
         self.purchase_order = QLineEdit()
+        # the reform's directory address (BT-49): its default is shown as the hint
+        self.customer_address = self._field("customer.electronic_address", QLineEdit())
+        self.routing_code = self._field("customer.routing_code", QLineEdit())
+        self.routing_code.setPlaceholderText("Si l'annuaire de la réforme en donne un")
+        self.customer_email = self._field("customer.email", QLineEdit())
+        self.customer_email.setPlaceholderText(
+            "Pour un client sans SIREN ni n° de TVA : où il reçoit ses factures"
+        )
         form.addRow(kinds)
         form.addRow("Nom", self.customer_name)
         form.addRow("SIRET", self.customer_siret)
@@ -327,6 +341,9 @@ class InvoiceEditor(QDialog):
         form.addRow("Cadre de facturation", self.cadre)
         form.addRow("Valideur", self.validator)
         form.addRow("Bon de commande", self.purchase_order)
+        form.addRow("Adresse électronique", self.customer_address)
+        form.addRow("Code de routage", self.routing_code)
+        form.addRow("E-mail de facturation", self.customer_email)
         self._set_up_customer_completion()
         self.public_choice.toggled.connect(self._kind_changed)
         self.customer_siren.editingFinished.connect(self._derive_customer_vat)
@@ -517,6 +534,7 @@ class InvoiceEditor(QDialog):
         self.seller_iban.setText(seller.iban or "")
         self.seller_bic.setText(seller.bic or "")
         self.vat_on_debits.setChecked(seller.vat_on_debits)
+        self.seller_address.setText(seller.electronic_address or "")
         self.set_logo(seller.logo)
 
     def seller(self) -> Seller:
@@ -535,6 +553,7 @@ class InvoiceEditor(QDialog):
             bic=self.seller_bic.text().strip().upper() or None,
             vat_on_debits=self.vat_on_debits.isChecked(),
             logo=self.logo,
+            electronic_address=self.seller_address.text().strip() or None,
         )
 
     # --- the customer --------------------------------------------------------------------
@@ -589,6 +608,9 @@ class InvoiceEditor(QDialog):
         self.code_service.setText(customer.code_service or "")
         self.engagement.setText(customer.engagement or "")
         self.purchase_order.setText(customer.purchase_order or "")
+        self.customer_address.setText(customer.electronic_address or "")
+        self.routing_code.setText(customer.routing_code or "")
+        self.customer_email.setText(customer.email or "")
 
     def _derive_customer_vat(self) -> None:
         siren = self.customer_siren.text().replace(" ", "")
@@ -639,6 +661,9 @@ class InvoiceEditor(QDialog):
             code_service=(self.code_service.text().strip() or None) if public else None,
             engagement=(self.engagement.text().strip() or None) if public else None,
             purchase_order=None if public else (self.purchase_order.text().strip() or None),
+            electronic_address=self.customer_address.text().strip() or None,
+            routing_code=self.routing_code.text().strip() or None,
+            email=self.customer_email.text().strip() or None,
         )
 
     # --- lines ---------------------------------------------------------------------------
@@ -822,6 +847,14 @@ class InvoiceEditor(QDialog):
             widget.setProperty("issue", "error" if name in shown else "")
             widget.style().unpolish(widget)
             widget.style().polish(widget)
+        default = (
+            invoice.customer.address_for_invoices
+            if not invoice.customer.electronic_address
+            else None
+        )
+        self.customer_address.setPlaceholderText(
+            f"Par défaut : {default}" if default else "SIREN, SIREN_SIRET ou e-mail"
+        )
         self.problems_label.setText("\n".join(f"• {problem}" for problem in self.problems))
         self.problems_label.setVisible(self.show_problems and bool(self.problems))
         totals = totals_of(invoice)
@@ -931,7 +964,7 @@ class InvoiceEditor(QDialog):
         self.save_button.setEnabled(False)
         self.issue_button.setEnabled(False)
         self.body.setEnabled(False)  # issued: it does not change any more
-        for problem in issued.problems:  # the archive copy or the backup: redone later
+        for problem in (*issued.warnings, *issued.problems):  # said, never blocking
             self.result_label.setText(self.result_label.text() + f"<br/>{problem}")
         try:
             self.saved_path = self.services.invoicing.write_pdf(issued, self._documents_folder())
@@ -943,10 +976,36 @@ class InvoiceEditor(QDialog):
         )
 
     def _issue_failed(self, error: object) -> None:
+        """Refused (nothing numbered): each broken rule tinted at its field, the first one
+        given the keyboard, and the rules said with their ids."""
+        from app.invoicing.service import InvoiceRefused
+
         self.issue_button.setEnabled(True)
         message = error.message if isinstance(error, BordereauError) else str(error)
         self.result_label.setText("")
-        QMessageBox.warning(self, "Facture non émise", message)
+        fields: list[str] = []
+        if isinstance(error, InvoiceRefused):
+            fields = [_widget_field(p.field) for p in error.problems if p.field]
+            for name in fields:
+                widget = self.field_widgets.get(name)
+                if widget is not None:
+                    widget.setProperty("issue", "error")
+                    widget.style().unpolish(widget)
+                    widget.style().polish(widget)
+            self.problems_label.setText("\n".join(f"• {p}" for p in error.problems))
+            self.problems_label.setVisible(True)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Facture non émise", message, parent=self)
+        box.setObjectName("facture_refusee")
+        if isinstance(error, InvoiceRefused) and fields:
+            first = self.field_widgets.get(fields[0])
+            if first is not None:  # the keyboard goes to the field once the box is read
+                box.finished.connect(lambda _code: QTimer.singleShot(0, lambda: self._focus(first)))
+        self.refused_box = box
+        box.open()
+
+    def _focus(self, widget: QWidget) -> None:
+        self.activateWindow()
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _documents_folder(self) -> Path:
         from PySide6.QtCore import QStandardPaths
