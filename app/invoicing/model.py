@@ -280,11 +280,19 @@ class WrittenInvoice:
     validator_siret: str | None = None
     note: str | None = None
     currency: str = "EUR"
+    # already paid in full (the reform's B2/S2/M2; Chorus Pro's A2): what was received is
+    # the total, nothing is due
+    paid: bool = False
     extra_mentions: tuple[str, ...] = field(default=())  # insurance for trades, etc.
 
     @property
     def is_credit_note(self) -> bool:
         return self.document_type is DocumentType.CREDIT_NOTE
+
+    @property
+    def already_paid(self) -> bool:
+        public = self.customer.kind is CustomerKind.PUBLIC
+        return self.paid or (public and self.cadre.startswith("A2"))
 
     @property
     def framework(self) -> str:

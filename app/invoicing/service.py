@@ -321,6 +321,8 @@ class InvoicingService:
             lines=lines,
             adjustments=adjustments,
             prepaid=ZERO,
+            paid=False,  # a credit note of an invoice paid in full is not itself « paid »
+            cadre="A1_FACTURE_FOURNISSEUR" if original.cadre.startswith("A2") else original.cadre,
             document_type=DocumentType.CREDIT_NOTE,
             number=None,
             credited_number=original.number,

@@ -74,7 +74,8 @@ def totals_of(invoice: WrittenInvoice) -> Totals:
     basis_total = lines_total - allowances + charges
     tax_total = sum((part.tax for part in breakdown), ZERO)
     grand_total = basis_total + tax_total
-    prepaid = to_cent(invoice.prepaid)
+    # « déjà payée »: what was received is the whole invoice (BR-FR-CO-09)
+    prepaid = grand_total if invoice.already_paid else to_cent(invoice.prepaid)
     return Totals(
         lines=lines_total,
         allowances=allowances,

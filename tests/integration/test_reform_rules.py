@@ -120,18 +120,29 @@ def test_a_rule_the_user_s_data_breaks_stops_the_invoice_at_its_field(
     assert f"règle {rule}" in refused.message
 
 
-def test_br_fr_co_09_an_invoice_said_already_paid_must_be_paid_in_full(
-    services: Services,
-) -> None:
-    """A public customer's « déjà payée » (Chorus Pro A2, reform B2/S2/M2) with nothing
-    received: BR-FR-CO-09 stops it at the prepaid amount."""
-    invoice = replace(public_invoice(), cadre="A2_FACTURE_FOURNISSEUR_DEJA_PAYEE")
-    invoice = replace(invoice, prepaid=Decimal(0))
-    assert invoice.framework.endswith("2")
-    refused = _refused(services, invoice)
-    rules = {problem.rule: problem for problem in refused.problems}  # type: ignore[union-attr]
-    assert {"BR-FR-CO-09_BT-23-1", "BR-FR-CO-09_BT-23-2"} <= set(rules)
-    assert rules["BR-FR-CO-09_BT-23-1"].field == "prepaid"
+def test_br_fr_co_09_an_invoice_said_already_paid_is_paid_in_full(services: Services) -> None:
+    """« Déjà payée » (a company's, or a public customer's Chorus Pro A2): BT-23 B2/S2/M2,
+    what was received is the total, nothing is due — and a file that says otherwise is
+    stopped by BR-FR-CO-09."""
+    for invoice in (
+        replace(company_invoice(), paid=True, prepaid=Decimal(0)),
+        replace(public_invoice(), cadre="A2_FACTURE_FOURNISSEUR_DEJA_PAYEE"),
+    ):
+        assert invoice.framework.endswith("2")
+        xml = written_cii(invoice)
+        assert brfr_rules(xml) == []
+        issued = services.invoicing.write_new(
+            replace(invoice, number=None), today=invoice.issue_date
+        )
+        assert issued.invoice.number
+    broken = _broken_on_purpose(
+        written_cii(replace(company_invoice(), paid=True)),
+        "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
+        "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TotalPrepaidAmount",
+        "1.00",
+    )
+    rules = {problem.rule: problem for problem in official_report(broken).broken}
+    assert "BR-FR-CO-09_BT-23-1" in rules and rules["BR-FR-CO-09_BT-23-1"].field == "prepaid"
     assert "déjà payée" in rules["BR-FR-CO-09_BT-23-1"].message
 
 

@@ -421,6 +421,18 @@ class InvoiceEditor(QDialog):
         self.global_charge = MoneyEdit()
         self.global_charge_reason = QLineEdit("Frais de déplacement")
         self.prepaid = self._field("prepaid", MoneyEdit())
+        self.paid_check = QCheckBox("Déjà payée en totalité")
+        self.paid_check.setObjectName("deja_payee")
+        self.paid_check.setToolTip(
+            "Le règlement a déjà été reçu : rien n'est dû (réforme : B2/S2/M2)"
+        )
+        self.paid_check.toggled.connect(lambda paid: self.prepaid.setEnabled(not paid))
+        prepaid_row = QHBoxLayout()
+        prepaid_row.addWidget(self.prepaid, 1)
+        prepaid_row.addWidget(self.paid_check)
+        prepaid_box = QWidget()
+        prepaid_box.setLayout(prepaid_row)
+        prepaid_row.setContentsMargins(0, 0, 0, 0)
         self.note = QLineEdit()
         self.note.setPlaceholderText("Mention libre, imprimée sur la facture")
         self.mention = QLabel()
@@ -437,7 +449,7 @@ class InvoiceEditor(QDialog):
             ("Motif de la remise", self.global_discount_reason),
             ("Frais HT (déplacement, port…)", self.global_charge),
             ("Motif des frais", self.global_charge_reason),
-            ("Acompte déjà versé", self.prepaid),
+            ("Acompte déjà versé", prepaid_box),
             ("Note", self.note),
         ]
         for index, (label, widget) in enumerate(rows):
@@ -502,6 +514,7 @@ class InvoiceEditor(QDialog):
         for dated in root.findChildren(DateField):
             dated.dateChanged.connect(self.check_timer.start)
         self.vat_on_debits.toggled.connect(self.check_timer.start)
+        self.paid_check.toggled.connect(self.check_timer.start)
         self.lines_table.itemChanged.connect(self.check_timer.start)
 
     # --- the seller's profile ------------------------------------------------------------
@@ -818,6 +831,7 @@ class InvoiceEditor(QDialog):
             ),
             adjustments=adjustments,
             prepaid=self.prepaid.value_or_zero(),
+            paid=self.paid_check.isChecked(),
             cadre=str(self.cadre.currentData()) if public else CadreFacturation.A1.value,
             validator_siret=(self.validator.text().replace(" ", "") or None)
             if public and self.validator.isEnabled()
@@ -891,6 +905,7 @@ class InvoiceEditor(QDialog):
         if charge:
             self.global_charge_reason.setText(charge.reason)
         self.prepaid.set_value(invoice.prepaid or None)
+        self.paid_check.setChecked(invoice.paid)
         self.note.setText(invoice.note or "")
         self.contract.setText(invoice.contract or "")
         self.cadre.setCurrentIndex(max(0, self.cadre.findData(invoice.cadre)))
