@@ -171,15 +171,37 @@ class AppContext:
         return None
 
     def _damage(self, database: Database) -> str | None:
+        """SQLite's check of every page, then the issued PDFs against their sha256 (inside
+        a stored file, damage is invisible to SQLite)."""
         from app.db.integrity import damage_of, damaged_message
 
         file = database.file
         assert file is not None
         found = damage_of(file)
         if found is None:
+            found = self._altered_pdfs(database)
+        if found is None:
             return None
         log.error("Base de données endommagée (%s) : %s", file, found)
         return damaged_message(file, self.paths.backups_dir)
+
+    @staticmethod
+    def _altered_pdfs(database: Database) -> str | None:
+        from sqlalchemy import inspect
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from app.invoicing.keeping import altered_pdfs
+
+        try:
+            with database.engine.connect() as connection:
+                if not inspect(connection).has_table("written_invoices"):
+                    return None  # new, or from before invoices were written here
+            altered = altered_pdfs(database)
+        except SQLAlchemyError as exc:  # unreadable here: damaged all the same
+            return str(exc)
+        if not altered:
+            return None
+        return "PDF émis altérés : " + ", ".join(altered[:10])
 
     def _readable_revision(self, database: Database) -> str | None:
         from sqlalchemy.exc import SQLAlchemyError

@@ -178,3 +178,29 @@ def listing_from_archive(root: Path, year: int | None = None) -> list[storage.Is
             )
         )
     return listed
+
+
+def altered_pdfs(database: Database) -> list[str]:
+    """The issued invoices whose PDF in the database no longer has the sha256 it was issued
+    with (a disk that damaged the file inside a stored PDF, which SQLite's own check does
+    not read)."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from app.db import models
+
+    altered = []
+    with database.session() as session:
+        rows = session.execute(
+            select(
+                models.WrittenInvoice.number, models.StoredFile.sha256, models.StoredFile.content
+            )
+            .join(models.StoredFile, models.StoredFile.sha256 == models.WrittenInvoice.pdf_sha256)
+            .where(models.WrittenInvoice.status == storage.ISSUED)
+            .execution_options(yield_per=200)
+        )
+        for number, digest, content in rows:
+            if hashlib.sha256(content).hexdigest() != digest:
+                altered.append(str(number))
+    return altered

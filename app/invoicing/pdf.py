@@ -247,7 +247,11 @@ def _with_output_intent(pdf: bytes, title: str) -> bytes:
         )
         document.xref_set_key(document.pdf_catalog(), "OutputIntents", f"[{intent} 0 R]")
         document.set_metadata({"title": title, "producer": "Bordereau", "creator": "Bordereau"})
-        result: bytes = document.tobytes(garbage=1, deflate=True)
+        # only the glyphs the page uses stay embedded (PDF/A wants them embedded, not whole):
+        # about 75 KB an invoice instead of 415 KB — ten years of invoices, their archive and
+        # the database's backups stay small
+        document.subset_fonts()
+        result: bytes = document.tobytes(garbage=3, deflate=True)
     return result
 
 

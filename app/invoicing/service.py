@@ -100,9 +100,17 @@ class InvoicingService:
         return None if stored is None else from_json(Seller, stored, "Profil de facturation")
 
     def save_seller_profile(self, seller: Seller) -> None:
+        """Keep the profile — not before what is malformed in it is said (a logo too large
+        to print, a SIRET of zeros…): every later invoice would carry it."""
         from app.db.shared import set_shared_setting
         from app.invoicing.json_form import to_json
+        from app.invoicing.values import seller_problems
 
+        problems = seller_problems(seller)
+        if problems:
+            raise ValidationProblem(
+                "Profil non enregistré : " + " ; ".join(str(p) for p in problems)
+            )
         set_shared_setting(self.context.database, PROFILE_SETTING, to_json(seller))
 
     # --- writing ---------------------------------------------------------------------------

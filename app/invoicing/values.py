@@ -112,7 +112,8 @@ def logo_problem(encoded: str) -> str | None:
     return image_problem(content)
 
 
-def _seller_values(seller: Seller) -> list[MissingMention]:
+def seller_problems(seller: Seller) -> list[MissingMention]:
+    """What is malformed in the seller's profile (SIRET, VAT number, IBAN, BIC, e-mail, logo)."""
     problems = []
     if seller.siret.strip():
         problem = identifier_problem(seller.siret, "SIRET")
@@ -206,7 +207,7 @@ def _line_values(invoice: WrittenInvoice) -> list[MissingMention]:
 
 def value_problems(invoice: WrittenInvoice) -> list[MissingMention]:
     """What is out of bounds or malformed, each at its field, in French."""
-    problems = _seller_values(invoice.seller) + _customer_values(invoice.customer)
+    problems = seller_problems(invoice.seller) + _customer_values(invoice.customer)
     problems += _line_values(invoice)
     if invoice.currency != CURRENCY:
         problems.append(

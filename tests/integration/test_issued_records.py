@@ -364,3 +364,48 @@ def test_backups_go_to_the_folder_the_user_chose(issuer: Issuer, tmp_path: Path)
     (tmp_path / "un-fichier").write_text("")
     refused = issuer.run("backup", "folder", str(tmp_path / "un-fichier" / "x"))
     assert refused.returncode == 3 and "ne peuvent pas aller" in refused.stderr
+
+
+def test_a_profile_with_a_logo_too_large_is_refused_before_it_is_kept(
+    issuer: Issuer, tmp_path: Path
+) -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (15000, 15000)).save(buffer, "PNG")
+    profile = json.loads((issuer.folder / "profil.json").read_text("utf-8"))
+    profile["logo"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+    profile["siret"] = "00000000000000"
+    huge = tmp_path / "profil-logo.json"
+    huge.write_text(json.dumps(profile), "utf-8")
+    refused = issuer.run("invoice", "profile", "--json", str(huge))
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr
+    assert "2 000 × 2 000 au plus" in refused.stderr and "SIRET" in refused.stderr
+    kept = json.loads(issuer.run("invoice", "profile").stdout)
+    assert kept["logo"] is None and kept["siret"] != "00000000000000"  # the former one
+
+
+def test_damage_inside_a_stored_pdf_is_noticed_and_the_archive_gives_it_back(
+    issuer: Issuer, data: Path, tmp_path: Path
+) -> None:
+    """Garbage in the middle of a stored PDF's bytes: SQLite's own check does not read them,
+    the sha256 does. The database is then read-only, and « invoice pdf » gives the issued
+    bytes from the archive."""
+    for _ in range(2):
+        assert issuer.issue().returncode == 0
+    listed = issuer.listing()
+    database = data / "bordereau.sqlite3"
+    content = database.read_bytes()
+    marker = content.find(b"/OutputIntents")  # inside the stored PDF, not a page header
+    assert marker > 0
+    database.write_bytes(content[:marker] + b"/OutputIntentZ" + content[marker + 14 :])
+    refused = issuer.issue()
+    assert refused.returncode == 2 and "endommagée" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    for item in listed:
+        given = issuer.pdf(item["number"], tmp_path / "copies")
+        assert given.returncode == 0, given.stderr
+        assert sha256(Path(json.loads(given.stdout)["pdf"])) == item["pdf_sha256"]

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.cadres import CadreFacturation
 from app.domain.money import format_eur
-from app.errors import BordereauError
+from app.errors import BordereauError, ValidationProblem
 from app.invoicing.mentions import MissingMention
 from app.invoicing.model import (
     REGIME_RULES,
@@ -921,8 +921,11 @@ class InvoiceEditor(QDialog):
     def save_draft(self) -> int | None:
         if self.issued is not None:
             return None
-        try:
+        try:  # the profile once it is sound; the draft keeps what was typed in any case
             self.services.invoicing.save_seller_profile(self.seller())
+        except ValidationProblem as exc:
+            log.info("Profil pas encore enregistré : %s", exc.message)
+        try:
             self.draft_id = self.services.invoicing.save_draft(self.invoice(), self.draft_id)
         except BordereauError as exc:
             QMessageBox.warning(self, exc.title, exc.message)
