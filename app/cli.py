@@ -149,8 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true")
     output.add_argument("--csv", action="store_true", help="CSV pour LibreOffice / Excel")
     from app.invoicing.commands import add_invoice_commands
+    from app.pa.commands import add_platform_commands
 
     add_invoice_commands(commands)
+    add_platform_commands(commands)
     tickets = commands.add_parser(
         "tickets", help="les sollicitations préparées pour le portail Chorus Pro"
     ).add_subparsers(dest="tickets_command", required=True)
@@ -728,6 +730,7 @@ COMMANDS = (
     "invoices",
     "invoice",
     "backup",
+    "pa",
     "tickets",
     "directory",
     "account",
@@ -771,6 +774,10 @@ def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None 
             ](args)
         if args.command == "invoices":
             return {"list": cmd_invoices_list}[args.invoices_command](args)
+        if args.command == "pa":
+            from app.pa import commands as platform_commands
+
+            return platform_commands.run(args, _services(args))
         if args.command in ("invoice", "backup"):
             from app.invoicing import commands as invoice_commands
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from app.directory.store import DirectoryStore
     from app.invoicing.recovery import RestoreReport
     from app.prefill.engine import OcrPool
+    from app.simulator.pa import PaSimulator
     from app.simulator.server import Simulator
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class AppContext:
         self.database_damage: str | None = None  # what quick_check found, in French
         self._integrity_check: threading.Thread | None = None  # a large database's
         self._demo: Simulator | None = None
+        self._demo_pa: PaSimulator | None = None
         self._ocr: OcrPool | None = None
         self._directory: DirectoryStore | None = None
         self._lock = threading.RLock()
@@ -377,6 +379,9 @@ class AppContext:
             if self._demo is not None:
                 self._demo.stop()
                 self._demo = None
+            if self._demo_pa is not None:
+                self._demo_pa.stop()
+                self._demo_pa = None
             if self._database is not None:
                 self._database.dispose()
                 self._database = None
@@ -501,6 +506,20 @@ class AppContext:
                 self._demo.start()
                 log.info("Simulateur de démonstration démarré sur %s", self._demo.base_url)
             return self._demo
+
+    def demo_pa(self) -> PaSimulator:
+        """The demo Plateforme Agréée, started on first use on a free loopback port, with a
+        directory that knows the demo supplier, the demo companies, and one company that
+        cannot be reached."""
+        with self._lock:
+            if self._demo_pa is None:
+                from app.simulator.pa import PaSimulator, seed_demo_directory
+
+                self._demo_pa = PaSimulator()
+                seed_demo_directory(self._demo_pa.state)
+                self._demo_pa.start()
+                log.info("Plateforme agréée de démonstration sur %s", self._demo_pa.base_url)
+            return self._demo_pa
 
     def endpoints(self, environment: Environment) -> Endpoints:
         if environment is Environment.DEMO:

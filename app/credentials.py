@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = "Bordereau Chorus Pro"
+PLATFORM_SERVICE_NAME = "Bordereau Plateforme agréée"
 _FIELDS = ("client_id", "client_secret", "login", "password")
 
 NO_BACKEND_MESSAGE = (
@@ -189,6 +190,24 @@ class CredentialStore:
                 self._key(environment, field),
                 getattr(credentials, field),
             )
+
+    def load_platform_secret(self, client_id: str) -> str | None:
+        """The client secret of the Plateforme Agréée's OAuth2 client ``client_id``."""
+        secret: str | None = self._call(
+            "lecture", lambda b, k: b.get_password(PLATFORM_SERVICE_NAME, k), f"pa:{client_id}"
+        )
+        if secret:
+            register_secret(secret)
+        return secret
+
+    def save_platform_secret(self, client_id: str, secret: str) -> None:
+        register_secret(secret)
+        self._call(
+            "enregistrement",
+            lambda b, k, v: b.set_password(PLATFORM_SERVICE_NAME, k, v),
+            f"pa:{client_id}",
+            secret,
+        )
 
     def delete(self, environment: Environment) -> None:
         from keyring.errors import PasswordDeleteError

@@ -15,6 +15,7 @@ from app.deposit.service import DepositService
 from app.directory.service import DirectoryService
 from app.invoices.service import InvoiceService
 from app.invoicing.service import InvoicingService
+from app.pa.service import PlatformService
 from app.paths import AppPaths
 from app.sync.service import SyncService
 from app.tickets.service import TicketService
@@ -38,6 +39,7 @@ class Services:
         self.sync = SyncService(self.context)
         self.tickets = TicketService(self.context, self.directory, self.deposit)
         self.invoicing = InvoicingService(self.context, self.deposit)
+        self.platform = PlatformService(self.context)
 
     def close(self) -> None:
         self.context.close()

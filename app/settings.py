@@ -48,6 +48,13 @@ class Settings(BaseModel):
         default_factory=dict,
         description='Taux des intérêts moratoires par semestre, en %, ex. {"2026-S2": "10.15"}',
     )
+    # the Plateforme Agréée (reform, XP Z12-013): its name and URLs; the secret is in the
+    # keyring under the client id
+    pa_name: str | None = None
+    pa_flow_url: str | None = None
+    pa_directory_url: str | None = None
+    pa_token_url: str | None = None
+    pa_client_id: str | None = None
     backup_dir: str | None = Field(
         None, description="Dossier des sauvegardes automatiques (sinon le dossier des données)"
     )
