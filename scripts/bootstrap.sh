@@ -18,7 +18,7 @@ APP_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 "libglib2.0-0t64|libglib2.0-0"
   fonts-dejavu-core
 )
-TEST_PACKAGES=(xvfb xauth binutils postgresql shellcheck)  # binutils: strip and readelf for the installer build; postgresql: the suite runs on it too; shellcheck: actionlint checks the release workflow's scripts with it
+TEST_PACKAGES=(xvfb xauth binutils postgresql shellcheck xdotool openbox)  # binutils: strip and readelf for the installer build; postgresql: the suite runs on it too; shellcheck: actionlint checks the release workflow's scripts with it; xdotool and openbox: the journeys driven by the operating system's own mouse and keyboard
 
 pkg_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

@@ -56,12 +56,29 @@ def _enter_presses_button(watched: QObject, event: QKeyEvent) -> bool:
     return True
 
 
+def without_wheel_focus(widget: QObject) -> None:
+    """A field that changes its value with the wheel never takes the focus from the wheel.
+
+    Qt gives spin boxes, date edits and combo boxes the « wheel focus » policy: a real wheel
+    turned over one gives it the keyboard focus while delivering the event — before any event
+    filter sees it — so the guard above would find it focused and let the wheel change its
+    value (a date moved back a day per notch while the user scrolled the form). With the
+    « strong focus » policy a click or Tab still gives the focus; the wheel never does."""
+    if isinstance(widget, QAbstractSpinBox | QComboBox) and (
+        widget.focusPolicy() == Qt.FocusPolicy.WheelFocus
+    ):
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
 class InputGuard(QObject):
-    """One application filter for both rules above: every event of the application goes
+    """One application filter for the rules above: every event of the application goes
     through it, so it looks at the event's type first."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.Polish:  # every widget, once, before it is first shown
+            without_wheel_focus(watched)
+            return False
         if kind == QEvent.Type.Wheel:
             return _wheel_passes_by(watched, event)  # type: ignore[arg-type]
         if kind == QEvent.Type.KeyPress:
@@ -101,4 +118,6 @@ def install(app: QApplication) -> None:
         return
     app.setProperty(INSTALLED, True)
     app.installEventFilter(InputGuard(app))
+    for widget in app.allWidgets():  # those polished before the guard was installed
+        without_wheel_focus(widget)
     load_french_translations(app)

@@ -202,3 +202,22 @@ def test_sync_runs_at_start_and_says_what_changed(qtbot: QtBot, services: Servic
         window.last_notification is not None and "NOTIF-1 : Suspendue" in window.last_notification
     )
     qtbot.waitUntil(window.sync_timer.isActive, timeout=5000)  # the next one is planned
+
+
+def test_no_field_takes_the_focus_from_the_wheel(window: MainWindow, qtbot: QtBot) -> None:
+    """Spin boxes, dates and combo boxes take the focus from a click or Tab, never from a
+    wheel turned over them (a real wheel would otherwise change them while the user
+    scrolls: tests/acceptance/test_real_input.py shows it with the system's own events)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox
+
+    window.open_invoice_editor()
+    window.open_restore_dialog()
+    qtbot.wait(50)
+    fields = [
+        widget
+        for widget in QApplication.allWidgets()
+        if isinstance(widget, QAbstractSpinBox | QComboBox)
+    ]
+    assert len(fields) > 10
+    assert all(field.focusPolicy() == Qt.FocusPolicy.StrongFocus for field in fields)
