@@ -35,8 +35,9 @@ def _draft(database: Path) -> dict[str, object] | None:
         return None
     if row is None:
         return None
-    # timestamps and the row's version (each save counts) left out
-    return {key: row[key] for key in row.keys() if not key.endswith("_at") and key != "version"}
+    # timestamps and the row's version (each save counts) left out; a Row iterates values
+    names = [name for name in row.keys() if not name.endswith("_at")]  # noqa: SIM118
+    return {name: row[name] for name in names if name != "version"}
 
 
 def _save_until_saved(display: Display, window: str, database: Path) -> dict[str, object]:
