@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.deposer.directory_requested.connect(self.open_directory_dialog)
         self.deposer.write_requested.connect(self.open_invoice_editor)
         self.invoice_editor: InvoiceEditor | None = None
+        self._quit_confirmed = False  # the user answered « quit » about unsaved work
         self.written_invoices: WrittenInvoicesWindow | None = None
         self.address_book: AddressBookWindow | None = None
         self.deposer.follow_requested.connect(self.follow_invoice)
@@ -385,6 +386,9 @@ class MainWindow(QMainWindow):
             )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_quit():
+            event.ignore()
+            return
         self.outbox_timer.stop()  # nothing is sent or synced behind a closed window
         self.sync_timer.stop()
         if self.sollicitations is not None:
@@ -397,6 +401,54 @@ class MainWindow(QMainWindow):
         except OSError:
             log.warning("Réglages non enregistrés à la fermeture", exc_info=True)
         super().closeEvent(event)
+
+    def _may_quit(self) -> bool:
+        """Quitting (Ctrl+Q, the window's close button) with typed work asks first: the
+        editor for its invoice, then an invoice open in Déposer never saved or changed
+        since — as closing it there does. False: asked; the answer closes again."""
+        if self._quit_confirmed:
+            return True
+        editor = self._open_editor()
+        if editor is not None and editor.unsaved_work():
+            editor.ask_then(self.close)
+            return False
+        if not self.deposer.unsaved_work():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Quitter Bordereau",
+            "La facture ouverte dans Déposer n'est pas enregistrée. L'enregistrer en brouillon "
+            "avant de quitter ?",
+            parent=self,
+        )
+        box.setObjectName("quitter_facture_ouverte")
+        save = box.addButton("Enregistrer en brouillon", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Quitter sans enregistrer", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+
+        def answered(_code: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is save and self.deposer.save_draft(quiet=True) is None:
+                return
+            if clicked in (save, discard):
+                self._quit_confirmed = True
+                self.close()
+
+        box.finished.connect(answered)
+        self.quit_question = box
+        box.open()
+        return False
+
+    def _open_editor(self) -> InvoiceEditor | None:
+        """The editor, while it is open (a closed one is deleted)."""
+        import shiboken6
+
+        editor = self.invoice_editor
+        if editor is None or not shiboken6.isValid(editor) or not editor.isVisible():
+            return None
+        return editor
 
     # --- actions --------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -70,6 +70,8 @@ from ui.widgets.money_edit import MoneyEdit
 from ui.workers import Worker, WorkerPool
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from app.invoicing.storage import IssuedInvoice
     from app.services import Services
 
@@ -102,6 +104,7 @@ PAYMENT_TERMS = (
     ("60 jours", 60),
     ("Autre date", None),
 )
+AUTOSAVE_DELAY_MS = 4000
 CHECK_DELAY_MS = 300
 
 
@@ -146,6 +149,11 @@ class InvoiceEditor(QDialog):
         self.workers = WorkerPool()
         self.field_widgets: dict[str, QWidget] = {}
         self.check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        # what is typed is kept as a draft a few seconds after the last change
+        self.dirty = False
+        self._closing_allowed = False  # the user answered « close » to the question
+        self.autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self.autosave_timer.timeout.connect(self._autosave)
         self.check_timer.timeout.connect(self.run_checks)
 
         outer = QVBoxLayout(self)
@@ -166,7 +174,9 @@ class InvoiceEditor(QDialog):
         self._load_profile()
         self.add_line()
         self._connect_changes(body)
+        self.check_timer.timeout.connect(self._changed)
         self.run_checks()
+        self.dirty = False  # the profile and the empty line are not the user's typing
 
     # --- building ------------------------------------------------------------------------
 
@@ -914,11 +924,80 @@ class InvoiceEditor(QDialog):
         for line in invoice.lines:
             self.add_line(line)
         self.setWindowTitle("Saisir une facture — brouillon")
+        self.check_timer.stop()  # what was just filled in is the saved draft
         self.run_checks()
+        self.dirty = False
 
     # --- actions -------------------------------------------------------------------------
 
-    def save_draft(self) -> int | None:
+    # --- typed work is never lost --------------------------------------------------------
+
+    def _changed(self) -> None:
+        if self.issued is None and self._has_typed_work():
+            self.dirty = True
+            self.autosave_timer.start()
+
+    def _has_typed_work(self) -> bool:
+        table = self.lines_table
+        items = (table.item(row, 0) for row in range(table.rowCount()))
+        typed_line = any(item is not None and item.text().strip() for item in items)
+        return bool(self.customer_name.text().strip()) or typed_line
+
+    def _autosave(self) -> None:
+        if self.dirty and self.issued is None:
+            self.save_draft(quiet=True)
+
+    def unsaved_work(self) -> bool:
+        return self.dirty and self.issued is None and not self._closing_allowed
+
+    def ask_then(self, then: Callable[[], object]) -> QMessageBox:
+        """« Enregistrer en brouillon » / « Fermer sans enregistrer » / « Annuler », then
+        ``then`` (close the editor, quit) unless the user cancels or the save fails."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Fermer la facture",
+            "Cette facture n'est pas enregistrée. L'enregistrer en brouillon avant de fermer ?",
+            parent=self,
+        )
+        box.setObjectName("fermer_editeur")
+        save = box.addButton("Enregistrer en brouillon", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Fermer sans enregistrer", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+
+        def answered(_code: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is cancel or clicked is None:
+                return
+            if clicked is save and self.save_draft(quiet=True) is None:
+                return  # not saved (said in the editor): it stays open
+            if clicked is discard or clicked is save:
+                self._closing_allowed = True
+                self.autosave_timer.stop()
+                then()
+
+        box.finished.connect(answered)
+        self.close_question = box
+        box.open()
+        return box
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.unsaved_work():
+            event.ignore()
+            self.ask_then(self.close)
+            return
+        self.autosave_timer.stop()
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Escape
+        if self.unsaved_work():
+            self.ask_then(self.reject)
+            return
+        self.autosave_timer.stop()
+        super().reject()
+
+    def save_draft(self, quiet: bool = False) -> int | None:
         if self.issued is not None:
             return None
         try:  # the profile once it is sound; the draft keeps what was typed in any case
@@ -928,8 +1007,13 @@ class InvoiceEditor(QDialog):
         try:
             self.draft_id = self.services.invoicing.save_draft(self.invoice(), self.draft_id)
         except BordereauError as exc:
-            QMessageBox.warning(self, exc.title, exc.message)
+            if quiet:  # an automatic save: said in the editor, not in a box
+                self.result_label.setText(f"Brouillon non enregistré : {exc.message}")
+            else:
+                QMessageBox.warning(self, exc.title, exc.message)
             return None
+        self.dirty = False
+        self.autosave_timer.stop()
         self.result_label.setText(
             "Brouillon enregistré (sans numéro : il en reçoit un à l'émission)."
         )
@@ -970,6 +1054,8 @@ class InvoiceEditor(QDialog):
 
     def _issued(self, issued: IssuedInvoice) -> None:
         self.issued = issued
+        self.dirty = False
+        self.autosave_timer.stop()
         kind = "Avoir" if issued.invoice.is_credit_note else "Facture"
         self.result_label.setText(
             f"<b>{kind} {issued.invoice.number} émise</b> — PDF/A-3 avec son Factur-X "

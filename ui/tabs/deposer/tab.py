@@ -444,6 +444,7 @@ class DeposerTab(QWidget):
         if not quiet:
             self.status_message.emit("Brouillon enregistré : retrouvez-le dans l'onglet Déposer.")
         return self.draft_id
+        return self.draft_id
 
     def refresh_drafts(self) -> None:
         self.drafts_list.clear()
@@ -587,6 +588,12 @@ class DeposerTab(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self.deposit.delete_draft(int(item.data(Qt.ItemDataRole.UserRole)))
             self.refresh_drafts()
+
+    def unsaved_work(self) -> bool:
+        """An invoice read but never saved, or changed since it was."""
+        if not self.is_open or self.busy:
+            return False
+        return self.dirty or (self.draft_id is None and self.current_path is not None)
 
     @property
     def is_open(self) -> bool:
