@@ -600,7 +600,10 @@ class MainWindow(QMainWindow):
         from ui.windows.written_invoices import WrittenInvoicesWindow
 
         window = WrittenInvoicesWindow(
-            self.services, lambda draft_id: self.open_invoice_editor(draft_id), self
+            self.services,
+            lambda draft_id: self.open_invoice_editor(draft_id),
+            self,
+            open_paths=self._open_paths,
         )
         self.written_invoices = _shown_on_top(window)
         return window

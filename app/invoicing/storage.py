@@ -275,6 +275,7 @@ class WrittenRow:
     issued_at: datetime | None
     updated_at: datetime
     deposited: bool
+    public: bool = False  # a public customer's: it goes to Chorus Pro
 
 
 def written_rows(database: Database) -> list[WrittenRow]:
@@ -292,6 +293,7 @@ def written_rows(database: Database) -> list[WrittenRow]:
                 row.issued_at,
                 row.updated_at,
                 row.deposit_invoice_id is not None,
+                (row.content or {}).get("customer", {}).get("kind") == "public",
             )
             for row in rows
         ]

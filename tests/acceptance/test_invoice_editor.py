@@ -386,3 +386,49 @@ def test_a_reform_rule_broken_by_what_was_typed_is_said_at_its_field(
     click(editor.issue_button)
     confirm(qtbot, editor)
     qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+
+
+def test_a_public_customer_s_credit_note_is_saved_and_deposited_from_the_list(
+    qtbot: QtBot, window: MainWindow, services: Services, documents: Path
+) -> None:
+    """The credit note of a public customer's invoice: its PDF in Documents/Bordereau/
+    Factures like an invoice's, then « Déposer sur Chorus Pro » where it is listed."""
+    from dataclasses import replace
+
+    from tests.support.written_invoices import written_invoice
+
+    made = next(
+        replace(invoice, number=None)
+        for invoice in map(written_invoice, range(40))
+        if invoice.customer.kind.value == "public" and not invoice.is_credit_note
+        and invoice.customer.code_service == "CULTURE"
+    )  # fmt: skip
+    issued = services.invoicing.write_new(made, today=made.issue_date)
+    listing = window.open_written_invoices()
+    qtbot.waitExposed(listing)
+    table = listing.table
+    listing.table.selectRow(0)
+    click(listing.credit_button)
+    qtbot.waitUntil(lambda: listing.credit_dialog.isVisible())
+    click_button(listing.credit_dialog, "Émettre l'avoir")
+    qtbot.waitUntil(lambda: "Avoir" in listing.status.text())
+    credit_number = next(
+        table.item(r, 0).text()
+        for r in range(table.rowCount())
+        if table.item(r, 1).text() == "Avoir"
+    )
+    saved = documents / "Bordereau" / "Factures" / f"Avoir {credit_number}.pdf"
+    assert saved.is_file() and "Déposer sur Chorus Pro" in listing.status.text()
+    assert listing.deposit_button.isEnabled()  # the credit note is the one selected
+    services.context.flux_wait_seconds = 10  # the demo platform integrates at its pace
+    click(listing.deposit_button)
+    qtbot.wait(40000)
+    print("STATUS", listing.status.text())
+    qtbot.waitUntil(
+        lambda: (
+            "déposée sur Chorus Pro" in listing.status.text()
+            or "part dès que" in listing.status.text()
+        ),
+        timeout=150_000,
+    )
+    assert issued.invoice.number

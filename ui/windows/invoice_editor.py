@@ -15,10 +15,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QDate, Qt, QTimer, QUrl
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -139,7 +140,7 @@ class InvoiceEditor(QDialog):
         self.services = services
         self.setObjectName("editeur_facture")
         self.setWindowTitle("Saisir une facture")
-        self.resize(1040, 720)
+        self._fit_screen(QSize(1040, 720))
         self.draft_id: int | None = None
         self.issued: IssuedInvoice | None = None
         self.saved_path: Path | None = None  # where the issued PDF was written
@@ -177,6 +178,18 @@ class InvoiceEditor(QDialog):
         self.check_timer.timeout.connect(self._changed)
         self.run_checks()
         self.dirty = False  # the profile and the empty line are not the user's typing
+
+    def _fit_screen(self, wanted: QSize) -> None:
+        """As big as wanted, within the screen's free area (its frame included), as the main
+        window does: at 1366×768 with 125 % scaling, « Émettre » stays on screen."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(wanted)
+            return
+        free = screen.availableGeometry()
+        self.resize(
+            min(wanted.width(), free.width() - 16), min(wanted.height(), free.height() - 48)
+        )
 
     # --- building ------------------------------------------------------------------------
 
@@ -752,7 +765,18 @@ class InvoiceEditor(QDialog):
         for _id, line in items:
             label = f"{line.description} — {format_eur(line.unit_price)}"
             action = self.catalogue_menu.addAction(label.replace("&", "&&"))
-            action.triggered.connect(lambda _checked=False, chosen=line: self.add_line(chosen))
+            action.triggered.connect(lambda _checked=False, chosen=line: self.add_chosen(chosen))
+
+    def add_chosen(self, line: Line) -> None:
+        """A catalogue line takes the place of empty lines (the one a new invoice starts
+        with), else comes after the others."""
+        table = self.lines_table
+        for row in reversed(range(table.rowCount())):
+            item = table.item(row, 0)
+            if item is None or not item.text().strip():
+                table.removeRow(row)
+        self.add_line(line)
+        self.check_timer.start()
 
     def remove_line(self) -> None:
         row = self.lines_table.currentRow()

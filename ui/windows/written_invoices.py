@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_eur
 from app.errors import BordereauError
+from ui.workers import Worker, WorkerPool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,10 +46,16 @@ class WrittenInvoicesWindow(QDialog):
         services: Services,
         open_draft: Callable[[int], object],
         parent: QWidget | None = None,
+        open_paths: Callable[[list[Path]], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
         self.open_draft = open_draft
+        # the computer's PDF application, or Bordereau's own viewer when there is none
+        self.open_paths = open_paths or (
+            lambda paths: [QDesktopServices.openUrl(QUrl.fromLocalFile(str(p))) for p in paths]
+        )
+        self.workers = WorkerPool()
         self.setObjectName("factures_ecrites")
         self.setWindowTitle("Factures écrites")
         self.resize(900, 480)
@@ -77,11 +84,16 @@ class WrittenInvoicesWindow(QDialog):
         self.save_button.setObjectName("enregistrer_pdf")
         self.save_button.setToolTip("Une copie du PDF émis, à l'identique, où vous voulez")
         self.save_button.clicked.connect(self.save_selected)
+        self.deposit_button = QPushButton("&Déposer sur Chorus Pro")
+        self.deposit_button.setObjectName("deposer_chorus")
+        self.deposit_button.setToolTip("Une facture ou un avoir pour une structure publique")
+        self.deposit_button.clicked.connect(self.deposit_selected)
         close = QPushButton("Fermer")
         close.clicked.connect(self.close)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.credit_button)
+        buttons.addWidget(self.deposit_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         column.addLayout(buttons)
@@ -129,6 +141,40 @@ class WrittenInvoicesWindow(QDialog):
             row is not None and row.status == "issued" and row.document_type == "380"
         )
         self.save_button.setEnabled(row is not None and row.status == "issued")
+        self.deposit_button.setEnabled(
+            row is not None and row.status == "issued" and row.public and not row.deposited
+        )
+
+    def deposit_selected(self) -> Worker | None:
+        """An issued invoice or credit note to a public customer, to Chorus Pro (the
+        exactly-once outbox, in the background)."""
+        row = self.selected()
+        if row is None or row.number is None:
+            return None
+        number = row.number
+        self.deposit_button.setEnabled(False)
+        self.status.setText(f"Dépôt de {number} sur Chorus Pro…")
+        worker = Worker(lambda progress: self.services.invoicing.send_to_chorus(number, progress))
+        worker.signals.progress.connect(self.status.setText)
+        worker.signals.succeeded.connect(lambda outcome: self._deposited(number, outcome))
+        worker.signals.failed.connect(self._deposit_failed)
+        return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _deposited(self, number: str, outcome: object) -> None:
+        state = getattr(outcome, "state", "")
+        message = getattr(outcome, "message", "")
+        if state == "done":
+            self.status.setText(f"{number} déposée sur Chorus Pro : suivez-la dans Rechercher.")
+        elif state == "waiting":
+            self.status.setText(f"{number} part dès que Chorus Pro répond. {message}")
+        else:
+            self.status.setText(f"Chorus Pro n'a pas pris {number} : {message}")
+        self.refresh()
+
+    def _deposit_failed(self, error: object) -> None:
+        message = error.message if isinstance(error, BordereauError) else str(error)
+        self.status.setText(message)
+        self._selection_changed()
 
     def save_selected(self) -> None:
         """« Enregistrer le PDF… »: the issued bytes, where the user chooses."""
@@ -170,7 +216,7 @@ class WrittenInvoicesWindow(QDialog):
         except (BordereauError, OSError) as exc:
             QMessageBox.warning(self, "PDF", getattr(exc, "message", str(exc)))
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.open_paths([path])
 
     def credit_selected(self) -> None:
         """« Créer un avoir… »: the invoice's lines, all ticked; untick those that stay."""
@@ -229,15 +275,37 @@ class WrittenInvoicesWindow(QDialog):
         except BordereauError as exc:
             QMessageBox.warning(self, "Avoir non émis", exc.message)
             return
+        where = self._copy_for_the_user(credit)
         self.status.setText(
-            f"Avoir {credit.invoice.number} émis pour la facture {number}"
+            f"Avoir {credit.invoice.number} émis pour la facture {number}{where}"
             + (
-                " : déposez-le sur Chorus Pro depuis la liste."
+                " Déposez-le sur Chorus Pro : « Déposer sur Chorus Pro »."
                 if credit.invoice.customer.siret
-                else "."
+                else ""
             )
         )
         self.refresh()
+        self._select_number(str(credit.invoice.number))
+
+    def _copy_for_the_user(self, issued: IssuedInvoice) -> str:
+        """The issued PDF in Documents/Bordereau/Factures, as the editor writes invoices."""
+        from PySide6.QtCore import QStandardPaths
+
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        folder = Path(documents or Path.home()) / "Bordereau" / "Factures"
+        try:
+            path = self.services.invoicing.write_pdf(issued, folder)
+        except BordereauError as exc:
+            return f". {exc.message}"
+        return f", enregistré dans {path.parent}."
+
+    def _select_number(self, number: str) -> None:
+        for index, row in enumerate(self.rows):
+            if row.number == number:
+                self.table.setCurrentCell(index, 0)
+                return
 
 
 def save_issued_pdf(parent: QWidget, issued: IssuedInvoice, target: Path) -> bool:
