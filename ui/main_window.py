@@ -414,31 +414,24 @@ class MainWindow(QMainWindow):
             return False
         if not self.deposer.unsaved_work():
             return True
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Quitter Bordereau",
-            "La facture ouverte dans Déposer n'est pas enregistrée. L'enregistrer en brouillon "
-            "avant de quitter ?",
-            parent=self,
-        )
-        box.setObjectName("quitter_facture_ouverte")
-        save = box.addButton("Enregistrer en brouillon", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Quitter sans enregistrer", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.setEscapeButton(cancel)
+        from ui.questions import ask_to_keep_draft
 
-        def answered(_code: int) -> None:
-            clicked = box.clickedButton()
-            if clicked is save and self.deposer.save_draft(quiet=True) is None:
+        def quit_after(save: bool) -> None:
+            if save and self.deposer.save_draft(quiet=True) is None:
                 return
-            if clicked in (save, discard):
-                self._quit_confirmed = True
-                self.close()
+            self._quit_confirmed = True
+            self.close()
 
-        box.finished.connect(answered)
-        self.quit_question = box
-        box.open()
+        self.quit_question = ask_to_keep_draft(
+            self,
+            name="quitter_facture_ouverte",
+            title="Quitter Bordereau",
+            text="La facture ouverte dans Déposer n'est pas enregistrée. L'enregistrer en "
+            "brouillon avant de quitter ?",
+            discard="Quitter sans enregistrer",
+            on_save=lambda: quit_after(True),
+            on_discard=lambda: quit_after(False),
+        )
         return False
 
     def _open_editor(self) -> InvoiceEditor | None:

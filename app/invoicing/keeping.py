@@ -149,25 +149,15 @@ def issued_from_archive(root: Path, number: str) -> storage.IssuedInvoice:
 
 
 def listing_from_archive(root: Path, year: int | None = None) -> list[storage.IssuedListing]:
-    from app.invoicing.totals import totals_of
-
     listed = []
     for record in sorted(archived(root), key=lambda record: record.number):
         if year is not None and not record.number.startswith(f"{year}-"):
             continue
-        invoice = storage.invoice_from_json(record.content)
-        totals = totals_of(invoice)
         listed.append(
-            storage.IssuedListing(
+            storage.listing_of(
+                storage.invoice_from_json(record.content),
                 number=record.number,
                 document_type=record.document_type,
-                issue_date=invoice.issue_date,
-                customer_name=invoice.customer.name,
-                customer_identifier=invoice.customer.siret or invoice.customer.identifier_siren,
-                total_ht=totals.basis,
-                total_vat=totals.tax,
-                total_ttc=totals.grand_total,
-                due=totals.due,
                 pdf_sha256=record.pdf_sha256,
                 content_sha256=record.content_sha256,
                 credited_number=record.credited_number,

@@ -328,6 +328,22 @@ class IssuedListing:
     deposited: bool
 
 
+def listing_of(invoice: WrittenInvoice, **facts: Any) -> IssuedListing:
+    """An issued invoice's line of « invoice list »: its totals, customer and date from the
+    invoice, the rest (number, type, sha256, flags) given."""
+    totals = totals_of(invoice)
+    return IssuedListing(
+        issue_date=invoice.issue_date,
+        customer_name=invoice.customer.name,
+        customer_identifier=invoice.customer.siret or invoice.customer.identifier_siren,
+        total_ht=totals.basis,
+        total_vat=totals.tax,
+        total_ttc=totals.grand_total,
+        due=totals.due,
+        **facts,
+    )
+
+
 def issued_listing(database: Database, year: int | None = None) -> list[IssuedListing]:
     """The issued invoices and credit notes by number (of ``year`` only, when given)."""
     credited = aliased(models.WrittenInvoice)
@@ -343,18 +359,11 @@ def issued_listing(database: Database, year: int | None = None) -> list[IssuedLi
     with database.session() as session:
         for row, credited_number in session.execute(query):
             invoice = invoice_from_json(row.content)
-            totals = totals_of(invoice)
             listed.append(
-                IssuedListing(
+                listing_of(
+                    invoice,
                     number=str(row.number),
                     document_type=row.document_type,
-                    issue_date=invoice.issue_date,
-                    customer_name=invoice.customer.name,
-                    customer_identifier=invoice.customer.siret or invoice.customer.identifier_siren,
-                    total_ht=totals.basis,
-                    total_vat=totals.tax,
-                    total_ttc=totals.grand_total,
-                    due=totals.due,
                     pdf_sha256=str(row.pdf_sha256),
                     content_sha256=row.content_sha256,
                     credited_number=credited_number or invoice.credited_number,

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
+from app.contracts.openapi import ContractViolation, OpenApi, directory_service, flow_service
 from app.errors import BordereauError
-from app.pa.openapi import ContractViolation, OpenApi, directory_service, flow_service
 
 log = logging.getLogger(__name__)
 

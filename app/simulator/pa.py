@@ -3,7 +3,7 @@ Flow Service under ``/flow-service``, the Directory Service under ``/directory-s
 an OAuth2 client-credentials token endpoint, and an admin interface (faults, directory
 lines) that only loopback callers holding the admin token may use.
 
-Every request is checked against the OpenAPI before anything else (``app/pa/openapi.py``):
+Every request is checked against the OpenAPI before anything else (``app/contracts/openapi.py``):
 what the contract refuses gets a 400 with the contract's ``Error`` body. A flow is recorded
 with the ``trackingId`` its sender gave; the same ``trackingId`` sent again is recorded as
 a flow in error « AlreadyExistingFlow », as a platform does. Faults: an answer lost after
@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from app.pa.openapi import OpenApi, directory_service, flow_service
+from app.contracts.openapi import OpenApi, directory_service, flow_service
 
 log = logging.getLogger(__name__)
 

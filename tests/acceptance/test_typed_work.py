@@ -22,8 +22,10 @@ def _drafts(services: Services) -> int:
 
 def _question(qtbot: QtBot, holder: object, name: str) -> QMessageBox:
     qtbot.waitUntil(
-        lambda: isinstance(getattr(holder, name, None), QMessageBox)
-        and getattr(holder, name).isVisible()
+        lambda: (
+            isinstance(getattr(holder, name, None), QMessageBox)
+            and getattr(holder, name).isVisible()
+        )
     )
     box: QMessageBox = getattr(holder, name)
     return box

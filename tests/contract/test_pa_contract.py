@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from app.contracts.openapi import directory_service, flow_service
 from app.pa.client import PaClient, PaEndpoints, PaError
-from app.pa.openapi import directory_service, flow_service
 from app.settings import load_settings
 from app.simulator.pa import ADMIN_HEADER, PaSimulator, seed_demo_directory
 from tests.support.written_invoices import written_invoice
@@ -229,7 +229,7 @@ def test_the_directory_refuses_what_its_contract_refuses(
 
 
 def test_the_client_never_sends_what_the_contract_refuses(client: PaClient) -> None:
-    from app.pa.openapi import ContractViolation
+    from app.contracts.openapi import ContractViolation
 
     with pytest.raises(ContractViolation) as refused:
         client.submit(b"%PDF", "f.pdf", tracking_id="x" * 65)

@@ -78,7 +78,7 @@ def test_frozen_program_passes_the_release_smoke_test(built: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     passed = [line for line in result.stdout.splitlines() if line.startswith("ok  ")]
-    assert len(passed) == 10, result.stdout
+    assert len(passed) == 11, result.stdout
     assert "ok  trousseau : " in result.stdout
 
 

@@ -70,7 +70,9 @@ ADAPTERS = (
 # What an adapter may use besides itself: the domain and the shared plumbing.
 ADAPTER_MAY_USE = {"domain", "errors", "files"}
 # The simulator plays the platform: the domain's shared constants, never the client's code.
-SIMULATOR_MAY_USE = {"domain", "errors", "files"}
+# contracts: the official API files and their reader — the same files on both sides, never
+# the client's code
+SIMULATOR_MAY_USE = {"domain", "errors", "files", "contracts"}
 
 
 def imports_by_package() -> dict[str, set[tuple[str, str]]]:

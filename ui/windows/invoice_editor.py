@@ -977,34 +977,26 @@ class InvoiceEditor(QDialog):
     def ask_then(self, then: Callable[[], object]) -> QMessageBox:
         """« Enregistrer en brouillon » / « Fermer sans enregistrer » / « Annuler », then
         ``then`` (close the editor, quit) unless the user cancels or the save fails."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Fermer la facture",
-            "Cette facture n'est pas enregistrée. L'enregistrer en brouillon avant de fermer ?",
-            parent=self,
-        )
-        box.setObjectName("fermer_editeur")
-        save = box.addButton("Enregistrer en brouillon", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Fermer sans enregistrer", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.setEscapeButton(cancel)
+        from ui.questions import ask_to_keep_draft
 
-        def answered(_code: int) -> None:
-            clicked = box.clickedButton()
-            if clicked is cancel or clicked is None:
-                return
-            if clicked is save and self.save_draft(quiet=True) is None:
+        def close_after(save: bool) -> None:
+            if save and self.save_draft(quiet=True) is None:
                 return  # not saved (said in the editor): it stays open
-            if clicked is discard or clicked is save:
-                self._closing_allowed = True
-                self.autosave_timer.stop()
-                then()
+            self._closing_allowed = True
+            self.autosave_timer.stop()
+            then()
 
-        box.finished.connect(answered)
-        self.close_question = box
-        box.open()
-        return box
+        self.close_question = ask_to_keep_draft(
+            self,
+            name="fermer_editeur",
+            title="Fermer la facture",
+            text="Cette facture n'est pas enregistrée. L'enregistrer en brouillon avant de "
+            "fermer ?",
+            discard="Fermer sans enregistrer",
+            on_save=lambda: close_after(True),
+            on_discard=lambda: close_after(False),
+        )
+        return self.close_question
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.unsaved_work():

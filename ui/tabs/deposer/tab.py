@@ -613,22 +613,18 @@ class DeposerTab(QWidget):
     def _ask_before_discarding(self, then: Callable[[], object] | None = None) -> None:
         """« Enregistrer en brouillon » / « Fermer sans enregistrer » / « Annuler »; ``then``:
         what to do once closed (open another draft), instead of the next file."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Fermer la facture",
-            "Cette facture n'est pas enregistrée. L'enregistrer en brouillon avant de la fermer ?",
-            parent=self,
+        from ui.questions import ask_to_keep_draft
+
+        self.close_question = ask_to_keep_draft(
+            self,
+            name="fermer_facture",
+            title="Fermer la facture",
+            text="Cette facture n'est pas enregistrée. L'enregistrer en brouillon avant de la "
+            "fermer ?",
+            discard="Fermer sans enregistrer",
+            on_save=lambda: self._close_now(save=True, then=then),
+            on_discard=lambda: self._close_now(save=False, then=then),
         )
-        box.setObjectName("fermer_facture")
-        save = box.addButton("Enregistrer en brouillon", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Fermer sans enregistrer", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.setEscapeButton(cancel)
-        save.clicked.connect(lambda: self._close_now(save=True, then=then))
-        discard.clicked.connect(lambda: self._close_now(save=False, then=then))
-        self.close_question = box
-        box.open()
 
     def _close_now(self, *, save: bool, then: Callable[[], object] | None = None) -> None:
         if self.busy:

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-OPENAPI_DIR = Path(__file__).resolve().parent / "openapi"
+OPENAPI_DIR = Path(__file__).resolve().parent / "xp-z12-013"
 FLOW_SERVICE = "flow-service-1.3.0.json"
 DIRECTORY_SERVICE = "directory-service-1.3.0.json"
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
