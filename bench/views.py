@@ -63,12 +63,14 @@ def main() -> int:
         )
         tab.resize(1340, 640)
         tab.show()
+        tab.refresh()  # the window loads its lists after its first frame: here, at once
         holder["synthese"] = tab
 
     def open_rechercher() -> None:
         tab = RechercherTab(services.invoices, services.tickets, services.context.settings)
         tab.resize(1340, 640)
         tab.show()
+        tab.refresh()
         holder["rechercher"] = tab
 
     print(f"Synthèse ouverte : {timed(open_synthese):.0f} ms (objectif ≤ 300)")
@@ -79,6 +81,10 @@ def main() -> int:
     print(
         f"  lignes : Synthèse {synthese.model.rowCount()}, Rechercher {rechercher.model.rowCount()}"
     )
+    if rechercher.model.rowCount() < count // 2 or synthese.model.rowCount() == 0:
+        raise SystemExit(
+            f"rien de mesuré : les listes n'ont pas chargé les {count} factures écrites"
+        )
 
     filters: list[tuple[str, float]] = []
     for text in ("etienne", "f2024-0123", "lycee jean", "ej0000"):
@@ -115,6 +121,8 @@ def main() -> int:
     print(f"Tri Synthèse : max {max(synthese_sorts):.0f} ms (objectif ≤ 150)")
 
     bar = rechercher.table.verticalScrollBar()
+    if bar.maximum() == 0:
+        raise SystemExit("rien de mesuré : la liste ne défile pas")
     steps = []
     for value in range(0, bar.maximum(), max(1, bar.maximum() // 400)):
         steps.append(
