@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
@@ -79,3 +79,13 @@ def test_quitting_with_an_invoice_read_but_never_saved_asks(
     click_button(_question(qtbot, window, "quit_question"), "Enregistrer en brouillon")
     qtbot.waitUntil(lambda: not window.isVisible())
     assert len(services.deposit.drafts()) == 1
+
+
+def test_alt_t_goes_to_the_vat_regime(qtbot: QtBot, window: MainWindow) -> None:
+    editor = open_editor(qtbot, window)
+    label = next(
+        caption for caption in editor.findChildren(QLabel) if caption.text() == "Régime de &TVA"
+    )
+    assert label.buddy() is editor.regime  # the « & » is a mnemonic, not a character shown
+    QTest.keyClick(editor, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: editor.regime.hasFocus())

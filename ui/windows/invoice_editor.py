@@ -476,7 +476,9 @@ class InvoiceEditor(QDialog):
             ("Note", self.note),
         ]
         for index, (label, widget) in enumerate(rows):
-            grid.addWidget(QLabel(label), index % 6, (index // 6) * 2)
+            caption = QLabel(label)
+            caption.setBuddy(widget)  # « Régime de &TVA »: Alt+T goes to its field
+            grid.addWidget(caption, index % 6, (index // 6) * 2)
             grid.addWidget(widget, index % 6, (index // 6) * 2 + 1)
         grid.addWidget(self.mention, 6, 0, 1, 4)
         self._regime_changed()
