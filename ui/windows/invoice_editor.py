@@ -974,6 +974,8 @@ class InvoiceEditor(QDialog):
             self.save_draft(quiet=True)
 
     def unsaved_work(self) -> bool:
+        if self.check_timer.isActive():  # a change of the last instants counts too
+            self._changed()
         return self.dirty and self.issued is None and not self._closing_allowed
 
     def ask_then(self, then: Callable[[], object]) -> QMessageBox:
