@@ -89,3 +89,35 @@ def test_alt_t_goes_to_the_vat_regime(qtbot: QtBot, window: MainWindow) -> None:
     assert label.buddy() is editor.regime  # the « & » is a mnemonic, not a character shown
     QTest.keyClick(editor, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: editor.regime.hasFocus())
+
+
+def test_the_lines_table_lets_the_keyboard_out_and_never_picks_a_choice_by_typing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    from ui.widgets.lines_table import LinesTable
+
+    editor = open_editor(qtbot, window)
+    table = editor.lines_table
+    assert isinstance(table, LinesTable)
+    unit = table.cellWidget(0, 2)
+    assert isinstance(unit, QComboBox)
+    chosen = unit.currentText()
+    unit.setFocus()
+    qtbot.waitUntil(unit.hasFocus)
+    QTest.keyClicks(unit, "pose")  # typed on the unit: its list opens, nothing is picked
+    assert unit.currentText() == chosen
+    qtbot.waitUntil(lambda: unit.view().isVisible())
+    QTest.keyClick(unit.view(), Qt.Key.Key_Escape)
+    assert unit.currentText() == chosen
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    QTest.keyClick(table, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not table.hasFocus())  # Ctrl+Tab leaves the table
+    outside = QApplication.focusWidget()
+    assert outside is not None and not table.isAncestorOf(outside)
+    table.setFocus()
+    table.setCurrentCell(0, table.columnCount() - 1)
+    QTest.keyClick(table, Qt.Key.Key_Tab)  # Tab from the last cell leaves it too
+    qtbot.waitUntil(lambda: not table.hasFocus())

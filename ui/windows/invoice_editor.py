@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QButtonGroup,
     QCheckBox,
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -67,6 +65,7 @@ from app.invoicing.model import (
 from app.invoicing.totals import totals_of
 from app.prefill.parsing import parse_amount
 from ui.widgets.date_field import DateField
+from ui.widgets.lines_table import LinesTable
 from ui.widgets.money_edit import MoneyEdit
 from ui.workers import Worker, WorkerPool
 
@@ -376,14 +375,13 @@ class InvoiceEditor(QDialog):
     def _build_lines(self) -> QGroupBox:
         group = QGroupBox("Lignes")
         column = QVBoxLayout(group)
-        self.lines_table = QTableWidget(0, len(LINE_COLUMNS))
+        self.lines_table = LinesTable(0, len(LINE_COLUMNS))
         self.lines_table.setObjectName("lignes_facture")
         self.lines_table.setHorizontalHeaderLabels(list(LINE_COLUMNS))
         header = self.lines_table.horizontalHeader()
         header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         for index in range(1, len(LINE_COLUMNS)):
             header.setSectionResizeMode(index, QHeaderView.ResizeMode.ResizeToContents)
-        self.lines_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.lines_table.setMinimumHeight(170)
         self.field_widgets["lines"] = self.lines_table
         column.addWidget(self.lines_table)
@@ -740,7 +738,7 @@ class InvoiceEditor(QDialog):
         nature.addItem("Bien", Nature.GOODS)
         for column, combo in ((UNIT, unit), (RATE, rate), (NATURE, nature)):
             combo.currentIndexChanged.connect(self.check_timer.start)
-            table.setCellWidget(row, column, combo)
+            table.add_choice(row, column, combo)
         rate.setEnabled(self.current_regime() is VatRegime.STANDARD)
         if model is not None:
             for column, data in (
