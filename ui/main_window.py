@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
             )
             return
         try:
-            drafts = sum(row.status == "draft" for row in self.services.invoicing.rows())
+            drafts = self.services.invoicing.draft_count()
         except BordereauError:
             return
         if drafts:

@@ -155,6 +155,18 @@ def backup_due(folder: Path, *, now: datetime | None = None) -> bool:
     return latest is None or now - latest.taken_at >= DAILY
 
 
+def before_restore_copy(folder: Path) -> Path:
+    """Where the database in place is kept when another one takes its place."""
+    return folder / f"{BEFORE_RESTORE_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
+
+
+def remove_companions(database_file: Path) -> None:
+    """SQLite's files beside a database (its journal, its WAL): they belong to the file that
+    is being replaced."""
+    for companion in ("-wal", "-shm", "-journal"):
+        database_file.with_name(database_file.name + companion).unlink(missing_ok=True)
+
+
 def restore(backup: Path, database_file: Path, folder: Path) -> Path | None:
     """Put ``backup`` in place of ``database_file`` (no Bordereau may have it open). The file
     replaced, if any, is kept as « avant-restauration-… » in ``folder``; returns that copy.
@@ -170,7 +182,7 @@ def restore(backup: Path, database_file: Path, folder: Path) -> Path | None:
     kept: Path | None = None
     stamp = datetime.now(UTC).strftime(_STAMP)
     if database_file.exists() and database_file.stat().st_size > 0:
-        kept = folder / f"{BEFORE_RESTORE_PREFIX}{stamp}.sqlite3"
+        kept = before_restore_copy(folder)
         try:
             copy_database(database_file, kept)
         except sqlite3.DatabaseError:  # too damaged to be read by SQLite: the bytes, as they are
@@ -179,8 +191,7 @@ def restore(backup: Path, database_file: Path, folder: Path) -> Path | None:
             shutil.copyfile(database_file, kept)
     try:
         placed = copy_database(backup, database_file.with_name(f".restauration-{stamp}.sqlite3"))
-        for companion in ("-wal", "-shm", "-journal"):
-            database_file.with_name(database_file.name + companion).unlink(missing_ok=True)
+        remove_companions(database_file)
         os.replace(placed, database_file)
     except OSError as exc:
         raise EnvironmentProblem(

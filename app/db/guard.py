@@ -178,7 +178,10 @@ def check_opened(
     backups_dir: Path | None = None,
 ) -> KnownDatabase:
     """Refuse a database that is not the one this workstation issued into, or that has lost
-    invoices it issued; otherwise record what it holds now and return it."""
+    invoices it issued; otherwise record what it holds now (when it is ahead of the record:
+    another workstation issued, or a kill came between an issue and its record) and return
+    it."""
+    series = series_of(database)
     if known is not None and known.has_issued:
         found = stored_database_id(database)
         where = database_key(database.url)
@@ -187,7 +190,6 @@ def check_opened(
                 f"La base de données ouverte ({where}) n'est pas celle dans laquelle ce poste a "
                 f"émis ses factures (la dernière : {known.last_issued()})." + _way_out(backups_dir)
             )
-        series = series_of(database)
         behind = sorted(
             year for year, number in known.series.items() if series.get(year, 0) < number
         )
@@ -199,10 +201,19 @@ def check_opened(
                 f"{year}-{known.series[year]:04d} : elle est plus ancienne que vos factures."
                 + _way_out(backups_dir)
             )
-    current = KnownDatabase(database_id(database), series_of(database))
-    if current.has_issued:
+    current = KnownDatabase(database_id(database), series)
+    if current.has_issued and not _recorded(known, current):
         remember(config_dir, database.url, current)
     return current
+
+
+def _recorded(known: KnownDatabase | None, current: KnownDatabase) -> bool:
+    """The record already says all ``current`` holds."""
+    return (
+        known is not None
+        and known.database_id == current.database_id
+        and all(known.series.get(year, 0) >= n for year, n in current.series.items())
+    )
 
 
 def record_issue(config_dir: Path, database: Database, database_id: str, number: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
 from stdnum.fr import tva as _tva
 
@@ -18,18 +19,25 @@ def is_valid_siret(value: str) -> bool:
     return bool(_siret.is_valid(normalize_siret(value)))
 
 
-def siret_problem(value: str) -> str | None:
-    """A French sentence saying what is wrong with a SIRET, or None when it is valid."""
+def identifier_problem(value: str, kind: str = "SIRET") -> str | None:
+    """A French sentence saying what is wrong with a SIRET or a SIREN (``kind``), or None
+    when it is valid: its length, its check digit (Luhn), and not made of zeros only —
+    which Luhn accepts."""
+    module, length = (_siret, 14) if kind == "SIRET" else (_siren, 9)
     digits = "".join(ch for ch in value if ch.isdigit())
     if not value.strip():
-        return "Le SIRET est vide."
+        return f"Le {kind} est vide."
     if len(digits) != len(value.replace(" ", "")):
-        return "Le SIRET ne doit contenir que des chiffres."
-    if len(digits) != 14:
-        return f"Un SIRET compte 14 chiffres ; celui-ci en a {len(digits)}."
-    if not _siret.is_valid(digits):
-        return "Ce SIRET n'existe pas : sa clé de contrôle est fausse (vérifiez les chiffres)."
+        return f"Le {kind} ne doit contenir que des chiffres."
+    if len(digits) != length:
+        return f"Un {kind} compte {length} chiffres ; celui-ci en a {len(digits)}."
+    if not digits.strip("0") or not module.is_valid(digits):
+        return f"Ce {kind} n'existe pas : sa clé de contrôle est fausse (vérifiez les chiffres)."
     return None
+
+
+def siret_problem(value: str) -> str | None:
+    return identifier_problem(value, "SIRET")
 
 
 def is_valid_vat(value: str) -> bool:

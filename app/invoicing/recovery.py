@@ -8,13 +8,19 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import update
 
 from app.db import models
-from app.db.backups import BEFORE_RESTORE_PREFIX, PG_DUMP_LINE, RestoreRefused, restore
+from app.db.backups import (
+    PG_DUMP_LINE,
+    RestoreRefused,
+    before_restore_copy,
+    copy_database,
+    remove_companions,
+    restore,
+)
 from app.db.engine import Database, sqlite_path
 from app.db.guard import DATABASE_ID_SETTING, known_database, series_of, stored_database_id
 from app.db.migrate import upgrade_database
@@ -70,10 +76,7 @@ def restore_database(
         _refuse_foreign(backup, known.database_id if known else None)
         replaced = restore(backup, file, backups_dir)
     elif _sound(file):  # older, not damaged: the archive completes it where it is
-        from app.db.backups import copy_database
-
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        replaced = copy_database(file, backups_dir / f"{BEFORE_RESTORE_PREFIX}{stamp}.sqlite3")
+        replaced = copy_database(file, before_restore_copy(backups_dir))
     else:
         replaced = _set_aside(file, backups_dir)
     database = Database(database_url)
@@ -133,11 +136,9 @@ def _set_aside(file: Path, backups_dir: Path) -> Path | None:
         file.unlink()
         return None
     backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    kept = backups_dir / f"{BEFORE_RESTORE_PREFIX}{stamp}.sqlite3"
+    kept = before_restore_copy(backups_dir)
     os.replace(file, kept)
-    for companion in ("-wal", "-shm", "-journal"):
-        file.with_name(file.name + companion).unlink(missing_ok=True)
+    remove_companions(file)
     return kept
 
 

@@ -350,6 +350,12 @@ class InvoicingService:
 
         return written_rows(self.context.database)
 
+    def draft_count(self) -> int:
+        """How many written invoices wait as drafts (counted, not read)."""
+        from app.invoicing.storage import draft_count
+
+        return draft_count(self.context.database)
+
     def draft(self, draft_id: int) -> WrittenInvoice:
         from app.invoicing.storage import load
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -99,6 +99,13 @@ def save_draft(
         row.total_ttc = total if abs(total) <= MAX_TOTAL else Decimal(0)  # refused at issue
         session.flush()
         return int(row.id)
+
+
+def draft_count(database: Database) -> int:
+    with database.session() as session:
+        return int(
+            session.scalar(select(func.count()).where(models.WrittenInvoice.status == DRAFT)) or 0
+        )
 
 
 def delete_draft(database: Database, draft_id: int) -> None:

@@ -25,8 +25,8 @@ from typing import Any
 from stdnum import bic as bic_code
 from stdnum import iban as iban_number
 from stdnum.eu import vat
-from stdnum.fr import siren, siret
 
+from app.domain.identifiers import identifier_problem
 from app.invoicing.mentions import MissingMention
 from app.invoicing.model import Customer, Seller, WrittenInvoice
 
@@ -78,18 +78,6 @@ def cleaned(data: Any) -> Any:
 def decimals(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def identifier_problem(value: str, kind: str) -> str | None:
-    """SIRET or SIREN: its check digit (Luhn), and not made of zeros (which Luhn accepts)."""
-    module = siret if kind == "SIRET" else siren
-    length = 14 if kind == "SIRET" else 9
-    digits = value.replace(" ", "")
-    if not digits.isdigit() or len(digits) != length:
-        return f"Un {kind} compte {length} chiffres."
-    if not digits.strip("0") or not module.is_valid(digits):
-        return f"Ce {kind} n'existe pas : sa clé de contrôle est fausse (vérifiez les chiffres)."
-    return None
 
 
 def logo_size_problem(width: int, height: int) -> str | None:

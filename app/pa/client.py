@@ -148,36 +148,30 @@ class PaClient:
             raise ContractViolation(problems)
         headers = {"Authorization": f"Bearer {self.token()}"} if authorised else {}
         self.sent.append((operation_id, path))
-        try:
-            if multipart is not None:
-                info, content, name = multipart
-                files: dict[str, tuple[str | None, bytes | str, str]] = {
+        body: dict[str, Any] = {"json": json_body}
+        if multipart is not None:
+            info, content, name = multipart
+            kind = "application/pdf" if content[:4] == b"%PDF" else "application/xml"
+            body = {
+                "files": {
                     "flowInfo": (None, json.dumps(info), "application/json"),
-                    "file": (
-                        name,
-                        content,
-                        "application/pdf" if content[:4] == b"%PDF" else "application/xml",
-                    ),
+                    "file": (name, content, kind),
                 }
-                answer = self._http.request(
-                    operation.method, base + path, params=query, files=files, headers=headers
+            }
+
+        def send() -> httpx.Response:
+            try:
+                return self._http.request(
+                    operation.method, base + path, params=query, headers=headers, **body
                 )
-            else:
-                answer = self._http.request(
-                    operation.method, base + path, params=query, json=json_body, headers=headers
-                )
-        except httpx.HTTPError as exc:
-            raise PaError(f"La plateforme n'a pas répondu ({type(exc).__name__}).") from exc
-        if answer.status_code == 401 and authorised:
+            except httpx.HTTPError as exc:
+                raise PaError(f"La plateforme n'a pas répondu ({type(exc).__name__}).") from exc
+
+        answer = send()
+        if answer.status_code == 401 and authorised and multipart is None:
             self._token = None  # expired or revoked: one new token, once
             headers["Authorization"] = f"Bearer {self.token()}"
-            answer = (
-                self._http.request(
-                    operation.method, base + path, params=query, json=json_body, headers=headers
-                )
-                if multipart is None
-                else answer
-            )
+            answer = send()
         if answer.status_code >= 400:
             raise _error(answer)
         return answer

@@ -170,8 +170,9 @@ class PlatformService:
             return siret[:9]
         try:
             from app.db.shared import shared_setting
+            from app.invoicing.service import PROFILE_SETTING
 
-            profile = shared_setting(self.context.database, "invoicing_seller")
+            profile = shared_setting(self.context.database, PROFILE_SETTING)
         except BordereauError:
             return None
         if isinstance(profile, dict) and profile.get("siret"):

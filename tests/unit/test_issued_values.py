@@ -159,3 +159,14 @@ def test_rotation_keeps_thirty_days_and_twelve_months(tmp_path: Path) -> None:
     assert all(newest - timedelta(days=n) in days for n in range(30))
     assert len(kept) <= 30 + 12
     assert (tmp_path / "avant-restauration-x.sqlite3").exists()
+
+
+def test_zeros_are_no_siret_anywhere() -> None:
+    """Luhn accepts fourteen zeros: the one check of identifiers, used by the deposit, the
+    account and the written invoices alike, does not."""
+    from app.domain.identifiers import identifier_problem, siret_problem
+
+    assert siret_problem("00000000000000") is not None
+    assert identifier_problem("000000000", "SIREN") is not None
+    assert siret_problem("81234567600017") is None
+    assert identifier_problem("812345676", "SIREN") is None

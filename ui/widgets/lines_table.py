@@ -36,8 +36,7 @@ class LinesTable(QTableWidget):
         self.choice_keys = ChoiceKeys(self)
 
     def add_choice(self, row: int, column: int, combo: QComboBox) -> None:
-        combo.installEventFilter(self.choice_keys)
-        combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        combo.installEventFilter(self.choice_keys)  # (no wheel focus: ui/behaviour.py)
         self.setCellWidget(row, column, combo)
 
     def _at_end(self, forward: bool) -> bool:
