@@ -477,6 +477,9 @@ def cmd_invoices_list(args: argparse.Namespace) -> int:
                         "numero": item.number,
                         "destinataire": item.recipient_name,
                         "siret_destinataire": item.recipient_siret,
+                        "canal": item.channel,
+                        "identifiant_flux": item.pa_flow_id,
+                        "identifiant_facture_cpp": item.chorus_invoice_id,
                         "etat": item.status,
                         "libelle_etat": item.status_label,
                         "date_depot": item.deposit_date.isoformat() if item.deposit_date else None,
@@ -585,18 +588,23 @@ def cmd_sync(args: argparse.Namespace) -> int:
                         {
                             "numero": change.number,
                             "destinataire": change.recipient,
+                            "canal": change.channel,
                             "avant": change.previous,
                             "apres": change.current,
+                            "libelle": status_label(change.current),
                         }
                         for change in report.changes
                     ],
+                    "plateforme_erreur": report.platform_error,
                 },
                 ensure_ascii=False,
             )
         )
         return EXIT_OK
+    if report.platform_error:
+        print(f"Plateforme agréée non lue : {report.platform_error}", file=sys.stderr)
     if not report.changes:
-        print("Rien n'a changé sur Chorus Pro.")
+        print("Rien n'a changé sur Chorus Pro ni sur la plateforme agréée.")
     for change in report.changes:
         before = status_label(change.previous) if change.previous else "importée du portail"
         print(f"{change.number} ({change.recipient}) : {before} → {status_label(change.current)}")
@@ -604,7 +612,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    outcomes = _platform_call(args, lambda services: services.deposit.resume_outbox())
+    outcomes = _platform_call(
+        args,
+        lambda services: services.deposit.resume_outbox() + services.platform.resume_outbox(),
+    )
     print(json.dumps([_outcome_json(o) for o in outcomes], ensure_ascii=False))
     for outcome in outcomes:
         if outcome.state == "blocked":

@@ -513,9 +513,15 @@ class AppContext:
         cannot be reached."""
         with self._lock:
             if self._demo_pa is None:
-                from app.simulator.pa import PaSimulator, seed_demo_directory
+                from app.simulator.pa import PaConfig, PaSimulator, seed_demo_directory
+                from app.simulator.pa_lifecycle import DEMO_SCHEDULE
 
-                self._demo_pa = PaSimulator()
+                self._demo_pa = PaSimulator(
+                    PaConfig(
+                        state_file=self.paths.platform_simulator_state_file,
+                        lifecycle_schedule=DEMO_SCHEDULE,
+                    )
+                )
                 seed_demo_directory(self._demo_pa.state)
                 self._demo_pa.start()
                 log.info("Plateforme agréée de démonstration sur %s", self._demo_pa.base_url)

@@ -56,6 +56,11 @@ class AppPaths:
     def simulator_state_file(self) -> Path:
         return self.data_dir / "simulateur.json"
 
+    @property
+    def platform_simulator_state_file(self) -> Path:
+        """The demo Plateforme Agréée's flows."""
+        return self.data_dir / "plateforme-demo.json"
+
     def ensure(self) -> None:
         for directory in (
             self.data_dir,

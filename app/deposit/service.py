@@ -393,8 +393,10 @@ class DepositService:
     def resume_outbox(self, progress: Callable[[str], None] | None = None) -> list[DepositOutcome]:
         """Send what is waiting: after a restart (entries in doubt are reconciled first) or
         when the platform answers again."""
+        from app.deposit.states import CHORUS_OPERATIONS
+
         outbox = self.context.outbox()
-        pending = outbox.unfinished()
+        pending = outbox.unfinished(CHORUS_OPERATIONS)
         if not pending:
             return []
         outcomes = []

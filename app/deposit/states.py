@@ -7,3 +7,7 @@ DRAFT_STATUS = "BROUILLON"
 UNFINISHED = ("pending", "uploading", "uploaded", "submitting", "flux_deposited")
 DEPOSIT = "deposit"  # PDF uploaded, then soumettre
 DEPOSIT_FLUX = "deposit_flux"  # Factur-X through deposer/flux, then its integration report
+PA_FLOW = "pa_flow"  # an invoice to a Plateforme Agréée (createFlow, found by its trackingId)
+PA_LIFECYCLE = "pa_lifecycle"  # a lifecycle message (CDAR) about an invoice sent to a PA
+CHORUS_OPERATIONS = (DEPOSIT, DEPOSIT_FLUX)
+PA_OPERATIONS = (PA_FLOW, PA_LIFECYCLE)

@@ -238,6 +238,11 @@ def status_label(code: str) -> str:
     """The French label of a platform or local status code (the code itself if unknown)."""
     if code in LOCAL_STATUS_LABELS:
         return LOCAL_STATUS_LABELS[code]
+    if code.startswith("PA_"):  # a Plateforme Agréée's lifecycle status
+        from app.domain.lifecycle import lifecycle_of
+
+        found = lifecycle_of(code)
+        return found.label if found else code
     try:
         return InvoiceStatus(code).label
     except ValueError:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.db import models
 from app.db.engine import Database
+from app.domain.lifecycle import DISPUTE_CODES, LIFECYCLE, lifecycle_of
 from app.domain.money import ZERO
 from app.domain.statuses import InvoiceStatus, StatusGroup
 from app.invoices.listing import InvoiceSummary, summarize
@@ -26,11 +27,18 @@ AWAITING_PAYMENT = frozenset(
     for status in InvoiceStatus
     if status.group is StatusGroup.EN_COURS
     or status.value in {InvoiceStatus.SUSPENDUE, InvoiceStatus.A_COMPLETER}
+) | frozenset(
+    item.status
+    for item in LIFECYCLE.values()
+    if item.group is StatusGroup.EN_COURS or item.code in DISPUTE_CODES
 )
 
 
 def status_group(status: str) -> StatusGroup:
     """Platform statuses by their group; the local « En attente d'envoi » with drafts."""
+    lifecycle = lifecycle_of(status)
+    if lifecycle is not None:
+        return lifecycle.group
     try:
         return InvoiceStatus(status).group
     except ValueError:

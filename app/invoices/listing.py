@@ -52,6 +52,8 @@ def summarize(row: models.Invoice, today: date, rates: RateTable) -> InvoiceSumm
         total_ht=row.total_ht,
         total_ttc=row.total_ttc,
         chorus_invoice_id=row.chorus_invoice_id,
+        channel=row.channel,
+        pa_flow_id=row.pa_flow_id,
         schedule=schedule,
     )
 

@@ -27,6 +27,12 @@ class InvoiceBasics:
     total_ht: Decimal
     total_ttc: Decimal
     chorus_invoice_id: int | None
+    channel: str  # chorus | pa: the platform it went through
+    pa_flow_id: str | None
+
+    @property
+    def channel_label(self) -> str:
+        return "Plateforme agréée" if self.channel == "pa" else "Chorus Pro"
 
     @property
     def status_label(self) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.deposit.states import DRAFT_STATUS, WAITING_STATUS
+from app.domain.lifecycle import DISPUTE_CODES, REFUSAL_CODES, pa_status
 from app.domain.statuses import InvoiceStatus
 from app.invoices.model import InvoiceBasics
 
@@ -46,8 +47,12 @@ _CATEGORY_STATUSES = {
         InvoiceStatus.A_RECYCLER,
         InvoiceStatus.EN_ATTENTE_RECYCLAGE_FOURNISSEUR,
     ),
-    WorkCategory.SUSPENDED: (InvoiceStatus.SUSPENDUE, InvoiceStatus.A_COMPLETER),
-    WorkCategory.REJECTED: (InvoiceStatus.REJETEE,),
+    WorkCategory.SUSPENDED: (
+        InvoiceStatus.SUSPENDUE,
+        InvoiceStatus.A_COMPLETER,
+        *(pa_status(code) for code in DISPUTE_CODES),
+    ),
+    WorkCategory.REJECTED: (InvoiceStatus.REJETEE, *(pa_status(code) for code in REFUSAL_CODES)),
 }
 
 

@@ -62,6 +62,8 @@ ROW_COLUMNS = (
     C.total_ttc,
     C.rejection_acknowledged,
     C.chorus_invoice_id,
+    C.channel,
+    C.pa_flow_id,
     C.source_file_sha256,
 )
 
@@ -86,6 +88,8 @@ def _row(values: Any) -> InvoiceRow:
         total_ttc=found["total_ttc"],
         rejection_acknowledged=bool(found["rejection_acknowledged"]),
         chorus_invoice_id=found["chorus_invoice_id"],
+        channel=found["channel"],
+        pa_flow_id=found["pa_flow_id"],
         has_file=found["source_file_sha256"] is not None,
     )
 

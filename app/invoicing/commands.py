@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,19 @@ def add_invoice_commands(commands: Any) -> None:
         "deposit", help="déposer une facture émise (client public) sur Chorus Pro, en Factur-X"
     )
     sent.add_argument("number", help="le numéro de la facture, ex. 2027-0042")
+    routed = invoice.add_parser(
+        "send",
+        help="envoyer une facture émise : Chorus Pro (client public) ou votre plateforme "
+        "agréée (entreprise)",
+    )
+    routed.add_argument("number", help="le numéro de la facture, ex. 2027-0042")
+    routed.add_argument("--json", action="store_true")
+    paid = invoice.add_parser(
+        "paid", help="déclarer une facture encaissée (statut « Encaissée » à la plateforme)"
+    )
+    paid.add_argument("number", help="le numéro de la facture, ex. 2027-0042")
+    paid.add_argument("--date", help="date de l'encaissement, AAAA-MM-JJ (aujourd'hui sinon)")
+    paid.add_argument("--json", action="store_true")
     profile = invoice.add_parser(
         "profile", help="votre identité de vendeur (nom, SIRET, adresse, immatriculation, IBAN)"
     )
@@ -219,6 +233,10 @@ def _invoice(args: argparse.Namespace, services: Services) -> int:
             }
         )
         return 0 if outcome.state in ("done", "waiting") else EXIT_FAILED
+    if command == "send":
+        return _send(args, services)
+    if command == "paid":
+        return _paid(args, services)
     if command == "list":
         return _list(args, services)
     if command == "pdf":
@@ -228,6 +246,51 @@ def _invoice(args: argparse.Namespace, services: Services) -> int:
     else:
         issued = invoicing.credit_note(args.number, line_numbers=_line_numbers(args.lines))
     return _handed_out(services, issued, args.out)
+
+
+CHANNELS = {"chorus": "Chorus Pro", "pa": "la plateforme agréée"}
+
+
+def _send(args: argparse.Namespace, services: Services) -> int:
+    from dataclasses import asdict
+
+    from app.domain.statuses import status_label
+
+    result = services.invoicing.send(args.number)
+    status = services.invoices.summary(result.invoice_id).status
+    data = {**asdict(result), "status": status, "status_label": status_label(status)}
+    if args.json:
+        _print(data)
+    else:
+        where = CHANNELS[result.channel]
+        said = {
+            "done": f"Facture {result.number} envoyée à {where} : {status_label(status)}.",
+            "waiting": f"Facture {result.number} en attente d'envoi vers {where} : "
+            f"{result.message}",
+        }.get(result.state, result.message)
+        print(said)
+    return 0 if result.state in ("done", "waiting") else EXIT_FAILED
+
+
+def _paid(args: argparse.Namespace, services: Services) -> int:
+    from dataclasses import asdict
+
+    paid_on = _parse_date(args.date) if args.date else None
+    result = services.platform.record_paid(args.number, paid_on)
+    if args.json:
+        _print(asdict(result))
+    else:
+        print(result.message)
+    return 0 if result.state in ("done", "waiting") else EXIT_FAILED
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationProblem(
+            f"Date illisible : « {text} » (attendu AAAA-MM-JJ, ex. 2027-10-15)."
+        ) from exc
 
 
 def _from_archive(args: argparse.Namespace, services: Services) -> int:

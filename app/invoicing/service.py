@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at
     from app.deposit.service import DepositService
     from app.invoicing.mentions import MissingMention
     from app.invoicing.storage import IssuedInvoice, IssuedListing, WrittenRow
+    from app.pa.service import PlatformService
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +86,40 @@ def _iso_date(value: object, name: str) -> str:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """Where an issued invoice went and what became of it (« invoice send »)."""
+
+    channel: str  # chorus | pa
+    number: str
+    state: str  # done | waiting | refused | blocked
+    invoice_id: int
+    message: str
+    chorus_invoice_id: int | None = None
+    flow_id: str | None = None
+
+    @classmethod
+    def of(
+        cls, channel: str, number: str, outcome: DepositOutcome, flow_id: str | None = None
+    ) -> SendResult:
+        return cls(
+            channel,
+            number,
+            outcome.state,
+            outcome.invoice_id,
+            outcome.message,
+            outcome.chorus_invoice_id,
+            flow_id,
+        )
+
+
 class InvoicingService:
-    def __init__(self, context: AppContext, deposit: DepositService) -> None:
+    def __init__(
+        self, context: AppContext, deposit: DepositService, platform: PlatformService
+    ) -> None:
         self.context = context
         self.deposit = deposit
+        self.platform = platform
 
     # --- the seller's profile --------------------------------------------------------------
 
@@ -469,6 +500,18 @@ class InvoicingService:
             )
         link_deposit(self.context.database, issued.id, outcome.invoice_id)
         return outcome
+
+    def send(self, number: str, progress: Callable[[str], None] | None = None) -> SendResult:
+        """Send the issued invoice where its customer receives: Chorus Pro for a public
+        structure, the Plateforme Agréée for a company."""
+        from app.invoicing.model import CustomerKind
+
+        issued = self.issued(number)
+        if issued.invoice.customer.kind is CustomerKind.PUBLIC:
+            outcome = self.send_to_chorus(number, progress)
+            return SendResult.of("chorus", number, outcome)
+        outcome = self.platform.send_issued(issued, self.pdf_name(issued), progress)
+        return SendResult.of("pa", number, outcome, self.platform.flow_id(outcome.invoice_id))
 
     @staticmethod
     def pdf_name(issued: IssuedInvoice) -> str:

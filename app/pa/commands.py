@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import BordereauError, ValidationProblem
@@ -36,6 +37,14 @@ def add_platform_commands(commands: Any) -> None:
         "simulator", help="une plateforme agréée simulée sur 127.0.0.1 (jusqu'à Ctrl+C)"
     )
     served.add_argument("--port", type=int, default=0)
+    served.add_argument(
+        "--state", type=Path, help="fichier où garder les flux d'un lancement à l'autre"
+    )
+    served.add_argument(
+        "--lifecycle",
+        action="store_true",
+        help="les clients répondent d'eux-mêmes (Reçue, Approuvée… Paiement transmis)",
+    )
 
 
 def _secret() -> str:
@@ -80,11 +89,14 @@ def run(args: argparse.Namespace, services: Services) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import contextlib
 
-    from app.simulator.pa import ADMIN_HEADER, PaSimulator, seed_demo_directory
+    from app.simulator.pa import ADMIN_HEADER, PaConfig, PaSimulator, seed_demo_directory
+    from app.simulator.pa_lifecycle import DEMO_SCHEDULE
 
-    simulator = PaSimulator(port=args.port)
+    config = PaConfig(
+        state_file=args.state, lifecycle_schedule=DEMO_SCHEDULE if args.lifecycle else ()
+    )
+    simulator = PaSimulator(config, port=args.port)
     seed_demo_directory(simulator.state)
-    config = simulator.state.config
     print(
         json.dumps(
             {

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from app.errors import BordereauError, ValidationProblem
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from app.context import AppContext
+    from app.deposit.outbox import DepositOutcome
+    from app.invoicing.storage import IssuedInvoice
+    from app.pa.channel import StatusSent
     from app.pa.client import PaClient
+    from app.pa.lifecycle_sync import LifecycleReport
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +170,80 @@ class PlatformService:
                 "clients ne peuvent pas encore vous adresser de factures électroniques."
             )
         return _with(report, directory_status=status, message=message)
+
+    # --- the channel: invoices sent, their lifecycle ------------------------------------------
+
+    def send_issued(
+        self,
+        issued: IssuedInvoice,
+        pdf_name: str,
+        progress: Callable[[str], None] | None = None,
+    ) -> DepositOutcome:
+        """The issued invoice to its company customer through the PA (``app/pa/channel.py``)."""
+        from app.pa.channel import send_issued
+
+        client, _name, _demo = self.client()
+        with client:
+            return send_issued(self.context.outbox(), client, issued, pdf_name, progress)
+
+    def resume_outbox(self, progress: Callable[[str], None] | None = None) -> list[DepositOutcome]:
+        """Send what waits for the PA (invoices, lifecycle messages)."""
+        from app.deposit.states import PA_OPERATIONS
+        from app.pa.channel import resume
+
+        outbox = self.context.outbox()
+        if not outbox.unfinished(PA_OPERATIONS):
+            return []
+        client, _name, _demo = self.client()
+        with client:
+            return resume(outbox, client, progress)
+
+    def record_paid(
+        self,
+        number: str,
+        paid_on: date | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> StatusSent:
+        """« Encaissée » sent for the issued invoice ``number`` (``app/pa/channel.py``)."""
+        from app.invoicing.storage import issued_invoice
+        from app.pa.channel import record_paid
+
+        issued = issued_invoice(self.context.database, number)
+        client, _name, _demo = self.client()
+        with client:
+            return record_paid(self.context.outbox(), client, issued, paid_on, progress)
+
+    def sync(self, progress: Callable[[str], None] | None = None) -> LifecycleReport | None:
+        """The lifecycle of the invoices sent through the PA; None when none was ever sent."""
+        from app.pa.lifecycle_sync import sync_lifecycle
+
+        if not self.has_sent_invoices():
+            return None
+        self.resume_outbox(progress)
+        environment = self.context.account_status().effective.value
+        client, _name, _demo = self.client()
+        with client:
+            return sync_lifecycle(self.context.database, client, environment, progress)
+
+    def has_sent_invoices(self) -> bool:
+        from sqlalchemy import select
+
+        from app.db import models
+
+        with self.context.database.session() as session:
+            return (
+                session.scalar(
+                    select(models.Invoice.id).where(models.Invoice.channel == "pa").limit(1)
+                )
+                is not None
+            )
+
+    def flow_id(self, invoice_id: int) -> str | None:
+        from app.db import models
+
+        with self.context.database.session() as session:
+            row = session.get(models.Invoice, invoice_id)
+            return row.pa_flow_id if row is not None else None
 
     def _own_siren(self) -> str | None:
         siret = self.context.settings.supplier_siret

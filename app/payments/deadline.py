@@ -86,9 +86,27 @@ class PaymentSchedule:
         return self.days_late > 0
 
 
+# A Plateforme Agréée's lifecycle read as Chorus Pro's: the delay runs from the invoice's
+# deposit (between businesses it runs from the invoice, which leaves the day it is issued),
+# stops when the customer suspends it, ends with a refusal or the payment.
+PLATFORM_EQUIVALENTS: dict[str, str] = {
+    "PA_200": MADE_AVAILABLE,
+    "PA_208": SUSPENDED,
+    "PA_209": COMPLETED,
+    "PA_210": REJECTED,
+    "PA_213": REJECTED,
+    "PA_211": PAID,
+    "PA_212": PAID,
+}
+
+
 def _events(history: Iterable[tuple[str, date | datetime]]) -> list[StatusEvent]:
     events = [
-        StatusEvent(status, on.date() if isinstance(on, datetime) else on) for status, on in history
+        StatusEvent(
+            PLATFORM_EQUIVALENTS.get(status, status),
+            on.date() if isinstance(on, datetime) else on,
+        )
+        for status, on in history
     ]
     return sorted(events, key=lambda event: event.on)
 

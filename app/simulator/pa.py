@@ -21,15 +21,24 @@ import secrets
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.contracts.openapi import OpenApi, directory_service, flow_service
+from app.files import write_atomically
+from app.simulator.flux import FluxRejected
+from app.simulator.pa_lifecycle import (
+    InvoiceFacts,
+    customer_status,
+    invoice_facts,
+    status_sent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +52,7 @@ MAX_BODY_BYTES = 110 * 1024 * 1024  # the contract's 100 MB file, with its envel
 TOKEN_LIFETIME = 3600
 DEFAULT_LIMIT = 25
 INVOICE_SYNTAXES = frozenset({"CII", "UBL", "Factur-X"})
+FINAL_CODES = frozenset({"210", "212", "213", "220"})  # nothing follows for the seller
 
 
 def now_text() -> str:
@@ -55,13 +65,18 @@ class PaConfig:
     client_secret: str = "demo-pa-secret"
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     ack_delay_seconds: float = 0.0  # a flow stays « Pending » this long
+    # what the customers do with a received invoice: (seconds after it, status code)
+    lifecycle_schedule: tuple[tuple[float, str], ...] = ()
+    state_file: Path | None = None  # flows kept across restarts (the demo's)
 
 
 @dataclass
 class StoredFlow:
     meta: dict[str, Any]  # the contract's Flow
     content: bytes
-    recorded_at: float
+    recorded_at: float  # time.time(): survives a restart of the simulator
+    facts: InvoiceFacts | None = None  # an invoice's, as the platform read it
+    statuses: list[str] = field(default_factory=list)  # lifecycle codes produced about it
 
 
 @dataclass
@@ -100,6 +115,101 @@ class PaState:
     faults: dict[str, float] = field(default_factory=dict)  # name → probability or count
     lock: threading.RLock = field(default_factory=threading.RLock)
 
+    def invoice_flow(self, number: str) -> StoredFlow | None:
+        """The invoice flow (acknowledged) whose invoice bears ``number``."""
+        for flow in self.flows.values():
+            if (
+                flow.facts is not None
+                and flow.facts.number == number
+                and flow.meta["acknowledgement"]["status"] != "Error"
+            ):
+                return flow
+        return None
+
+    def add_status(
+        self,
+        invoice: StoredFlow,
+        code: str,
+        *,
+        reason: str | None = None,
+        comment: str | None = None,
+    ) -> dict[str, Any]:
+        """A lifecycle flow (In, CDAR) from the customer's side about ``invoice``."""
+        assert invoice.facts is not None
+        content = customer_status(invoice.facts, code, reason=reason, comment=comment)
+        now = now_text()
+        flow_id = str(uuid.uuid4())
+        meta: dict[str, Any] = {
+            "flowId": flow_id,
+            "submittedAt": now,
+            "updatedAt": now,
+            "name": f"CDV_{invoice.facts.number}_{code}.xml",
+            "flowSyntax": "CDAR",
+            "flowProfile": "CIUS",
+            "processingRule": "B2B",
+            "processingRuleSource": "Computed",
+            "flowDirection": "In",
+            "flowType": "CustomerInvoiceLC",
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "acknowledgement": {"status": "Ok"},
+        }
+        self.flows[flow_id] = StoredFlow(meta, content, time.time())
+        invoice.statuses.append(code)
+        self.save()
+        return meta
+
+    def advance(self) -> None:
+        """The customers' statuses that are due by the schedule."""
+        schedule = self.config.lifecycle_schedule
+        if not schedule:
+            return
+        now = time.time()
+        for flow in list(self.flows.values()):
+            if flow.facts is None or flow.meta["acknowledgement"]["status"] == "Error":
+                continue
+            if FINAL_CODES & set(flow.statuses):
+                continue
+            for delay, code in schedule:
+                if now - flow.recorded_at >= delay and code not in flow.statuses:
+                    self.add_status(flow, code)
+
+    def save(self) -> None:
+        path = self.config.state_file
+        if path is None:
+            return
+        data = {
+            "flows": [
+                {
+                    "meta": flow.meta,
+                    "content": base64.b64encode(flow.content).decode("ascii"),
+                    "recorded_at": flow.recorded_at,
+                    "facts": None if flow.facts is None else asdict(flow.facts),
+                    "statuses": flow.statuses,
+                }
+                for flow in self.flows.values()
+            ]
+        }
+        write_atomically(path, json.dumps(data).encode("utf-8"))
+
+    def load(self) -> None:
+        path = self.config.state_file
+        if path is None or not path.exists():
+            return
+        try:
+            data = json.loads(path.read_bytes())
+        except ValueError:
+            log.warning("État de la plateforme simulée illisible : repart de zéro (%s)", path)
+            return
+        for item in data.get("flows", []):
+            facts = InvoiceFacts(**item["facts"]) if item.get("facts") else None
+            self.flows[item["meta"]["flowId"]] = StoredFlow(
+                item["meta"],
+                base64.b64decode(item["content"]),
+                float(item["recorded_at"]),
+                facts,
+                list(item.get("statuses", [])),
+            )
+
     def recorded_tracking(self, tracking_id: str) -> list[StoredFlow]:
         return [
             flow
@@ -119,7 +229,7 @@ class PaError(Exception):
 def _acknowledged(flow: StoredFlow, delay: float) -> dict[str, Any]:
     """The flow's metadata, its acknowledgement settled once the delay has passed."""
     ack = flow.meta["acknowledgement"]
-    if ack["status"] == "Pending" and time.monotonic() - flow.recorded_at >= delay:
+    if ack["status"] == "Pending" and time.time() - flow.recorded_at >= delay:
         flow.meta["acknowledgement"] = {"status": "Ok"}
         flow.meta["updatedAt"] = now_text()
     return flow.meta
@@ -149,6 +259,26 @@ def submit_flow(state: PaState, flow_info: dict[str, Any], content: bytes) -> di
         details.append(
             _detail("trackingId", "AlreadyExistingFlow", "Ce trackingId a déjà été reçu.")
         )
+    facts: InvoiceFacts | None = None
+    invoice: StoredFlow | None = None
+    if not details and syntax in INVOICE_SYNTAXES:
+        try:
+            facts = invoice_facts(content)
+        except FluxRejected as exc:
+            details.append(_detail("file", "InvalidSchema", exc.message))
+    elif not details and syntax == "CDAR":
+        sent = status_sent(content)
+        invoice = state.invoice_flow(sent[0]) if sent else None
+        if sent is None:
+            details.append(_detail("file", "InvalidSchema", "Ce n'est pas un message CDAR."))
+        elif invoice is None:
+            details.append(_detail("file", "InvoiceLCRuleError", f"Facture {sent[0]} inconnue."))
+        elif sent[1] in invoice.statuses:
+            details.append(
+                _detail("file", "InvoiceLCInvalidStatus", f"Statut {sent[1]} déjà reçu.")
+            )
+        else:
+            invoice.statuses.append(sent[1])
     if details:
         status = "Error"
     flow_id = str(uuid.uuid4())
@@ -169,7 +299,8 @@ def submit_flow(state: PaState, flow_info: dict[str, Any], content: bytes) -> di
     }
     if tracking:
         meta["trackingId"] = tracking
-    state.flows[flow_id] = StoredFlow(meta, content, time.monotonic())
+    state.flows[flow_id] = StoredFlow(meta, content, time.time(), facts)
+    state.save()
     answer = {key: meta[key] for key in ("flowId", "submittedAt", "name", "flowSyntax")}
     answer.update(
         {key: meta[key] for key in ("trackingId", "processingRule", "flowProfile", "sha256")
@@ -249,6 +380,7 @@ class PaSimulator:
 
     def __init__(self, config: PaConfig | None = None, *, port: int = 0) -> None:
         self.state = PaState(config or PaConfig())
+        self.state.load()
         self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self.state))
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -467,8 +599,10 @@ class _PaHandler(BaseHTTPRequestHandler):
                 return -1, None, {}
             return 202, answer, {}
         if operation == "searchFlows":
+            state.advance()
             return 200, search_flows(state, body), {}
         if operation == "getFlow":
+            state.advance()
             flow = state.flows.get(params["flowId"])
             if flow is None:
                 raise PaError(404, "NOT_FOUND", "Flux inconnu")
@@ -517,6 +651,17 @@ class _PaHandler(BaseHTTPRequestHandler):
                     )
                 )
                 return 200, {"lines": len(self.pa.lines)}, {}
+            if path == "/lifecycle" and method == "POST":
+                invoice = self.pa.invoice_flow(str(data.get("number", "")))
+                if invoice is None:
+                    raise PaError(404, "NOT_FOUND", "Aucune facture reçue sous ce numéro")
+                meta = self.pa.add_status(
+                    invoice,
+                    str(data["code"]),
+                    reason=data.get("reason"),
+                    comment=data.get("comment"),
+                )
+                return 200, meta, {}
             if path == "/flows" and method == "GET":
                 return 200, [flow.meta for flow in self.pa.flows.values()], {}
         raise PaError(404, "NOT_FOUND", "Administration : inconnu")

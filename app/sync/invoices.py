@@ -50,6 +50,7 @@ class StatusChange:
     recipient: str
     previous: str | None  # None: imported from the platform
     current: str
+    channel: str = "chorus"  # chorus | pa
 
 
 @dataclass(slots=True)
@@ -62,6 +63,7 @@ class SyncReport:
     history_calls: int = 0
     list_seconds: float = 0.0  # until the list was written and usable
     rechecked: bool = False
+    platform_error: str | None = None  # the Plateforme Agréée could not be read: why
 
     @property
     def imported(self) -> int:

@@ -12,6 +12,7 @@ from app.context import AppContext
 from app.domain.environments import Environment
 
 if TYPE_CHECKING:
+    from app.pa.service import PlatformService
     from app.sync.invoices import SyncReport
 
 log = logging.getLogger(__name__)
@@ -20,8 +21,9 @@ RECHECK_EVERY = timedelta(hours=6)
 
 
 class SyncService:
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, platform: PlatformService | None = None) -> None:
         self.context = context
+        self.platform = platform
 
     def run(self, progress: Callable[[str], None] | None = None) -> SyncReport:
         """What moved on Chorus Pro since the last sync (all of it the first time); every few
@@ -52,7 +54,24 @@ class SyncService:
                 f"last_recheck:{environment.value}",
                 report.started_at.isoformat(),
             )
+        self._sync_platform(report, progress)
         return report
+
+    def _sync_platform(self, report: SyncReport, progress: Callable[[str], None] | None) -> None:
+        """The invoices sent through the Plateforme Agréée: their lifecycle, in the same
+        report; a platform away is said, and does not undo what Chorus Pro gave."""
+        from app.errors import BordereauError
+
+        if self.platform is None:
+            return
+        try:
+            found = self.platform.sync(progress)
+        except BordereauError as exc:
+            log.warning("Plateforme agréée non synchronisée : %s", exc.message)
+            report.platform_error = exc.message
+            return
+        if found is not None:
+            report.changes += found.changes
 
     def recheck_due(self, environment: Environment) -> bool:
         """The office's last re-check of unfinished invoices is older than ``RECHECK_EVERY``."""
