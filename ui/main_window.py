@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         directory.setShortcut(QKeySequence("Ctrl+Shift+F"))
         directory.triggered.connect(self.open_directory_dialog)
         file_menu.addAction(directory)
-        synchronise = QAction("&Synchroniser avec Chorus Pro", self)
+        synchronise = QAction("&Synchroniser (Chorus Pro et plateforme agréée)", self)
         synchronise.setObjectName("action_synchroniser")
         synchronise.setShortcut(QKeySequence.StandardKey.Refresh)
         synchronise.triggered.connect(self.synchronise)
@@ -337,6 +337,10 @@ class MainWindow(QMainWindow):
         account.setObjectName("action_compte")
         account.triggered.connect(self.open_account_dialog)
         account_menu.addAction(account)
+        platform = QAction("&Plateforme agréée…", self)
+        platform.setObjectName("action_plateforme")
+        platform.triggered.connect(self.open_platform_dialog)
+        account_menu.addAction(platform)
 
         help_menu = menu_bar.addMenu("&Aide")
         guide = QAction("&Guide d'utilisation", self)
@@ -782,6 +786,14 @@ class MainWindow(QMainWindow):
     def open_account_dialog(self) -> AccountDialog:
         dialog = AccountDialog(self.services.account, self)
         dialog.saved.connect(self.refresh_account_state)
+        dialog.open()
+        return dialog
+
+    def open_platform_dialog(self) -> QDialog:
+        from ui.dialogs.platform_dialog import PlatformDialog
+
+        dialog = PlatformDialog(self.services.platform, self)
+        self.platform_dialog = dialog
         dialog.open()
         return dialog
 

@@ -37,3 +37,25 @@ def ask_to_keep_draft(
     box.finished.connect(answered)
     box.open()
     return box
+
+
+def ask_to_confirm(
+    parent: QWidget,
+    *,
+    name: str,
+    title: str,
+    text: str,
+    confirm: str,
+    on_confirm: Callable[[], object],
+) -> QMessageBox:
+    """Before something that cannot be taken back: « ``confirm`` » or « Annuler » (the
+    default, and Escape)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setObjectName(name)
+    yes = box.addButton(confirm, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes)
+    box.setEscapeButton(cancel)
+    box.finished.connect(lambda _code: on_confirm() if box.clickedButton() is yes else None)
+    box.open()
+    return box

@@ -166,6 +166,11 @@ def complete(
 def acknowledge_rejection(database: Database, client: ChorusClient, invoice_id: int) -> None:
     """``traiterRejet``: the rejection is seen; the Synthèse stops listing it."""
     client.traiter_rejet([platform_id(database, invoice_id)])
+    note_rejection_seen(database, invoice_id)
+
+
+def note_rejection_seen(database: Database, invoice_id: int) -> None:
+    """The Synthèse stops listing the rejection."""
     with database.session() as session:
         row = session.get(models.Invoice, invoice_id)
         assert row is not None

@@ -122,8 +122,13 @@ class InvoiceService:
             return complete(self.context.database, client, outbox, invoice_id, attachments, comment)
 
     def acknowledge_rejection(self, invoice_id: int) -> None:
-        from app.invoices.actions import acknowledge_rejection
+        """The rejection is seen (Chorus Pro is told; a PA's refusal is only noted here: the
+        norm has no status for it — the credit note answers it)."""
+        from app.invoices.actions import acknowledge_rejection, note_rejection_seen
 
+        if self.summary(invoice_id).channel == "pa":
+            note_rejection_seen(self.context.database, invoice_id)
+            return
         with self.context.chorus_client() as client:
             acknowledge_rejection(self.context.database, client, invoice_id)
 

@@ -283,12 +283,17 @@ class WrittenRow:
     updated_at: datetime
     deposited: bool
     public: bool = False  # a public customer's: it goes to Chorus Pro
+    sent_status: str | None = None  # once sent: its status on the platform (« PA_211 »)
 
 
 def written_rows(database: Database) -> list[WrittenRow]:
     """Drafts first (the most recent first), then issued invoices by number, newest first."""
     with database.session() as session:
-        rows = session.scalars(select(models.WrittenInvoice)).all()
+        rows = session.execute(
+            select(models.WrittenInvoice, models.Invoice.status).outerjoin(
+                models.Invoice, models.Invoice.id == models.WrittenInvoice.deposit_invoice_id
+            )
+        ).all()
         made = [
             WrittenRow(
                 int(row.id),
@@ -301,8 +306,9 @@ def written_rows(database: Database) -> list[WrittenRow]:
                 row.updated_at,
                 row.deposit_invoice_id is not None,
                 (row.content or {}).get("customer", {}).get("kind") == "public",
+                sent_status,
             )
-            for row in rows
+            for row, sent_status in rows
         ]
     drafts = sorted(
         (r for r in made if r.status == DRAFT), key=lambda r: r.updated_at, reverse=True

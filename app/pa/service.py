@@ -81,12 +81,15 @@ class PlatformService:
             return None
         return PlatformConnection(*values)  # type: ignore[arg-type]
 
-    def configure(self, connection: PlatformConnection, secret: str) -> PlatformConnection:
-        """Keep the connection (the secret in the keyring, nowhere else)."""
+    def configure(self, connection: PlatformConnection, secret: str | None) -> PlatformConnection:
+        """Keep the connection (the secret in the keyring, nowhere else; None: the one kept
+        for this client id)."""
         if not connection.name.strip():
             raise ValidationProblem("Donnez le nom de votre plateforme agréée.")
         if not connection.client_id.strip():
             raise ValidationProblem("L'identifiant client (client_id) est obligatoire.")
+        if secret is None:
+            secret = self.context.credentials.load_platform_secret(connection.client_id.strip())
         if not secret:
             raise ValidationProblem("Le secret client (client_secret) est obligatoire.")
         checked = PlatformConnection(
@@ -105,6 +108,13 @@ class PlatformService:
         settings.pa_client_id = checked.client_id
         self.context.save_settings()
         return checked
+
+    def forget(self) -> None:
+        """Back to the demonstration platform (the secret stays in the keyring)."""
+        settings = self.context.settings
+        settings.pa_name = settings.pa_flow_url = settings.pa_directory_url = None
+        settings.pa_token_url = settings.pa_client_id = None
+        self.context.save_settings()
 
     def client(self) -> tuple[PaClient, str, bool]:
         """A client for the connected PA (or the demo one), its name, and whether it is the

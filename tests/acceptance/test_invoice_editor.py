@@ -135,7 +135,8 @@ def test_an_invoice_for_a_company_typed_checked_and_issued(
     issued = editor.issued
     assert issued is not None and issued.invoice.number
     assert f"Facture {issued.invoice.number} émise" in editor.result_label.text()
-    assert editor.save_as_button.isVisible() and not editor.chorus_button.isVisible()
+    assert editor.save_as_button.isVisible() and editor.chorus_button.isVisible()
+    assert editor.chorus_button.text().replace("&", "") == "Envoyer par la plateforme agréée"
     written = editor.saved_path
     assert written is not None and written.parent == documents / "Bordereau" / "Factures"
     _name, xml = get_xml_from_pdf(written.read_bytes(), check_xsd=True)
@@ -425,11 +426,11 @@ def test_a_public_customer_s_credit_note_is_saved_and_deposited_from_the_list(
     assert listing.deposit_button.isEnabled()  # the credit note is the one selected
     services.context.flux_wait_seconds = 10  # the demo platform integrates at its pace
     click(listing.deposit_button)
-    qtbot.wait(40000)
-    print("STATUS", listing.status.text())
+    qtbot.waitUntil(lambda: listing.send_question.isVisible())
+    click_button(listing.send_question, "Envoyer")
     qtbot.waitUntil(
         lambda: (
-            "déposée sur Chorus Pro" in listing.status.text()
+            "envoyée à Chorus Pro" in listing.status.text()
             or "part dès que" in listing.status.text()
         ),
         timeout=150_000,

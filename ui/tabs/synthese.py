@@ -66,6 +66,8 @@ PRIMARY_ACTIONS = {
 
 def primary_action(row: InvoiceRow) -> str:
     category = row.category
+    if row.channel == "pa" and category in (WorkCategory.REJECTED, WorkCategory.SUSPENDED):
+        return "Que faire ?…"  # the PA's statuses are answered outside Chorus Pro's actions
     return PRIMARY_ACTIONS[category] if category else ""
 
 
@@ -301,7 +303,9 @@ class SyntheseTab(QWidget):
             "supprimer": category is WorkCategory.DRAFT,
             "reessayer": category is WorkCategory.WAITING,
             "recycler": category is WorkCategory.RECYCLE,
-            "completer": category is WorkCategory.SUSPENDED,
+            "completer": category is WorkCategory.SUSPENDED
+            and row is not None
+            and row.channel != "pa",
             "traiter_rejet": category is WorkCategory.REJECTED,
             "telecharger": row is not None and (row.has_file or row.chorus_invoice_id is not None),
             "suivi": row is not None and row.chorus_invoice_id is not None,
@@ -327,6 +331,9 @@ class SyntheseTab(QWidget):
     def run_primary_action(self) -> None:
         row = self.current_row()
         if row is None or row.category is None:
+            return
+        if primary_action(row) == "Que faire ?…":
+            self.explain_platform_status(row)
             return
         {
             WorkCategory.DRAFT: self.open_selected_draft,
@@ -442,9 +449,47 @@ class SyntheseTab(QWidget):
             lambda _status: "Facture complétée : le délai de paiement repart.",
         )
 
+    def explain_platform_status(self, row: InvoiceRow) -> QMessageBox:
+        """A Plateforme Agréée's refusal, dispute or suspension: what it says, what to do."""
+        from app.domain.lifecycle import lifecycle_of
+
+        status = lifecycle_of(row.status)
+        when = row.status_at.astimezone().strftime("%d/%m/%Y") if row.status_at else "—"
+        reason = row.status_comment or "sans motif donné"
+        text = (
+            f"La facture {row.number} est « {row.status_label} » depuis le {when} "
+            f"(plateforme agréée).\n\nMotif : {reason}\n\n{status.next_step if status else ''}"
+        )
+        if row.category is WorkCategory.REJECTED:
+            text += (
+                "\n\nL'avoir et la nouvelle facture se font dans Fichier › Factures écrites "
+                "(« Créer un avoir… »). Marquer la facture comme traitée la retire de la "
+                "Synthèse."
+            )
+            self.question = self._question(
+                "Facture refusée", text, "Marquer comme traitée", self._seen_selected
+            )
+        else:
+            self.question = QMessageBox(
+                QMessageBox.Icon.Information, "Que faire ?", text, parent=self
+            )
+            self.question.setObjectName("question")
+            self.question.open()
+        return self.question
+
+    def _seen_selected(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        self.invoices.acknowledge_rejection(row.id)
+        self.refresh()
+
     def treat_rejection_selected(self) -> None:
         row = self.current_row()
         if row is None or row.category is not WorkCategory.REJECTED:
+            return
+        if row.channel == "pa":
+            self.explain_platform_status(row)
             return
         when = row.status_at.astimezone().strftime("%d/%m/%Y") if row.status_at else "—"
         reason = row.status_comment or "le destinataire n'a pas donné de motif"

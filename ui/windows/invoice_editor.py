@@ -1082,7 +1082,11 @@ class InvoiceEditor(QDialog):
         self.setWindowTitle(f"{kind} {issued.invoice.number}")
         self.save_as_button.setVisible(True)
         self.open_folder_button.setVisible(True)
-        self.chorus_button.setVisible(issued.invoice.customer.kind is CustomerKind.PUBLIC)
+        public = issued.invoice.customer.kind is CustomerKind.PUBLIC
+        self.chorus_button.setText(
+            "Déposer sur &Chorus Pro" if public else "En&voyer par la plateforme agréée"
+        )
+        self.chorus_button.setVisible(True)
         self.save_button.setEnabled(False)
         self.issue_button.setEnabled(False)
         self.body.setEnabled(False)  # issued: it does not change any more
@@ -1157,8 +1161,9 @@ class InvoiceEditor(QDialog):
             return None
         number = self.issued.invoice.number
         self.chorus_button.setEnabled(False)
-        self.result_label.setText(f"Dépôt de {number} sur Chorus Pro…")
-        worker = Worker(lambda progress: self.services.invoicing.send_to_chorus(number, progress))
+        self.result_label.setText(f"Envoi de {number}…")
+        worker = Worker(lambda progress: self.services.invoicing.send(number, progress))
+        worker.signals.progress.connect(self.result_label.setText)
         worker.signals.succeeded.connect(self._sent)
         worker.signals.failed.connect(self._send_failed)
         return self.workers.start(worker)  # type: ignore[no-any-return]
@@ -1167,18 +1172,19 @@ class InvoiceEditor(QDialog):
         state = getattr(outcome, "state", "")
         message = getattr(outcome, "message", "")
         number = self.issued.invoice.number if self.issued else ""
+        where = "la plateforme agréée" if getattr(outcome, "channel", "") == "pa" else "Chorus Pro"
         if state == "done":
-            self.result_label.setText(f"<b>{number} déposée sur Chorus Pro.</b> {message}")
+            self.result_label.setText(f"<b>{number} envoyée à {where}.</b> {message}")
         elif state == "waiting":
             self.result_label.setText(
-                f"{number} part dès que Chorus Pro répond (en attente d'envoi). {message}"
+                f"{number} part dès que {where} répond (en attente d'envoi). {message}"
             )
         else:
             self.chorus_button.setEnabled(True)
-            self.result_label.setText(f"Chorus Pro n'a pas pris {number} : {message}")
+            self.result_label.setText(f"{where} n'a pas pris {number} : {message}")
 
     def _send_failed(self, error: object) -> None:
         self.chorus_button.setEnabled(True)
         message = error.message if isinstance(error, BordereauError) else str(error)
         self.result_label.setText("")
-        QMessageBox.warning(self, "Dépôt impossible", message)
+        QMessageBox.warning(self, "Envoi impossible", message)

@@ -1,10 +1,12 @@
 """« Factures écrites »: the invoices written in Bordereau — drafts to take up again, issued
-ones to open, to send to Chorus Pro or to correct by a credit note in one click."""
+ones to open, to send (Chorus Pro for a public customer, the Plateforme Agréée for a
+company), to declare paid, or to correct by a credit note in one click."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from app.services import Services
 
 log = logging.getLogger(__name__)
-COLUMNS = ("Numéro", "Type", "Client", "Montant TTC", "Émise le", "Chorus Pro")
+COLUMNS = ("Numéro", "Type", "Client", "Montant TTC", "Émise le", "Envoi")
 
 
 class WrittenInvoicesWindow(QDialog):
@@ -65,6 +67,9 @@ class WrittenInvoicesWindow(QDialog):
         self.table.setObjectName("liste_factures_ecrites")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            5, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -86,14 +91,23 @@ class WrittenInvoicesWindow(QDialog):
         self.save_button.clicked.connect(self.save_selected)
         self.deposit_button = QPushButton("&Déposer sur Chorus Pro")
         self.deposit_button.setObjectName("deposer_chorus")
-        self.deposit_button.setToolTip("Une facture ou un avoir pour une structure publique")
+        self.deposit_button.setToolTip(
+            "Une structure publique : Chorus Pro ; une entreprise : votre plateforme agréée"
+        )
         self.deposit_button.clicked.connect(self.deposit_selected)
+        self.paid_button = QPushButton("Déclarer en&caissée…")
+        self.paid_button.setObjectName("declarer_encaissee")
+        self.paid_button.setToolTip(
+            "L'argent est arrivé : le statut « Encaissée » part à la plateforme du client"
+        )
+        self.paid_button.clicked.connect(self.paid_selected)
         close = QPushButton("Fermer")
         close.clicked.connect(self.close)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.credit_button)
         buttons.addWidget(self.deposit_button)
+        buttons.addWidget(self.paid_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         column.addLayout(buttons)
@@ -114,7 +128,7 @@ class WrittenInvoicesWindow(QDialog):
                 row.customer_name,
                 format_eur(row.total_ttc),
                 row.issued_at.astimezone().strftime("%d/%m/%Y") if row.issued_at else "",
-                "déposée" if row.deposited else "",
+                sent_label(row),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -141,20 +155,45 @@ class WrittenInvoicesWindow(QDialog):
             row is not None and row.status == "issued" and row.document_type == "380"
         )
         self.save_button.setEnabled(row is not None and row.status == "issued")
-        self.deposit_button.setEnabled(
-            row is not None and row.status == "issued" and row.public and not row.deposited
+        issued = row is not None and row.status == "issued"
+        self.deposit_button.setEnabled(issued and row is not None and not row.deposited)
+        company = row is not None and not row.public
+        self.deposit_button.setText(
+            "En&voyer à la plateforme agréée" if company else "&Déposer sur Chorus Pro"
+        )
+        self.paid_button.setVisible(company)
+        self.paid_button.setEnabled(
+            row is not None
+            and (row.sent_status or "").startswith("PA_")
+            and row.sent_status not in CLOSED_FOR_PAYMENT
         )
 
-    def deposit_selected(self) -> Worker | None:
-        """An issued invoice or credit note to a public customer, to Chorus Pro (the
-        exactly-once outbox, in the background)."""
+    def deposit_selected(self) -> QMessageBox | None:
+        """An issued invoice or credit note where its customer receives — Chorus Pro for a
+        public structure, the Plateforme Agréée for a company — after saying where it goes."""
+        from ui.questions import ask_to_confirm
+
         row = self.selected()
         if row is None or row.number is None:
             return None
         number = row.number
+        where = "Chorus Pro" if row.public else "votre plateforme agréée"
+        self.send_question = ask_to_confirm(
+            self,
+            name="confirmer_envoi",
+            title="Envoyer la facture",
+            text=f"Envoyer {number} à {row.customer_name} par {where} ? Une facture envoyée "
+            "ne se reprend pas : elle se corrige par un avoir.",
+            confirm="Envoyer",
+            on_confirm=lambda: self.send(number, where),
+        )
+        return self.send_question
+
+    def send(self, number: str, where: str) -> Worker:
+        """The invoice through the exactly-once outbox, in the background."""
         self.deposit_button.setEnabled(False)
-        self.status.setText(f"Dépôt de {number} sur Chorus Pro…")
-        worker = Worker(lambda progress: self.services.invoicing.send_to_chorus(number, progress))
+        self.status.setText(f"Envoi de {number} à {where}…")
+        worker = Worker(lambda progress: self.services.invoicing.send(number, progress))
         worker.signals.progress.connect(self.status.setText)
         worker.signals.succeeded.connect(lambda outcome: self._deposited(number, outcome))
         worker.signals.failed.connect(self._deposit_failed)
@@ -163,12 +202,37 @@ class WrittenInvoicesWindow(QDialog):
     def _deposited(self, number: str, outcome: object) -> None:
         state = getattr(outcome, "state", "")
         message = getattr(outcome, "message", "")
+        where = "la plateforme agréée" if getattr(outcome, "channel", "") == "pa" else "Chorus Pro"
         if state == "done":
-            self.status.setText(f"{number} déposée sur Chorus Pro : suivez-la dans Rechercher.")
+            self.status.setText(f"{number} envoyée à {where} : suivez-la dans Rechercher.")
         elif state == "waiting":
-            self.status.setText(f"{number} part dès que Chorus Pro répond. {message}")
+            self.status.setText(f"{number} part dès que {where} répond. {message}")
         else:
-            self.status.setText(f"Chorus Pro n'a pas pris {number} : {message}")
+            self.status.setText(f"{where} n'a pas pris {number} : {message}")
+        self.refresh()
+
+    def paid_selected(self) -> Worker | None:
+        """« Déclarer encaissée… »: the date the money arrived, then « Encaissée » to the
+        customer's platform (the administration needs it for services)."""
+        row = self.selected()
+        if row is None or row.number is None:
+            return None
+        paid_on = ask_payment_date(self, row.number, format_eur(row.total_ttc))
+        if paid_on is None:
+            return None
+        number = row.number
+        self.paid_button.setEnabled(False)
+        self.status.setText(f"Encaissement de {number} : envoi du statut…")
+        worker = Worker(
+            lambda progress: self.services.platform.record_paid(number, paid_on, progress)
+        )
+        worker.signals.progress.connect(self.status.setText)
+        worker.signals.succeeded.connect(self._paid)
+        worker.signals.failed.connect(self._deposit_failed)
+        return self.workers.start(worker)  # type: ignore[no-any-return]
+
+    def _paid(self, result: object) -> None:
+        self.status.setText(str(getattr(result, "message", "")))
         self.refresh()
 
     def _deposit_failed(self, error: object) -> None:
@@ -280,8 +344,8 @@ class WrittenInvoicesWindow(QDialog):
             f"Avoir {credit.invoice.number} émis pour la facture {number}{where}"
             + (
                 " Déposez-le sur Chorus Pro : « Déposer sur Chorus Pro »."
-                if credit.invoice.customer.siret
-                else ""
+                if credit.invoice.customer.kind.value == "public"
+                else " Envoyez-le au client : « Envoyer à la plateforme agréée »."
             )
         )
         self.refresh()
@@ -306,6 +370,57 @@ class WrittenInvoicesWindow(QDialog):
             if row.number == number:
                 self.table.setCurrentCell(index, 0)
                 return
+
+
+CLOSED_FOR_PAYMENT = frozenset({"PA_210", "PA_212", "PA_213", "PA_220", "PA_501"})
+
+
+def sent_label(row: WrittenRow) -> str:
+    """Where the invoice went and, once the platform said, its status."""
+    from app.domain.statuses import status_label
+
+    if not row.deposited:
+        return ""
+    if row.sent_status and row.sent_status.startswith("PA_"):
+        return f"Plateforme : {status_label(row.sent_status)}"
+    return "Chorus Pro : " + (status_label(row.sent_status) if row.sent_status else "déposée")
+
+
+def ask_payment_date(parent: QWidget, number: str, amount: str) -> date | None:
+    """The day the money arrived (today by default, never in the future), or None."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFormLayout
+
+    box = QDialog(parent)
+    box.setObjectName("date_encaissement")
+    box.setWindowTitle(f"Encaissement de la facture {number}")
+    form = QFormLayout(box)
+    intro = QLabel(
+        f"Le paiement de {amount} est arrivé sur votre compte ? Bordereau envoie le statut "
+        "« Encaissée » à la plateforme du client ; il ne se reprend pas."
+    )
+    intro.setWordWrap(True)
+    form.addRow(intro)
+    when = QDateEdit(QDate.currentDate())
+    when.setObjectName("date_paiement")
+    when.setCalendarPopup(True)
+    when.setDisplayFormat("dd/MM/yyyy")
+    when.setMaximumDate(QDate.currentDate())
+    label = QLabel("&Reçu le")
+    label.setBuddy(when)
+    form.addRow(label, when)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Déclarer encaissée")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+    buttons.accepted.connect(box.accept)
+    buttons.rejected.connect(box.reject)
+    form.addRow(buttons)
+    if box.exec() != QDialog.DialogCode.Accepted:
+        return None
+    chosen = when.date()
+    return date(chosen.year(), chosen.month(), chosen.day())
 
 
 def save_issued_pdf(parent: QWidget, issued: IssuedInvoice, target: Path) -> bool:
