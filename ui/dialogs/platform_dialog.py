@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import BordereauError
+from ui.dialogs.account_dialog import KEEP_SECRET_PLACEHOLDER as KEEP_SECRET
 from ui.workers import Worker, WorkerPool
 
 if TYPE_CHECKING:
     from app.pa.service import PlatformService, PlatformTest
-
-KEEP_SECRET = "enregistré — laisser vide pour le conserver"
 
 
 class PlatformDialog(QDialog):
