@@ -19,6 +19,7 @@ from app.domain.lifecycle import DEPOSEE, REJETEE, pa_status, reason_label
 from app.errors import ValidationProblem
 from app.pa.cdar import LifecycleMessage, read_statuses
 from app.pa.client import PaClient
+from app.pa.sending import acknowledgement_reason
 from app.sync.invoices import StatusChange
 
 log = logging.getLogger(__name__)
@@ -85,21 +86,12 @@ def _check_acknowledgements(
             )
         ).all()
     for invoice_id, flow_id in waiting:
-        acknowledgement = client.flow(str(flow_id)).get("acknowledgement") or {}
-        if acknowledgement.get("status") != "Error":
+        flow = client.flow(str(flow_id))
+        if (flow.get("acknowledgement") or {}).get("status") != "Error":
             continue
-        reasons = "; ".join(
-            str(detail.get("reasonMessage") or detail.get("reasonCode"))
-            for detail in acknowledgement.get("details") or []
-        )
+        reason = acknowledgement_reason(flow)
         _set_status(
-            database,
-            invoice_id,
-            REJETEE,
-            datetime.now(UTC),
-            f"La plateforme a rejeté le fichier : {reasons or 'sans motif'}",
-            "la plateforme",
-            report,
+            database, invoice_id, REJETEE, datetime.now(UTC), reason, "la plateforme", report
         )
 
 

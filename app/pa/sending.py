@@ -154,8 +154,7 @@ class PlatformSender:
         found = [
             flow
             for flow in self.client.by_tracking_id(item.tracking_id)
-            if (flow.get("acknowledgement") or {}).get("status") != "Error"
-            or not _already_existing(flow)
+            if not _already_existing(flow)
         ]
         return found[0] if found else None
 
@@ -195,7 +194,7 @@ class PlatformSender:
         acknowledgement = flow.get("acknowledgement") or {}
         refused = isinstance(acknowledgement, dict) and acknowledgement.get("status") == "Error"
         code = REJETEE if refused and item.operation != PA_LIFECYCLE else item.status_code
-        comment = _ack_reason(flow) if refused else None
+        comment = acknowledgement_reason(flow) if refused else None
         now = datetime.now(UTC)
         try:
             with self.outbox.database.session() as session:
@@ -235,7 +234,8 @@ def _already_existing(flow: dict[str, object]) -> bool:
     )
 
 
-def _ack_reason(flow: dict[str, object]) -> str:
+def acknowledgement_reason(flow: dict[str, object]) -> str:
+    """Why the platform rejected a flow, in French, from its acknowledgement's details."""
     acknowledgement = flow.get("acknowledgement") or {}
     details = acknowledgement.get("details") if isinstance(acknowledgement, dict) else None
     reasons = [

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.lifecycle import FINAL_CODES, lifecycle_of
 from app.domain.money import format_eur
 from app.errors import BordereauError
 from ui.workers import Worker, WorkerPool
@@ -162,11 +163,8 @@ class WrittenInvoicesWindow(QDialog):
             "En&voyer à la plateforme agréée" if company else "&Déposer sur Chorus Pro"
         )
         self.paid_button.setVisible(company)
-        self.paid_button.setEnabled(
-            row is not None
-            and (row.sent_status or "").startswith("PA_")
-            and row.sent_status not in CLOSED_FOR_PAYMENT
-        )
+        lifecycle = lifecycle_of(row.sent_status or "") if row is not None else None
+        self.paid_button.setEnabled(lifecycle is not None and lifecycle.code not in FINAL_CODES)
 
     def deposit_selected(self) -> QMessageBox | None:
         """An issued invoice or credit note where its customer receives — Chorus Pro for a
@@ -370,9 +368,6 @@ class WrittenInvoicesWindow(QDialog):
             if row.number == number:
                 self.table.setCurrentCell(index, 0)
                 return
-
-
-CLOSED_FOR_PAYMENT = frozenset({"PA_210", "PA_212", "PA_213", "PA_220", "PA_501"})
 
 
 def sent_label(row: WrittenRow) -> str:
