@@ -150,9 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--csv", action="store_true", help="CSV pour LibreOffice / Excel")
     from app.invoicing.commands import add_invoice_commands
     from app.pa.commands import add_platform_commands
+    from app.receiving.commands import add_received_commands
 
     add_invoice_commands(commands)
     add_platform_commands(commands)
+    add_received_commands(commands)
     tickets = commands.add_parser(
         "tickets", help="les sollicitations préparées pour le portail Chorus Pro"
     ).add_subparsers(dest="tickets_command", required=True)
@@ -742,6 +744,7 @@ COMMANDS = (
     "invoice",
     "backup",
     "pa",
+    "received",
     "tickets",
     "directory",
     "account",
@@ -789,6 +792,10 @@ def main(argv: Sequence[str] | None = None, *, open_window: WindowOpener | None 
             from app.pa import commands as platform_commands
 
             return platform_commands.run(args, _services(args))
+        if args.command == "received":
+            from app.receiving import commands as received_commands
+
+            return received_commands.run(args, _services(args))
         if args.command in ("invoice", "backup"):
             from app.invoicing import commands as invoice_commands
 

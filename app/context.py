@@ -513,7 +513,12 @@ class AppContext:
         cannot be reached."""
         with self._lock:
             if self._demo_pa is None:
-                from app.simulator.pa import PaConfig, PaSimulator, seed_demo_directory
+                from app.simulator.pa import (
+                    PaConfig,
+                    PaSimulator,
+                    seed_demo_directory,
+                    seed_demo_incoming,
+                )
                 from app.simulator.pa_lifecycle import DEMO_SCHEDULE
 
                 self._demo_pa = PaSimulator(
@@ -523,6 +528,7 @@ class AppContext:
                     )
                 )
                 seed_demo_directory(self._demo_pa.state)
+                seed_demo_incoming(self._demo_pa.state)
                 self._demo_pa.start()
                 log.info("Plateforme agréée de démonstration sur %s", self._demo_pa.base_url)
             return self._demo_pa

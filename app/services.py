@@ -17,6 +17,7 @@ from app.invoices.service import InvoiceService
 from app.invoicing.service import InvoicingService
 from app.pa.service import PlatformService
 from app.paths import AppPaths
+from app.receiving.service import ReceivedService
 from app.sync.service import SyncService
 from app.tickets.service import TicketService
 
@@ -38,7 +39,8 @@ class Services:
         self.invoices = InvoiceService(self.context, self.deposit)
         self.tickets = TicketService(self.context, self.directory, self.deposit)
         self.platform = PlatformService(self.context)
-        self.sync = SyncService(self.context, self.platform)
+        self.received = ReceivedService(self.context, self.platform)
+        self.sync = SyncService(self.context, self.platform, self.received)
         self.invoicing = InvoicingService(self.context, self.deposit, self.platform)
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ from app.files import file_lock
 log = logging.getLogger(__name__)
 
 # The newest revision under migrations/versions; a test checks it against Alembic's head.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 5
 # pg_advisory_lock key of schema upgrades (any constant shared by every Bordereau).

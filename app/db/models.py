@@ -242,7 +242,13 @@ class OutboxEntry(Base):
     __table_args__ = (Index("ix_outbox_state", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    # the invoice it is about — or, for an answer to a supplier's invoice, ``received_id``
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), nullable=True
+    )
+    received_id: Mapped[int | None] = mapped_column(
+        ForeignKey("received_invoices.id", ondelete="CASCADE"), nullable=True
+    )
     operation: Mapped[str] = mapped_column(String(30))  # deposit, recycle, complete, ...
     state: Mapped[str] = mapped_column(String(20), default="pending")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -254,6 +260,72 @@ class OutboxEntry(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReceivedInvoice(Base):
+    """A supplier's invoice received through the Plateforme Agréée: the platform's flow, the
+    original file (its bytes in ``stored_files`` by sha256, never rewritten), what was read
+    from it, what the checks found, and the answers given (``status``: ``PA_<code>``)."""
+
+    __tablename__ = "received_invoices"
+    __table_args__ = (
+        UniqueConstraint("environment", "pa_flow_id", name="uq_received_flow"),
+        Index("ix_received_seller_number", "seller_key", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_uid: Mapped[str] = mapped_column(String(36), unique=True)
+    environment: Mapped[str] = mapped_column(String(20))
+    pa_flow_id: Mapped[str] = mapped_column(String(64))
+    syntax: Mapped[str] = mapped_column(String(10))  # Factur-X | CII | UBL
+    file_name: Mapped[str] = mapped_column(String(255))
+    original_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    number: Mapped[str | None] = mapped_column(String(200))
+    type_code: Mapped[str | None] = mapped_column(String(10))
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    seller_name: Mapped[str | None] = mapped_column(String(300))
+    seller_key: Mapped[str | None] = mapped_column(String(40))  # SIREN, else VAT, else name
+    seller_vat: Mapped[str | None] = mapped_column(String(40))
+    buyer_siren: Mapped[str | None] = mapped_column(String(9))
+    total_ht: Mapped[Decimal | None] = mapped_column(Money)
+    total_tva: Mapped[Decimal | None] = mapped_column(Money)
+    total_ttc: Mapped[Decimal | None] = mapped_column(Money)
+    amount_due: Mapped[Decimal | None] = mapped_column(Money)
+    iban: Mapped[str | None] = mapped_column(String(60))
+    readable: Mapped[bool] = mapped_column(Boolean, default=True)
+    read_error: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what was read
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # the checks
+    status: Mapped[str] = mapped_column(String(40))
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_comment: Mapped[str | None] = mapped_column(Text)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    history: Mapped[list[ReceivedHistory]] = relationship(
+        back_populates="received",
+        cascade="all, delete-orphan",
+        order_by="ReceivedHistory.occurred_at",
+    )
+
+
+class ReceivedHistory(Base):
+    __tablename__ = "received_history"
+    __table_args__ = (UniqueConstraint("received_id", "status", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_id: Mapped[int] = mapped_column(ForeignKey("received_invoices.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(10), default="local")  # local | pa
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    received: Mapped[ReceivedInvoice] = relationship(back_populates="history")
 
 
 class StoredFile(Base):

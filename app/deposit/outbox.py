@@ -318,16 +318,20 @@ class Outbox:
 
     def add_entry(
         self,
-        invoice_id: int,
+        invoice_id: int | None,
         operation: str,
         payload: dict[str, object],
         claim: Claim | None = None,
+        *,
+        received_id: int | None = None,
     ) -> int:
-        """A send order about an invoice already known (a lifecycle message), born claimed
-        with ``claim``; returns its id."""
+        """A send order about an invoice already known (a lifecycle message about one of the
+        user's invoices, or — ``received_id`` — an answer to a supplier's), born claimed with
+        ``claim``; returns its id."""
         with self.database.session() as session:
             entry = models.OutboxEntry(
                 invoice_id=invoice_id,
+                received_id=received_id,
                 operation=operation,
                 state="pending",
                 payload=payload,
@@ -718,6 +722,7 @@ class Outbox:
             entry.next_attempt_at = datetime.now(UTC) + RETRY_AFTER
             if claim is not None and entry.owner == str(claim):
                 entry.owner, entry.lease_until = None, None
+            assert entry.invoice_id is not None  # Chorus Pro's entries are about an invoice
             return DepositOutcome(entry.invoice_id, "waiting", message=message)
 
 

@@ -89,6 +89,29 @@ def write_seller_status(message: LifecycleMessage, *, sent_to_platform_at: datet
     platform (SenderTradeParty WK) to the buyer's side."""
     if message.code == "212" and not message.paid:
         raise ValidationProblem("« Encaissée » doit dire le montant encaissé.")
+    return _write(
+        message, sent_to_platform_at, issuer=(message.seller, "SE"), recipient=(message.buyer, "BY")
+    )
+
+
+def write_buyer_status(message: LifecycleMessage, *, sent_to_platform_at: datetime) -> bytes:
+    """The CDAR of the buyer's answer to a supplier's invoice (Approuvée, Refusée, En litige,
+    Paiement transmis…), sent by the buyer's platform to the seller's side."""
+    status = LIFECYCLE[message.code]
+    if status.needs_reason and not message.reason:
+        raise ValidationProblem(f"« {status.label} » doit donner son motif.")
+    return _write(
+        message, sent_to_platform_at, issuer=(message.buyer, "BY"), recipient=(message.seller, "SE")
+    )
+
+
+def _write(
+    message: LifecycleMessage,
+    sent_to_platform_at: datetime,
+    *,
+    issuer: tuple[Party, str],
+    recipient: tuple[Party, str],
+) -> bytes:
     status = LIFECYCLE[message.code]
     characteristics = "".join(
         "<ram:SpecifiedDocumentCharacteristic><ram:TypeCode>MEN</ram:TypeCode>"
@@ -134,8 +157,8 @@ def write_seller_status(message: LifecycleMessage, *, sent_to_platform_at: datet
         f'<ram:IssueDateTime><udt:DateTimeString format="204">{_stamp(sent_to_platform_at)}'
         "</udt:DateTimeString></ram:IssueDateTime>"
         "<ram:SenderTradeParty><ram:RoleCode>WK</ram:RoleCode></ram:SenderTradeParty>"
-        f"{_party('IssuerTradeParty', message.seller, 'SE')}"
-        f"{_party('RecipientTradeParty', message.buyer, 'BY')}"
+        f"{_party('IssuerTradeParty', *issuer)}"
+        f"{_party('RecipientTradeParty', *recipient)}"
         "</rsm:ExchangedDocument>"
         "<rsm:AcknowledgementDocument>"
         "<ram:MultipleReferencesIndicator><udt:Indicator>false</udt:Indicator>"

@@ -158,7 +158,7 @@ def _already_sent(outbox: Outbox, written_id: int) -> bool:
 def _invoice_of(outbox: Outbox, entry_id: int) -> int:
     with outbox.database.session() as session:
         entry = session.get(models.OutboxEntry, entry_id)
-        assert entry is not None
+        assert entry is not None and entry.invoice_id is not None
         return entry.invoice_id
 
 

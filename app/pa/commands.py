@@ -45,6 +45,11 @@ def add_platform_commands(commands: Any) -> None:
         action="store_true",
         help="les clients répondent d'eux-mêmes (Reçue, Approuvée… Paiement transmis)",
     )
+    served.add_argument(
+        "--incoming",
+        action="store_true",
+        help="des factures de fournisseurs à recevoir (Factur-X, CII, UBL, un avoir…)",
+    )
 
 
 def _secret() -> str:
@@ -89,7 +94,13 @@ def run(args: argparse.Namespace, services: Services) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import contextlib
 
-    from app.simulator.pa import ADMIN_HEADER, PaConfig, PaSimulator, seed_demo_directory
+    from app.simulator.pa import (
+        ADMIN_HEADER,
+        PaConfig,
+        PaSimulator,
+        seed_demo_directory,
+        seed_demo_incoming,
+    )
     from app.simulator.pa_lifecycle import DEMO_SCHEDULE
 
     config = PaConfig(
@@ -97,6 +108,8 @@ def _serve(args: argparse.Namespace) -> int:
     )
     simulator = PaSimulator(config, port=args.port)
     seed_demo_directory(simulator.state)
+    if args.incoming:
+        seed_demo_incoming(simulator.state)
     print(
         json.dumps(
             {

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from app.db import models
 from app.deposit.claims import Claim, actor
 from app.deposit.outbox import RETRY_AFTER, DepositOutcome, LeaseLost, Outbox
-from app.deposit.states import PA_LIFECYCLE, WAITING_STATUS
+from app.deposit.states import PA_ANSWER, PA_LIFECYCLE, WAITING_STATUS
 from app.domain.invoice import AttachmentRef
 from app.domain.lifecycle import DEPOSEE, LIFECYCLE, REJETEE, pa_status
 from app.errors import BordereauError
@@ -39,7 +39,7 @@ THROTTLED_RETRY = timedelta(seconds=30)
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    invoice_id: int
+    invoice_id: int  # the issued invoice's row, or the received one's (``answer``)
     number: str
     operation: str
     state: str
@@ -48,6 +48,7 @@ class _Entry:
     sha256: str
     syntax: str
     status_code: str  # what the invoice becomes once the flow is recorded
+    answer: bool = False  # the user's answer to a supplier's invoice (``received_invoices``)
 
 
 class PlatformSender:
@@ -79,9 +80,24 @@ class PlatformSender:
         with self.outbox.database.session() as session:
             entry = session.get(models.OutboxEntry, entry_id)
             assert entry is not None
+            payload = dict(entry.payload or {})
+            if entry.operation == PA_ANSWER:
+                received = session.get(models.ReceivedInvoice, entry.received_id)
+                assert received is not None
+                return _Entry(
+                    received.id,
+                    received.number or received.pa_flow_id,
+                    entry.operation,
+                    entry.state,
+                    str(payload["tracking_id"]),
+                    str(payload["file_name"]),
+                    str(payload["sha256"]),
+                    "CDAR",
+                    str(payload["status"]),
+                    answer=True,
+                )
             row = session.get(models.Invoice, entry.invoice_id)
             assert row is not None
-            payload = dict(entry.payload or {})
             if entry.operation == PA_LIFECYCLE:
                 return _Entry(
                     row.id,
@@ -173,8 +189,12 @@ class PlatformSender:
         message = f"La facture {item.number} ne peut pas partir : {reason}"
         if item.operation == PA_LIFECYCLE:
             message = f"Le statut de la facture {item.number} ne peut pas partir : {reason}"
+        if item.answer:
+            message = f"La réponse à la facture {item.number} ne peut pas partir : {reason}"
         log.error("Envoi %s mis de côté : %s", entry_id, reason)
         self.outbox.update_held(entry_id, claim, state="blocked", last_error=message)
+        if item.answer:
+            return DepositOutcome(item.invoice_id, "blocked", message=message)
         with self.outbox.database.session() as session:
             row = session.get(models.Invoice, item.invoice_id)
             if row is not None and row.status == WAITING_STATUS:
@@ -196,6 +216,8 @@ class PlatformSender:
         code = REJETEE if refused and item.operation != PA_LIFECYCLE else item.status_code
         comment = acknowledgement_reason(flow) if refused else None
         now = datetime.now(UTC)
+        if item.answer:
+            return self._answer_done(entry_id, item, flow_id, comment if refused else None)
         try:
             with self.outbox.database.session() as session:
                 entry = session.get(models.OutboxEntry, entry_id)
@@ -223,6 +245,23 @@ class PlatformSender:
         label = LIFECYCLE[code].label
         report(f"Facture {label.lower()}" if item.operation != PA_LIFECYCLE else label)
         return DepositOutcome(item.invoice_id, "done", message=comment or "")
+
+    def _answer_done(
+        self, entry_id: int, item: _Entry, flow_id: str, refused: str | None
+    ) -> DepositOutcome:
+        """The answer's flow recorded on its entry, once; the received invoice's status was
+        set when the user answered (the platform's refusal of the message is said)."""
+        with self.outbox.database.session() as session:
+            entry = session.get(models.OutboxEntry, entry_id)
+            assert entry is not None
+            if entry.state != "done":
+                entry.state, entry.last_error = "done", refused
+                entry.payload = {**(entry.payload or {}), "flow_id": flow_id}
+                if refused:
+                    received = session.get(models.ReceivedInvoice, item.invoice_id)
+                    if received is not None:
+                        received.status_comment = refused
+        return DepositOutcome(item.invoice_id, "done", message=refused or "")
 
 
 def _already_existing(flow: dict[str, object]) -> bool:

@@ -141,7 +141,7 @@ class PlatformService:
         from app.pa.client import PaError
 
         client, name, demo = self.client()
-        siren = self._own_siren()
+        siren = self.own_siren()
         report = PlatformTest(name, demo, own_siren=siren)
         with client:
             try:
@@ -255,7 +255,8 @@ class PlatformService:
             row = session.get(models.Invoice, invoice_id)
             return row.pa_flow_id if row is not None else None
 
-    def _own_siren(self) -> str | None:
+    def own_siren(self) -> str | None:
+        """The user's SIREN: the account's SIRET, else the seller profile's, else the demo's."""
         siret = self.context.settings.supplier_siret
         if siret:
             return siret[:9]
@@ -273,6 +274,21 @@ class PlatformService:
 
             return DEMO_SUPPLIER_SIRET[:9]
         return None
+
+    def own_name(self) -> str:
+        """The user's name for the messages it sends (the seller profile's legal name)."""
+        try:
+            from app.db.shared import shared_setting
+            from app.invoicing.service import PROFILE_SETTING
+
+            profile = shared_setting(self.context.database, PROFILE_SETTING)
+        except BordereauError:
+            profile = None
+        if isinstance(profile, dict) and profile.get("name"):
+            return str(profile["name"])
+        from app.simulator.seed import DEMO_SUPPLIER_NAME
+
+        return DEMO_SUPPLIER_NAME if self.connection() is None else "Bordereau"
 
 
 DEMO_NAME = "Plateforme agréée de démonstration"

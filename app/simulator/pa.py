@@ -77,6 +77,7 @@ class StoredFlow:
     recorded_at: float  # time.time(): survives a restart of the simulator
     facts: InvoiceFacts | None = None  # an invoice's, as the platform read it
     statuses: list[str] = field(default_factory=list)  # lifecycle codes produced about it
+    incoming_number: str | None = None  # a supplier's invoice delivered to the user: its number
 
 
 @dataclass
@@ -125,6 +126,33 @@ class PaState:
             ):
                 return flow
         return None
+
+    def incoming_flow(self, number: str) -> StoredFlow | None:
+        """The supplier's invoice delivered to the user that bears ``number`` (the latest)."""
+        found = [flow for flow in self.flows.values() if flow.incoming_number == number]
+        return found[-1] if found else None
+
+    def add_incoming(self, name: str, syntax: str, content: bytes, number: str) -> dict[str, Any]:
+        """A supplier's invoice arriving for the user (In, SupplierInvoice)."""
+        now = now_text()
+        flow_id = str(uuid.uuid4())
+        meta: dict[str, Any] = {
+            "flowId": flow_id,
+            "submittedAt": now,
+            "updatedAt": now,
+            "name": name,
+            "flowSyntax": syntax,
+            "flowProfile": "CIUS",
+            "processingRule": "B2B",
+            "processingRuleSource": "Computed",
+            "flowDirection": "In",
+            "flowType": "SupplierInvoice",
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "acknowledgement": {"status": "Ok"},
+        }
+        self.flows[flow_id] = StoredFlow(meta, content, time.time(), incoming_number=number)
+        self.save()
+        return meta
 
     def add_status(
         self,
@@ -185,6 +213,7 @@ class PaState:
                     "recorded_at": flow.recorded_at,
                     "facts": None if flow.facts is None else asdict(flow.facts),
                     "statuses": flow.statuses,
+                    "incoming_number": flow.incoming_number,
                 }
                 for flow in self.flows.values()
             ]
@@ -208,6 +237,7 @@ class PaState:
                 float(item["recorded_at"]),
                 facts,
                 list(item.get("statuses", [])),
+                item.get("incoming_number"),
             )
 
     def recorded_tracking(self, tracking_id: str) -> list[StoredFlow]:
@@ -261,6 +291,7 @@ def submit_flow(state: PaState, flow_info: dict[str, Any], content: bytes) -> di
         )
     facts: InvoiceFacts | None = None
     invoice: StoredFlow | None = None
+    answering = False
     if not details and syntax in INVOICE_SYNTAXES:
         try:
             facts = invoice_facts(content)
@@ -269,6 +300,9 @@ def submit_flow(state: PaState, flow_info: dict[str, Any], content: bytes) -> di
     elif not details and syntax == "CDAR":
         sent = status_sent(content)
         invoice = state.invoice_flow(sent[0]) if sent else None
+        if sent is not None and invoice is None:  # the user's answer to a supplier's invoice
+            invoice = state.incoming_flow(sent[0])
+            answering = invoice is not None
         if sent is None:
             details.append(_detail("file", "InvalidSchema", "Ce n'est pas un message CDAR."))
         elif invoice is None:
@@ -293,7 +327,11 @@ def submit_flow(state: PaState, flow_info: dict[str, Any], content: bytes) -> di
         "processingRule": rule or "B2B",
         "processingRuleSource": "Input" if rule else "Computed",
         "flowDirection": "Out",
-        "flowType": "CustomerInvoiceLC" if syntax == "CDAR" else "CustomerInvoice",
+        "flowType": (
+            ("SupplierInvoiceLC" if answering else "CustomerInvoiceLC")
+            if syntax == "CDAR"
+            else "CustomerInvoice"
+        ),
         "sha256": digest,
         "acknowledgement": {"status": status, **({"details": details} if details else {})},
     }
@@ -662,6 +700,15 @@ class _PaHandler(BaseHTTPRequestHandler):
                     comment=data.get("comment"),
                 )
                 return 200, meta, {}
+            if path == "/incoming" and method == "POST":  # a supplier's invoice arrives
+                content = base64.b64decode(str(data["content"]))
+                return (
+                    200,
+                    self.pa.add_incoming(
+                        str(data["name"]), str(data["syntax"]), content, str(data.get("number", ""))
+                    ),
+                    {},
+                )
             if path == "/flows" and method == "GET":
                 return 200, [flow.meta for flow in self.pa.flows.values()], {}
         raise PaError(404, "NOT_FOUND", "Administration : inconnu")
@@ -670,6 +717,22 @@ class _PaHandler(BaseHTTPRequestHandler):
 # The demo directory: the demo supplier, companies the demo invoices go to, and one company
 # whose line is disabled (it cannot receive electronic invoices yet).
 UNREACHABLE_DEMO_SIREN = "552100554"
+
+
+def seed_demo_incoming(state: PaState) -> None:
+    """The demo's suppliers' invoices, delivered once (kept in the state file after)."""
+    from datetime import date
+
+    from app.simulator.pa_incoming import demo_invoices
+    from app.simulator.seed import DEMO_SUPPLIER_SIRET
+
+    with state.lock:
+        if any(flow.incoming_number for flow in state.flows.values()):
+            return
+        for name, syntax, content in demo_invoices(
+            "ATELIER MARTIN", DEMO_SUPPLIER_SIRET[:9], date.today()
+        ):
+            state.add_incoming(name, syntax, content, name.rsplit(".", 1)[0].removesuffix("-bis"))
 
 
 def seed_demo_directory(state: PaState) -> None:

@@ -64,6 +64,7 @@ class SyncReport:
     list_seconds: float = 0.0  # until the list was written and usable
     rechecked: bool = False
     platform_error: str | None = None  # the Plateforme Agréée could not be read: why
+    received_new: int = 0  # suppliers' invoices that arrived through the Plateforme Agréée
 
     @property
     def imported(self) -> int:

@@ -13,6 +13,7 @@ from app.domain.environments import Environment
 
 if TYPE_CHECKING:
     from app.pa.service import PlatformService
+    from app.receiving.service import ReceivedService
     from app.sync.invoices import SyncReport
 
 log = logging.getLogger(__name__)
@@ -21,9 +22,15 @@ RECHECK_EVERY = timedelta(hours=6)
 
 
 class SyncService:
-    def __init__(self, context: AppContext, platform: PlatformService | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        platform: PlatformService | None = None,
+        received: ReceivedService | None = None,
+    ) -> None:
         self.context = context
         self.platform = platform
+        self.received = received
 
     def run(self, progress: Callable[[str], None] | None = None) -> SyncReport:
         """What moved on Chorus Pro since the last sync (all of it the first time); every few
@@ -72,6 +79,15 @@ class SyncService:
             return
         if found is not None:
             report.changes += found.changes
+        if self.received is None:
+            return
+        try:
+            arrived = self.received.fetch(progress)
+        except BordereauError as exc:
+            log.warning("Factures reçues non relevées : %s", exc.message)
+            report.platform_error = exc.message
+            return
+        report.received_new = len(arrived.new)
 
     def recheck_due(self, environment: Environment) -> bool:
         """The office's last re-check of unfinished invoices is older than ``RECHECK_EVERY``."""

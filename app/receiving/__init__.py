@@ -1,0 +1,1 @@
+"""Suppliers' invoices received through the Plateforme Agréée (issue 35)."""
