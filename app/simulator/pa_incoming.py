@@ -236,7 +236,9 @@ def write_ubl(invoice: IncomingInvoice) -> bytes:
             "</cac:PartyLegalEntity></cac:Party>"
         )
 
-    due = "" if invoice.credit_note else f"<cbc:DueDate>{invoice.due_date.isoformat()}</cbc:DueDate>"
+    due = (
+        "" if invoice.credit_note else f"<cbc:DueDate>{invoice.due_date.isoformat()}</cbc:DueDate>"
+    )
     credit_due = (
         f"<cbc:PaymentDueDate>{invoice.due_date.isoformat()}</cbc:PaymentDueDate>"
         if invoice.credit_note
@@ -288,7 +290,7 @@ def write_facturx(invoice: IncomingInvoice) -> bytes:
     import pymupdf
     from facturx import generate_from_binary
 
-    with pymupdf.open() as document:
+    with pymupdf.open() as document:  # type: ignore[no-untyped-call]
         page = document.new_page(width=595, height=842)
         text = [
             invoice.seller_name,
@@ -306,7 +308,7 @@ def write_facturx(invoice: IncomingInvoice) -> bytes:
             f"IBAN : {invoice.iban}",
             *invoice.notes,
         ]
-        page.insert_textbox(pymupdf.Rect(50, 50, 545, 800), "\n".join(text), fontsize=10)
+        page.insert_textbox((50, 50, 545, 800), "\n".join(text), fontsize=10)
         pdf = document.tobytes()
     return bytes(
         generate_from_binary(pdf, write_cii(invoice), flavor="factur-x", level="en16931",

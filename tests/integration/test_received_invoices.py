@@ -246,9 +246,7 @@ def test_answers_are_cdar_messages_the_official_rules_accept(services: Services)
         assert flow.meta["flowType"] == "SupplierInvoiceLC"
         assert flow.meta["acknowledgement"]["status"] == "Ok", flow.meta
         assert lifecycle_report(flow.content).broken == []
-    messages = {
-        (m.code, m.invoice_number): m for flow in sent for m in read_statuses(flow.content)
-    }
+    messages = {(m.code, m.invoice_number): m for flow in sent for m in read_statuses(flow.content)}
     refusal = messages["210", "ABO-2026-0512"]
     assert (refusal.reason, refusal.comment) == ("TX_TVA_ERR", "TVA 25 %")
     assert refusal.seller.siren == "443061841"
