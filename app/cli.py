@@ -598,6 +598,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                         for change in report.changes
                     ],
                     "plateforme_erreur": report.platform_error,
+                    "factures_recues_nouvelles": report.received_new,
                 },
                 ensure_ascii=False,
             )
@@ -610,6 +611,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     for change in report.changes:
         before = status_label(change.previous) if change.previous else "importée du portail"
         print(f"{change.number} ({change.recipient}) : {before} → {status_label(change.current)}")
+    if report.received_new:
+        print(
+            f"{report.received_new} nouvelle(s) facture(s) de fournisseurs reçue(s) : "
+            "« bordereau received list »."
+        )
     return EXIT_OK
 
 

@@ -144,9 +144,16 @@ class MainWindow(QMainWindow):
             services.directory,
             services.tickets,
             context.settings,
+            received=services.received,
         )
-        self.rechercher = RechercherTab(services.invoices, services.tickets, context.settings)
-        self.tableau_de_bord = TableauDeBordTab(services.invoices)
+        self.rechercher = RechercherTab(
+            services.invoices,
+            services.tickets,
+            context.settings,
+            received=services.received,
+            open_paths=self._open_paths,
+        )
+        self.tableau_de_bord = TableauDeBordTab(services.invoices, received=services.received)
         self.deposer = DeposerTab(services.deposit, services.directory)
         self.sollicitations: SollicitationsWindow | None = None
         self.tabs.addTab(self.synthese, "&Synthèse")
@@ -158,6 +165,7 @@ class MainWindow(QMainWindow):
         self.synthese.follow_requested.connect(self.follow_invoice)
         self.synthese.retry_requested.connect(self.resume_outbox)
         self.synthese.invoices_changed.connect(self.refresh_views)
+        self.synthese.received_requested.connect(self.show_received)
         self.rechercher.follow_requested.connect(self.follow_invoice)
         self.rechercher.view_requested.connect(self.view_invoices)
         self.rechercher.duplicate_requested.connect(self.duplicate_invoice)
@@ -304,6 +312,12 @@ class MainWindow(QMainWindow):
         written.setToolTip("Les factures saisies dans Bordereau : brouillons, émises, avoirs")
         written.triggered.connect(lambda: self.open_written_invoices())
         file_menu.addAction(written)
+        received = QAction("Factures re&çues…", self)
+        received.setObjectName("action_factures_recues")
+        received.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        received.setToolTip("Les factures de vos fournisseurs, reçues par la plateforme agréée")
+        received.triggered.connect(self.show_received)
+        file_menu.addAction(received)
         address_book = QAction("C&lients et catalogue…", self)
         address_book.setObjectName("action_clients_catalogue")
         address_book.triggered.connect(lambda: self.open_address_book())
@@ -480,6 +494,7 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(
             f"Synchronisé à {when}"
             + (f" — {counted(changes, 'changement')}" if changes else " — rien de nouveau")
+            + (f", {counted(report.received_new, 'facture reçue')}" if report.received_new else "")
         )
         self.synchronised.emit(report)
         self._notify(report)
@@ -592,6 +607,11 @@ class MainWindow(QMainWindow):
         if current in (self.synthese, self.rechercher, self.tableau_de_bord):
             current.refresh()
 
+    def show_received(self) -> None:
+        """Rechercher › Reçues: the suppliers' invoices."""
+        self.tabs.setCurrentWidget(self.rechercher)
+        self.rechercher.show_received()
+
     def open_written_invoices(self) -> WrittenInvoicesWindow:
         """« Factures écrites »: drafts to take up again, issued invoices to correct."""
         from ui.windows.written_invoices import WrittenInvoicesWindow
@@ -670,11 +690,17 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.opened_paths = paths
         for path in paths:
-            if not self.open_external(QUrl.fromLocalFile(str(path))):
-                viewer = PdfViewerDialog(path, self)
-                viewer.setModal(False)
-                viewer.show()
-                self.viewers.append(viewer)
+            if self.open_external(QUrl.fromLocalFile(str(path))):
+                continue
+            if path.suffix.lower() != ".pdf":  # no viewer of Bordereau's own for the others
+                self.statusBar().showMessage(
+                    f"Aucun logiciel pour ouvrir {path.name} : il est dans {path.parent}.", 15000
+                )
+                continue
+            viewer = PdfViewerDialog(path, self)
+            viewer.setModal(False)
+            viewer.show()
+            self.viewers.append(viewer)
 
     def prepare_claim(self, invoice_id: int) -> int | None:
         """« Préparer une réclamation » (dashboard): a late-payment sollicitation."""

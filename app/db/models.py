@@ -308,7 +308,7 @@ class ReceivedInvoice(Base):
     history: Mapped[list[ReceivedHistory]] = relationship(
         back_populates="received",
         cascade="all, delete-orphan",
-        order_by="ReceivedHistory.occurred_at",
+        order_by="ReceivedHistory.id",  # in the order things were recorded
     )
 
 

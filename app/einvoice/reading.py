@@ -68,5 +68,22 @@ def embedded_invoice(pdf: bytes) -> bytes | None:
     try:
         _name, xml = get_xml_from_pdf(pdf, check_xsd=False)
     except Exception:  # the library raises bare Exceptions on PDFs it cannot parse
+        xml = None
+    return bytes(xml) if xml else _any_invoice_attachment(pdf)
+
+
+def _any_invoice_attachment(pdf: bytes) -> bytes | None:
+    """An invoice XML embedded under another name (« xrechnung.xml », « invoice.xml »…)."""
+    import pymupdf
+
+    try:
+        with pymupdf.open(stream=pdf, filetype="pdf") as document:  # type: ignore[no-untyped-call]
+            for name in document.embfile_names():
+                if not name.lower().endswith(".xml"):
+                    continue
+                content = bytes(document.embfile_get(name))
+                if syntax_of(content) in ("CII", "UBL"):
+                    return content
+    except Exception:  # a damaged name tree: no structured data
         return None
-    return bytes(xml) if xml else None
+    return None

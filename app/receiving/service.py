@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,6 +203,21 @@ class ReceivedService:
         from app.receiving.export import export_year
 
         return export_year(self.context.database, year, out)
+
+    def to_pay(self, today: date | None = None) -> tuple[int, Decimal, Decimal]:
+        """Approved, not yet paid, in euros: (invoices, total due, total already late)."""
+        day = today or date.today()
+        count, total, late = 0, Decimal(0), Decimal(0)
+        for row in self.rows():
+            if row["statut"] != "PA_205" or row["devise"] not in (None, "EUR"):
+                continue
+            amount = Decimal(row["net_a_payer"] or row["total_ttc"] or 0)
+            sign = -1 if row["type"] == "avoir" else 1
+            count += 1
+            total += sign * amount
+            if row["echeance"] and date.fromisoformat(row["echeance"]) < day:
+                late += sign * amount
+        return count, total, late
 
     def counts(self) -> dict[str, int]:
         """To answer, to pay: what the Synthèse says of the received invoices."""

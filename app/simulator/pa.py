@@ -38,6 +38,7 @@ from app.simulator.pa_lifecycle import (
     customer_status,
     invoice_facts,
     status_sent,
+    ubl_facts,
 )
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class StoredFlow:
     facts: InvoiceFacts | None = None  # an invoice's, as the platform read it
     statuses: list[str] = field(default_factory=list)  # lifecycle codes produced about it
     incoming_number: str | None = None  # a supplier's invoice delivered to the user: its number
+    incoming_facts: InvoiceFacts | None = None  # …and what the platform read of it
 
 
 @dataclass
@@ -150,7 +152,39 @@ class PaState:
             "sha256": hashlib.sha256(content).hexdigest(),
             "acknowledgement": {"status": "Ok"},
         }
-        self.flows[flow_id] = StoredFlow(meta, content, time.time(), incoming_number=number)
+        facts = None
+        with contextlib.suppress(FluxRejected):
+            facts = ubl_facts(content) if syntax == "UBL" else invoice_facts(content)
+        self.flows[flow_id] = StoredFlow(
+            meta, content, time.time(), incoming_number=number, incoming_facts=facts
+        )
+        self.save()
+        return meta
+
+    def add_supplier_status(
+        self, incoming: StoredFlow, code: str, comment: str | None = None
+    ) -> dict[str, Any]:
+        """The seller's status about an invoice it sent the user (In, SupplierInvoiceLC)."""
+        assert incoming.incoming_facts is not None
+        facts = incoming.incoming_facts
+        content = customer_status(facts, code, comment=comment, from_seller=True)
+        now = now_text()
+        flow_id = str(uuid.uuid4())
+        meta: dict[str, Any] = {
+            "flowId": flow_id,
+            "submittedAt": now,
+            "updatedAt": now,
+            "name": f"CDV_{facts.number}_{code}.xml",
+            "flowSyntax": "CDAR",
+            "flowProfile": "CIUS",
+            "processingRule": "B2B",
+            "processingRuleSource": "Computed",
+            "flowDirection": "In",
+            "flowType": "SupplierInvoiceLC",
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "acknowledgement": {"status": "Ok"},
+        }
+        self.flows[flow_id] = StoredFlow(meta, content, time.time())
         self.save()
         return meta
 
@@ -214,6 +248,9 @@ class PaState:
                     "facts": None if flow.facts is None else asdict(flow.facts),
                     "statuses": flow.statuses,
                     "incoming_number": flow.incoming_number,
+                    "incoming_facts": (
+                        None if flow.incoming_facts is None else asdict(flow.incoming_facts)
+                    ),
                 }
                 for flow in self.flows.values()
             ]
@@ -238,6 +275,7 @@ class PaState:
                 facts,
                 list(item.get("statuses", [])),
                 item.get("incoming_number"),
+                InvoiceFacts(**item["incoming_facts"]) if item.get("incoming_facts") else None,
             )
 
     def recorded_tracking(self, tracking_id: str) -> list[StoredFlow]:
@@ -709,6 +747,14 @@ class _PaHandler(BaseHTTPRequestHandler):
                     ),
                     {},
                 )
+            if path == "/supplier-status" and method == "POST":  # the seller's own status
+                incoming = self.pa.incoming_flow(str(data.get("number", "")))
+                if incoming is None or incoming.incoming_facts is None:
+                    raise PaError(404, "NOT_FOUND", "Aucune facture reçue sous ce numéro")
+                meta = self.pa.add_supplier_status(
+                    incoming, str(data["code"]), comment=data.get("comment")
+                )
+                return 200, meta, {}
             if path == "/flows" and method == "GET":
                 return 200, [flow.meta for flow in self.pa.flows.values()], {}
         raise PaError(404, "NOT_FOUND", "Administration : inconnu")

@@ -97,6 +97,40 @@ def invoice_facts(content: bytes) -> InvoiceFacts:
     )
 
 
+def ubl_facts(content: bytes) -> InvoiceFacts:
+    """The platform's reading of a UBL invoice or credit note."""
+    cbc = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+    cac = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError as exc:
+        raise FluxRejected(f"XML mal formé : {exc}") from exc
+
+    def party(tag: str) -> tuple[str, str]:
+        node = root.find(f"{cac}{tag}/{cac}Party")
+        if node is None:
+            return "", ""
+        siren = (node.findtext(f"{cac}PartyLegalEntity/{cbc}CompanyID") or "").strip()[:9]
+        name = (node.findtext(f"{cac}PartyLegalEntity/{cbc}RegistrationName") or "").strip()
+        return siren, name
+
+    number = (root.findtext(f"{cbc}ID") or "").strip()
+    if not number:
+        raise FluxRejected("Numéro de facture absent")
+    seller, buyer = party("AccountingSupplierParty"), party("AccountingCustomerParty")
+    kind = root.findtext(f"{cbc}InvoiceTypeCode") or root.findtext(f"{cbc}CreditNoteTypeCode")
+    return InvoiceFacts(
+        number=number,
+        issue_date=(root.findtext(f"{cbc}IssueDate") or "").replace("-", ""),
+        type_code=(kind or "380").strip(),
+        seller_siren=seller[0],
+        seller_name=seller[1],
+        seller_address=seller[0],
+        buyer_siren=buyer[0],
+        buyer_name=buyer[1],
+    )
+
+
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%d%H%M%S")
 
@@ -108,9 +142,11 @@ def customer_status(
     reason: str | None = None,
     comment: str | None = None,
     at: datetime | None = None,
+    from_seller: bool = False,
 ) -> bytes:
     """The CDAR of a status about ``facts``' invoice, sent to its seller: by the customer
-    (a processing status, MDT-77 23) or by the platforms (a transmission status, 305)."""
+    (a processing status, MDT-77 23) or by the platforms (a transmission status, 305); or,
+    ``from_seller``, the seller's own status sent to the customer (Encaissée, Complétée…)."""
     moment = at or datetime.now(UTC)
     transmission = code in TRANSMISSION
     if code in NEEDS_REASON and not reason:
@@ -122,6 +158,26 @@ def customer_status(
         f"{escape(facts.buyer_siren)}</ram:GlobalID><ram:Name>{escape(facts.buyer_name)}"
         "</ram:Name><ram:RoleCode>BY</ram:RoleCode></ram:IssuerTradeParty>"
     )
+    recipient = (
+        '<ram:RecipientTradeParty><ram:GlobalID schemeID="0002">'
+        f"{escape(facts.seller_siren)}</ram:GlobalID><ram:Name>{escape(facts.seller_name)}"
+        "</ram:Name><ram:RoleCode>SE</ram:RoleCode><ram:URIUniversalCommunication>"
+        f'<ram:URIID schemeID="0225">{escape(facts.seller_address)}</ram:URIID>'
+        "</ram:URIUniversalCommunication></ram:RecipientTradeParty>"
+    )
+    if from_seller:
+        issuer = (
+            '<ram:IssuerTradeParty><ram:GlobalID schemeID="0002">'
+            f"{escape(facts.seller_siren)}</ram:GlobalID><ram:Name>{escape(facts.seller_name)}"
+            "</ram:Name><ram:RoleCode>SE</ram:RoleCode></ram:IssuerTradeParty>"
+        )
+        recipient = (
+            '<ram:RecipientTradeParty><ram:GlobalID schemeID="0002">'
+            f"{escape(facts.buyer_siren)}</ram:GlobalID><ram:Name>{escape(facts.buyer_name)}"
+            "</ram:Name><ram:RoleCode>BY</ram:RoleCode><ram:URIUniversalCommunication>"
+            f'<ram:URIID schemeID="0225">{escape(facts.buyer_siren)}</ram:URIID>'
+            "</ram:URIUniversalCommunication></ram:RecipientTradeParty>"
+        )
     detail = ""
     if reason or comment:
         detail = (
@@ -146,12 +202,7 @@ def customer_status(
         f'<ram:IssueDateTime><udt:DateTimeString format="204">{_stamp(moment)}'
         "</udt:DateTimeString></ram:IssueDateTime>"
         "<ram:SenderTradeParty><ram:RoleCode>WK</ram:RoleCode></ram:SenderTradeParty>"
-        f"{issuer}"
-        '<ram:RecipientTradeParty><ram:GlobalID schemeID="0002">'
-        f"{escape(facts.seller_siren)}</ram:GlobalID><ram:Name>{escape(facts.seller_name)}"
-        "</ram:Name><ram:RoleCode>SE</ram:RoleCode><ram:URIUniversalCommunication>"
-        f'<ram:URIID schemeID="0225">{escape(facts.seller_address)}</ram:URIID>'
-        "</ram:URIUniversalCommunication></ram:RecipientTradeParty>"
+        f"{issuer}{recipient}"
         "</rsm:ExchangedDocument>"
         "<rsm:AcknowledgementDocument><ram:MultipleReferencesIndicator>"
         "<udt:Indicator>false</udt:Indicator></ram:MultipleReferencesIndicator>"

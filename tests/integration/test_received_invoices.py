@@ -270,6 +270,27 @@ def test_answers_are_cdar_messages_the_official_rules_accept(services: Services)
         services.received.answer(disputed, "refuse", reason="PRIX_ERR")
     with pytest.raises(ValidationProblem, match="futur"):
         services.received.answer(disputed, "paid", paid_on=TODAY + timedelta(days=2))
+    # the supplier says the money arrived: followed in the received invoice's history
+    admin(pa, "/supplier-status", {"number": "2026-031", "code": "212"})
+    followed = services.received.fetch()
+    assert followed.statuses == 1 and followed.errors == []
+    detail = services.received.detail(good)
+    assert detail.summary["libelle"] == "Encaissée"
+    assert [item["libelle"] for item in detail.history][-3:] == [
+        "Approuvée",
+        "Paiement transmis",
+        "Encaissée",
+    ]
+    assert detail.history[-1]["par"] == "Menuiserie Le Goff"
+    assert services.received.fetch().statuses == 0  # read once
+    with services.context.database.session() as session:
+        acknowledged = {
+            (entry.payload or {}).get("acknowledged")
+            for entry in session.scalars(select(models.OutboxEntry))
+            if entry.operation == "pa_answer"
+        }
+    assert acknowledged == {"Ok"}
+
     original = rows["FM-2026-118842"][0]["id"]
     assert services.received.answer(original, "approve").state == "done"
     assert len(answers_at(pa)) == 6  # nothing more left

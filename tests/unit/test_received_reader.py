@@ -194,3 +194,16 @@ def test_syntax_told_by_the_bytes() -> None:
     assert syntax_of((SAMPLES / "cii" / "CII_example1.xml").read_bytes()) == "CII"
     assert syntax_of((SAMPLES / "ubl" / "guide-example1.xml").read_bytes()) == "UBL"
     assert syntax_of(b"%PDF-1.7") == "Factur-X"
+
+
+def test_invoice_xml_embedded_under_another_name_in_a_pdf() -> None:
+    import pymupdf
+
+    ubl = (SAMPLES / "ubl" / "ubl-tc434-creditnote1.xml").read_bytes()
+    with pymupdf.open() as document:  # type: ignore[no-untyped-call]
+        document.new_page()
+        document.embfile_add("xrechnung.xml", ubl)
+        pdf = document.tobytes()
+    read = read_document(pdf)
+    assert read.syntax == "Factur-X" and read.number == "018304 / 28865"
+    assert read.pdf == pdf

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from app.domain.text import counted
 from app.files import file_name_for
 from app.invoices.rows import Criteria, InvoiceRow, RecipientScope
 from app.invoices.service import InvoiceService
+from app.receiving.service import ReceivedService
 from app.settings import Settings
 from app.tickets.service import TicketService
 from ui.actions import tab_action, ticket_button
@@ -36,6 +38,7 @@ from ui.widgets.date_field import DateField
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import COLUMNS, InvoiceTableModel, InvoiceTableView
 from ui.widgets.money_edit import MoneyEdit
+from ui.widgets.received_panel import ReceivedPanel
 from ui.workers import Worker, WorkerPool, error_text
 
 RESULT_COLUMNS = [
@@ -76,6 +79,9 @@ class RechercherTab(QWidget):
         tickets: TicketService,
         preferences: Settings,
         parent: QWidget | None = None,
+        *,
+        received: ReceivedService | None = None,
+        open_paths: Callable[[list[Path]], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.invoices, self.tickets, self.preferences = invoices, tickets, preferences
@@ -85,8 +91,21 @@ class RechercherTab(QWidget):
         self.filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self.filter_timer.timeout.connect(self.apply_criteria)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 8)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 8)
+        self.sent_page = QWidget()
+        self.sent_page.setObjectName("factures_emises")
+        layout = QVBoxLayout(self.sent_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.direction = QStackedWidget()
+        self.direction.addWidget(self.sent_page)
+        self.received_panel: ReceivedPanel | None = None
+        if received is not None:
+            self.received_panel = ReceivedPanel(received, self, open_paths=open_paths)
+            self.received_panel.status_message.connect(self.status_message.emit)
+            self.direction.addWidget(self.received_panel)
+            outer.addLayout(self._build_direction_switch())
+        outer.addWidget(self.direction, 1)
         layout.addLayout(self._build_search_bar())
         self.criteria_panel = self._build_criteria_panel()
         self.criteria_panel.setVisible(False)
@@ -124,6 +143,39 @@ class RechercherTab(QWidget):
         self.model.reloaded.connect(self._reloaded)  # the window loads it (MainWindow.load_data)
 
     # --- building -----------------------------------------------------------------------
+
+    def _build_direction_switch(self) -> QHBoxLayout:
+        """« Émises » (the invoices the user sent) or « Reçues » (its suppliers')."""
+        row = QHBoxLayout()
+        self.sent_button = QPushButton("É&mises")
+        self.sent_button.setObjectName("voir_emises")
+        self.received_button = QPushButton("Reç&ues")
+        self.received_button.setObjectName("voir_recues")
+        self.sent_button.setToolTip("Les factures que vous avez envoyées (Alt+M)")
+        self.received_button.setToolTip(
+            "Les factures de vos fournisseurs, reçues par votre plateforme agréée (Alt+U)"
+        )
+        for index, button in enumerate((self.sent_button, self.received_button)):
+            button.setCheckable(True)
+            button.setAutoExclusive(True)
+            button.clicked.connect(lambda _=False, page=index: self.show_direction(page))
+            row.addWidget(button)
+        self.sent_button.setChecked(True)
+        row.addStretch(1)
+        return row
+
+    def show_direction(self, page: int) -> None:
+        """0: the invoices sent, 1: the invoices received."""
+        if self.received_panel is None:
+            return
+        self.direction.setCurrentIndex(page)
+        (self.sent_button, self.received_button)[page].setChecked(True)
+        if page == 1:
+            self.received_panel.refresh()
+            self.received_panel.table.setFocus()
+
+    def show_received(self) -> None:
+        self.show_direction(1)
 
     def _build_search_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -360,6 +412,8 @@ class RechercherTab(QWidget):
 
     def refresh(self) -> None:
         """After a sync, a deposit or an action: the same search, read again."""
+        if self.received_panel is not None and self.direction.currentIndex() == 1:
+            self.received_panel.refresh()
         self.model.views = self.invoices.views()
         self._fill_choices()
         self.model.set_criteria(self.criteria())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -27,6 +29,7 @@ from app.errors import BordereauError
 from app.files import file_name_for
 from app.invoices.rows import Criteria, InvoiceRow, SortKey, WorkCategory
 from app.invoices.service import InvoiceService
+from app.receiving.service import ReceivedService
 from app.settings import Settings
 from app.tickets.service import TicketService
 from ui.actions import tab_action, ticket_button
@@ -38,6 +41,8 @@ from ui.widgets.invoice_table import (
     InvoiceTableView,
 )
 from ui.workers import Worker, WorkerPool, error_text
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # the actions (the outbox, the Chorus Pro client) load at the first use
     from app.invoices.actions import RecycleChange
@@ -82,6 +87,7 @@ class SyntheseTab(QWidget):
     invoices_changed = Signal()
     status_message = Signal(str)
     ticket_requested = Signal(int, str)  # invoice id, template: « Écrire une sollicitation »
+    received_requested = Signal()  # « Voir les factures reçues »
 
     def __init__(
         self,
@@ -91,8 +97,11 @@ class SyntheseTab(QWidget):
         tickets: TicketService,
         preferences: Settings,
         parent: QWidget | None = None,
+        *,
+        received: ReceivedService | None = None,
     ) -> None:
         super().__init__(parent)
+        self.received = received
         self.invoices, self.deposit, self.directory = invoices, deposit, directory
         self.tickets, self.preferences = tickets, preferences
         self.setObjectName("tab_synthese")
@@ -109,6 +118,7 @@ class SyntheseTab(QWidget):
         self.model.sort_key = SortKey.STATUS_AT
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
+        layout.addWidget(self._build_received_banner())
         layout.addLayout(self._build_categories())
         layout.addLayout(self._build_filters())
 
@@ -143,6 +153,44 @@ class SyntheseTab(QWidget):
         self.model.reloaded.connect(self._reloaded)  # the window loads it (MainWindow.load_data)
 
     # --- building -----------------------------------------------------------------------
+
+    def _build_received_banner(self) -> QFrame:
+        """What the suppliers' invoices wait for: an answer, a payment, a look at an alert."""
+        self.received_banner = QFrame()
+        self.received_banner.setObjectName("bandeau_recues")
+        self.received_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        row = QHBoxLayout(self.received_banner)
+        row.setContentsMargins(8, 4, 8, 4)
+        self.received_label = QLabel()
+        self.received_label.setObjectName("resume_recues_synthese")
+        self.received_label.setWordWrap(True)
+        row.addWidget(self.received_label, 1)
+        show = QPushButton("Voir les factures reç&ues")
+        show.setObjectName("voir_factures_recues")
+        show.clicked.connect(self.received_requested.emit)
+        row.addWidget(show)
+        self.received_banner.setVisible(False)
+        return self.received_banner
+
+    def _update_received(self) -> None:
+        if self.received is None:
+            return
+        try:
+            counts = self.received.counts()
+        except Exception:  # the database is away: the banner waits for the next refresh
+            log.debug("Factures reçues non comptées", exc_info=True)
+            return
+        waiting = counts["a_traiter"] + counts["a_payer"] + counts["alertes"]
+        self.received_banner.setVisible(waiting > 0)
+        parts = []
+        if counts["a_traiter"]:
+            parts.append(f"{counts['a_traiter']} à approuver ou refuser")
+        if counts["a_payer"]:
+            parts.append(f"{counts['a_payer']} à payer")
+        said = "Factures de vos fournisseurs : " + ", ".join(parts or ["rien à faire"])
+        if counts["alertes"]:
+            said += f" — ⚠ {counts['alertes']} alerte(s) (doublon, coordonnées bancaires changées)"
+        self.received_label.setText(said)
 
     def _build_categories(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -248,6 +296,7 @@ class SyntheseTab(QWidget):
         self._update_counts()
 
     def refresh(self) -> None:
+        self._update_received()
         self.model.views = self.invoices.views()
         choices = self.model.views.choices()
         current = self.structure_combo.currentData()

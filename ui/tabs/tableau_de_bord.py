@@ -25,6 +25,7 @@ from app.domain.money import format_eur
 from app.domain.statuses import StatusGroup
 from app.domain.text import counted, french_date
 from app.invoices.service import InvoiceService
+from app.receiving.service import ReceivedService
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.month_chart import MonthChart
 from ui.workers import Worker, WorkerPool
@@ -97,9 +98,16 @@ class TableauDeBordTab(QWidget):
     claim_requested = Signal(int)  # invoice id: a « Retard de paiement » sollicitation
     follow_requested = Signal(int)
 
-    def __init__(self, invoices: InvoiceService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        invoices: InvoiceService,
+        parent: QWidget | None = None,
+        *,
+        received: ReceivedService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.invoices = invoices
+        self.received = received
         self.setObjectName("tab_tableau_de_bord")
         self.workers = WorkerPool()
         self.board: Dashboard | None = None
@@ -138,7 +146,15 @@ class TableauDeBordTab(QWidget):
         self.card_waiting = Card("carte_en_cours", "En attente de paiement", "info")
         self.card_paid = Card("carte_payees", "Payées", "success")
         self.card_late = Card("carte_retard", "En retard", "danger")
-        for card in (self.card_to_do, self.card_waiting, self.card_paid, self.card_late):
+        self.card_to_pay = Card("carte_a_payer_recues", "À payer aux fournisseurs", "info")
+        self.card_to_pay.setVisible(self.received is not None)
+        for card in (
+            self.card_to_do,
+            self.card_waiting,
+            self.card_paid,
+            self.card_late,
+            self.card_to_pay,
+        ):
             cards.addWidget(card, 1)
         layout.addLayout(cards)
 
@@ -194,6 +210,20 @@ class TableauDeBordTab(QWidget):
 
     # --- data ---------------------------------------------------------------------------
 
+    def _show_to_pay(self) -> int:
+        """The suppliers' invoices approved and not yet paid; their count."""
+        if self.received is None:
+            return 0
+        try:
+            count, total, late = self.received.to_pay()
+        except Exception:  # the database is away: the card keeps its last figures
+            return 0
+        detail = invoices_count(count)
+        if late:
+            detail += f", dont {format_eur(late)} échus"
+        self.card_to_pay.show_figures(format_eur(total), detail)
+        return count
+
     def refresh(self) -> Worker | None:
         """Figures are computed in the background (payment deadlines need each history)."""
         if self._loading:
@@ -213,7 +243,8 @@ class TableauDeBordTab(QWidget):
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
-        if not any(total.count for total in board.groups.values()):
+        to_pay = self._show_to_pay()
+        if not any(total.count for total in board.groups.values()) and not to_pay:
             self.stack.setCurrentWidget(self.empty_state)
             return
         self.stack.setCurrentWidget(self.content_page)
