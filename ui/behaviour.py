@@ -95,6 +95,17 @@ def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
     return None
 
 
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """As big as wanted, within the screen's free area (its frame included), as the main
+    window does: at 1366×768 with 125 % scaling, or on 1024×640, the buttons stay on screen."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    free = screen.availableGeometry()
+    window.resize(min(width, free.width() - 16), min(height, free.height() - 48))
+
+
 def load_french_translations(app: QApplication) -> bool:
     """Qt's own texts (« Annuler », the file chooser, « Fermer ») in French: the catalogue
     shipped with Qt, found in the dev install and in the frozen app alike."""

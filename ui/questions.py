@@ -5,6 +5,7 @@ modal for the program: the answer comes back through ``on_save`` / ``on_discard`
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -59,3 +60,46 @@ def ask_to_confirm(
     box.finished.connect(lambda _code: on_confirm() if box.clickedButton() is yes else None)
     box.open()
     return box
+
+
+def ask_day(
+    parent: QWidget,
+    *,
+    name: str,
+    title: str,
+    text: str,
+    label: str,
+    confirm: str,
+) -> date | None:
+    """A day up to today (today by default), asked before something that cannot be taken
+    back (« Déclarer encaissée », « Paiement transmis »); None when cancelled."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel
+
+    box = QDialog(parent)
+    box.setObjectName(name)
+    box.setWindowTitle(title)
+    form = QFormLayout(box)
+    intro = QLabel(text)
+    intro.setWordWrap(True)
+    form.addRow(intro)
+    when = QDateEdit(QDate.currentDate())
+    when.setObjectName("date_paiement")
+    when.setCalendarPopup(True)
+    when.setDisplayFormat("dd/MM/yyyy")
+    when.setMaximumDate(QDate.currentDate())
+    buddy = QLabel(label)
+    buddy.setBuddy(when)
+    form.addRow(buddy, when)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(confirm)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+    buttons.accepted.connect(box.accept)
+    buttons.rejected.connect(box.reject)
+    form.addRow(buttons)
+    if box.exec() != QDialog.DialogCode.Accepted:
+        return None
+    chosen = when.date()
+    return date(chosen.year(), chosen.month(), chosen.day())

@@ -41,21 +41,26 @@ class Party:
     contact_phone: str | None = None
     contact_email: str | None = None
 
+    def _candidates(self) -> list[tuple[str, str | None]]:
+        found = [(self.legal_id or "", self.legal_id_scheme), *self.identifiers]
+        if self.electronic_address_scheme == "0225":  # SIREN[_SIRET[_routing]]
+            parts = (self.electronic_address or "").split("_")
+            found.append((parts[0], "0002"))
+            if len(parts) > 1:
+                found.append((parts[1], "0009"))
+        return [("".join(value.split()), scheme) for value, scheme in found if value]
+
     @property
     def siren(self) -> str | None:
         """The French SIREN the party gives: its legal registration (scheme 0002, or nine
-        digits), else the first nine digits of a SIRET (scheme 0009), else its FR VAT
-        number's."""
-        candidates: list[tuple[str | None, str | None]] = [
-            (self.legal_id, self.legal_id_scheme),
-            *[(value, scheme) for value, scheme in self.identifiers],
-        ]
-        for value, scheme in candidates:
-            digits = (value or "").replace(" ", "")
-            if digits.isdigit() and len(digits) == 9 and scheme in (None, "0002"):
-                return digits
-            if digits.isdigit() and len(digits) == 14 and scheme in (None, "0009"):
-                return digits[:9]
+        digits whose key is right, whatever scheme a software wrote but DUNS), else a SIRET's
+        first nine digits (scheme 0009), else its electronic address's (scheme 0225), else its
+        FR VAT number's."""
+        for value, scheme in self._candidates():
+            if value.isdigit() and len(value) == 9 and _french(value, scheme, "0002"):
+                return value
+            if value.isdigit() and len(value) == 14 and _french(value, scheme, "0009"):
+                return value[:9]
         vat = (self.vat_number or "").replace(" ", "").upper()
         if vat.startswith("FR") and len(vat) == 13 and vat[4:].isdigit():
             return vat[4:]
@@ -63,18 +68,29 @@ class Party:
 
     @property
     def siret(self) -> str | None:
-        for value, scheme in [
-            (self.legal_id, self.legal_id_scheme),
-            *self.identifiers,
-        ]:
-            digits = (value or "").replace(" ", "")
-            if digits.isdigit() and len(digits) == 14 and scheme in (None, "0009"):
-                return digits
+        for value, scheme in self._candidates():
+            if value.isdigit() and len(value) == 14 and _french(value, scheme, "0009"):
+                return value
         return None
 
     @property
     def display_name(self) -> str:
         return self.name or self.trading_name or ""
+
+
+FOREIGN_SCHEMES = frozenset({"0060", "0088", "0184", "0192", "0208", "0106", "0190", "0007"})
+
+
+def _french(digits: str, scheme: str | None, expected: str) -> bool:
+    """A SIREN (``expected`` 0002) or SIRET (0009) by its scheme, or — written under no or
+    another scheme — by its Luhn key."""
+    if scheme == expected:
+        return True
+    if scheme in FOREIGN_SCHEMES:
+        return False
+    from stdnum.fr import siren, siret
+
+    return bool((siren if expected == "0002" else siret).is_valid(digits))
 
 
 @dataclass(slots=True)

@@ -275,7 +275,7 @@ def _send(args: argparse.Namespace, services: Services) -> int:
 def _paid(args: argparse.Namespace, services: Services) -> int:
     from dataclasses import asdict
 
-    paid_on = _parse_date(args.date) if args.date else None
+    paid_on = parse_date(args.date) if args.date else None
     result = services.platform.record_paid(args.number, paid_on)
     if args.json:
         _print(asdict(result))
@@ -284,7 +284,8 @@ def _paid(args: argparse.Namespace, services: Services) -> int:
     return 0 if result.state in ("done", "waiting") else EXIT_FAILED
 
 
-def _parse_date(text: str) -> date:
+def parse_date(text: str) -> date:
+    """A day given on the command line (AAAA-MM-JJ), or a French error."""
     try:
         return date.fromisoformat(text)
     except ValueError as exc:

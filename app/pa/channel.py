@@ -29,7 +29,7 @@ from app.invoicing.storage import IssuedInvoice, link_deposit
 from app.invoicing.to_chorus import deposit_invoice
 from app.pa.cdar import LifecycleMessage, PaidAmount, Party, checked, write_seller_status
 from app.pa.client import DirectoryLine, PaClient, PaError
-from app.pa.sending import PlatformSender
+from app.pa.sending import PlatformSender, status_entry
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ def record_paid(
         raise ValidationProblem(f"La date d'encaissement ({paid_on:%d/%m/%Y}) est dans le futur.")
     invoice_id, local_uid, status = _sent_row(outbox, issued.id, number)
     tracking_id = f"{ENCAISSEE}-{local_uid}"
-    existing = _status_entry(outbox, invoice_id, tracking_id)
+    existing = status_entry(outbox, PA_LIFECYCLE, tracking_id, invoice_id=invoice_id)
     sender = PlatformSender(outbox, client)
     if existing is not None and existing[1] == "done":
         return StatusSent(
@@ -291,17 +291,3 @@ def record_paid(
         "waiting": f"Encaissement de la facture {number} en attente d'envoi : {outcome.message}",
     }.get(outcome.state, outcome.message)
     return StatusSent(number, ENCAISSEE, outcome.state, said, tracking_id)
-
-
-def _status_entry(outbox: Outbox, invoice_id: int, tracking_id: str) -> tuple[int, str] | None:
-    with outbox.database.session() as session:
-        entries = session.scalars(
-            select(models.OutboxEntry).where(
-                models.OutboxEntry.invoice_id == invoice_id,
-                models.OutboxEntry.operation == PA_LIFECYCLE,
-            )
-        ).all()
-        for entry in entries:
-            if (entry.payload or {}).get("tracking_id") == tracking_id and entry.state != "blocked":
-                return entry.id, entry.state
-    return None

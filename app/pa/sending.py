@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import models
@@ -49,6 +50,55 @@ class _Entry:
     syntax: str
     status_code: str  # what the invoice becomes once the flow is recorded
     answer: bool = False  # the user's answer to a supplier's invoice (``received_invoices``)
+
+
+def _lifecycle_entry(
+    subject_id: int,
+    number: str,
+    entry: models.OutboxEntry,
+    payload: dict[str, object],
+    *,
+    answer: bool,
+) -> _Entry:
+    """A CDAR message's entry: about one of the user's invoices, or an answer to a
+    supplier's (``answer``)."""
+    return _Entry(
+        subject_id,
+        number,
+        entry.operation,
+        entry.state,
+        str(payload["tracking_id"]),
+        str(payload["file_name"]),
+        str(payload["sha256"]),
+        "CDAR",
+        str(payload["status"]),
+        answer=answer,
+    )
+
+
+def status_entry(
+    outbox: Outbox,
+    operation: str,
+    tracking_id: str,
+    *,
+    invoice_id: int | None = None,
+    received_id: int | None = None,
+) -> tuple[int, str] | None:
+    """(entry, its state) of the lifecycle message ``tracking_id`` about an invoice (sent or
+    received) not set aside: a message is queued once."""
+    subject = (
+        models.OutboxEntry.invoice_id == invoice_id
+        if received_id is None
+        else models.OutboxEntry.received_id == received_id
+    )
+    with outbox.database.session() as session:
+        entries = session.scalars(
+            select(models.OutboxEntry).where(subject, models.OutboxEntry.operation == operation)
+        ).all()
+        for entry in entries:
+            if (entry.payload or {}).get("tracking_id") == tracking_id and entry.state != "blocked":
+                return entry.id, entry.state
+    return None
 
 
 class PlatformSender:
@@ -84,32 +134,12 @@ class PlatformSender:
             if entry.operation == PA_ANSWER:
                 received = session.get(models.ReceivedInvoice, entry.received_id)
                 assert received is not None
-                return _Entry(
-                    received.id,
-                    received.number or received.pa_flow_id,
-                    entry.operation,
-                    entry.state,
-                    str(payload["tracking_id"]),
-                    str(payload["file_name"]),
-                    str(payload["sha256"]),
-                    "CDAR",
-                    str(payload["status"]),
-                    answer=True,
-                )
+                number = received.number or received.pa_flow_id
+                return _lifecycle_entry(received.id, number, entry, payload, answer=True)
             row = session.get(models.Invoice, entry.invoice_id)
             assert row is not None
             if entry.operation == PA_LIFECYCLE:
-                return _Entry(
-                    row.id,
-                    row.number,
-                    entry.operation,
-                    entry.state,
-                    str(payload["tracking_id"]),
-                    str(payload["file_name"]),
-                    str(payload["sha256"]),
-                    "CDAR",
-                    str(payload["status"]),
-                )
+                return _lifecycle_entry(row.id, row.number, entry, payload, answer=False)
             main = next((a for a in row.attachments if a.role == "principale"), None)
             if main is None:
                 raise BordereauError("La facture n'a plus de PDF : émettez-la à nouveau.")

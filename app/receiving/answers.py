@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.db import models
 from app.deposit.claims import Claim, actor
 from app.deposit.outbox import Outbox
@@ -24,7 +22,7 @@ from app.einvoice.reform import electronic_address
 from app.errors import ValidationProblem
 from app.pa.cdar import LifecycleMessage, PaidAmount, Party, checked, write_buyer_status
 from app.pa.client import PaClient
-from app.pa.sending import PlatformSender
+from app.pa.sending import PlatformSender, status_entry
 from app.receiving.store import set_status
 
 Progress = Callable[[str], None]
@@ -144,20 +142,6 @@ def _allowed(row: models.ReceivedInvoice, code: str, reason: str | None) -> None
         raise ValidationProblem(f"{name} est déjà payée : elle ne peut plus être refusée.")
 
 
-def _existing(outbox: Outbox, received_id: int, tracking_id: str) -> tuple[int, str] | None:
-    with outbox.database.session() as session:
-        entries = session.scalars(
-            select(models.OutboxEntry).where(
-                models.OutboxEntry.received_id == received_id,
-                models.OutboxEntry.operation == PA_ANSWER,
-            )
-        ).all()
-        for entry in entries:
-            if (entry.payload or {}).get("tracking_id") == tracking_id and entry.state != "blocked":
-                return entry.id, entry.state
-    return None
-
-
 def answer(
     outbox: Outbox,
     client: PaClient,
@@ -180,7 +164,7 @@ def answer(
     number = row.number or row.file_name
     tracking_id = f"{code}-{row.local_uid}"
     sender = PlatformSender(outbox, client)
-    existing = _existing(outbox, received_id, tracking_id)
+    existing = status_entry(outbox, PA_ANSWER, tracking_id, received_id=received_id)
     label = LIFECYCLE[code].label
     if existing is not None and existing[1] == "done":
         return AnswerSent(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.money import format_amount
 from app.errors import BordereauError, ValidationProblem
+from app.invoicing.commands import parse_date
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -61,15 +62,6 @@ def _print(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationProblem(
-            f"Date illisible : « {text} » (attendu AAAA-MM-JJ, ex. 2027-10-15)."
-        ) from exc
-
-
 def run(args: argparse.Namespace, services: Services) -> int:
     from app.cli import CliError
 
@@ -92,7 +84,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
             command,
             reason=args.reason,
             comment=args.comment,
-            paid_on=_parse_date(args.date) if getattr(args, "date", None) else None,
+            paid_on=parse_date(args.date) if getattr(args, "date", None) else None,
             progress=lambda message: print(message, file=sys.stderr),
         )
         if args.json:

@@ -136,22 +136,8 @@ class PaState:
 
     def add_incoming(self, name: str, syntax: str, content: bytes, number: str) -> dict[str, Any]:
         """A supplier's invoice arriving for the user (In, SupplierInvoice)."""
-        now = now_text()
-        flow_id = str(uuid.uuid4())
-        meta: dict[str, Any] = {
-            "flowId": flow_id,
-            "submittedAt": now,
-            "updatedAt": now,
-            "name": name,
-            "flowSyntax": syntax,
-            "flowProfile": "CIUS",
-            "processingRule": "B2B",
-            "processingRuleSource": "Computed",
-            "flowDirection": "In",
-            "flowType": "SupplierInvoice",
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "acknowledgement": {"status": "Ok"},
-        }
+        meta = incoming_meta(name, syntax, "SupplierInvoice", content)
+        flow_id = meta["flowId"]
         facts = None
         with contextlib.suppress(FluxRejected):
             facts = ubl_facts(content) if syntax == "UBL" else invoice_facts(content)
@@ -168,22 +154,8 @@ class PaState:
         assert incoming.incoming_facts is not None
         facts = incoming.incoming_facts
         content = customer_status(facts, code, comment=comment, from_seller=True)
-        now = now_text()
-        flow_id = str(uuid.uuid4())
-        meta: dict[str, Any] = {
-            "flowId": flow_id,
-            "submittedAt": now,
-            "updatedAt": now,
-            "name": f"CDV_{facts.number}_{code}.xml",
-            "flowSyntax": "CDAR",
-            "flowProfile": "CIUS",
-            "processingRule": "B2B",
-            "processingRuleSource": "Computed",
-            "flowDirection": "In",
-            "flowType": "SupplierInvoiceLC",
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "acknowledgement": {"status": "Ok"},
-        }
+        meta = incoming_meta(f"CDV_{facts.number}_{code}.xml", "CDAR", "SupplierInvoiceLC", content)
+        flow_id = meta["flowId"]
         self.flows[flow_id] = StoredFlow(meta, content, time.time())
         self.save()
         return meta
@@ -199,22 +171,10 @@ class PaState:
         """A lifecycle flow (In, CDAR) from the customer's side about ``invoice``."""
         assert invoice.facts is not None
         content = customer_status(invoice.facts, code, reason=reason, comment=comment)
-        now = now_text()
-        flow_id = str(uuid.uuid4())
-        meta: dict[str, Any] = {
-            "flowId": flow_id,
-            "submittedAt": now,
-            "updatedAt": now,
-            "name": f"CDV_{invoice.facts.number}_{code}.xml",
-            "flowSyntax": "CDAR",
-            "flowProfile": "CIUS",
-            "processingRule": "B2B",
-            "processingRuleSource": "Computed",
-            "flowDirection": "In",
-            "flowType": "CustomerInvoiceLC",
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "acknowledgement": {"status": "Ok"},
-        }
+        meta = incoming_meta(
+            f"CDV_{invoice.facts.number}_{code}.xml", "CDAR", "CustomerInvoiceLC", content
+        )
+        flow_id = meta["flowId"]
         self.flows[flow_id] = StoredFlow(meta, content, time.time())
         invoice.statuses.append(code)
         self.save()
@@ -285,6 +245,25 @@ class PaState:
             if flow.meta.get("trackingId") == tracking_id
             and flow.meta["acknowledgement"]["status"] != "Error"
         ]
+
+
+def incoming_meta(name: str, syntax: str, flow_type: str, content: bytes) -> dict[str, Any]:
+    """The contract's Flow of a flow the platform delivers to its user (In, acknowledged)."""
+    now = now_text()
+    return {
+        "flowId": str(uuid.uuid4()),
+        "submittedAt": now,
+        "updatedAt": now,
+        "name": name,
+        "flowSyntax": syntax,
+        "flowProfile": "CIUS",
+        "processingRule": "B2B",
+        "processingRuleSource": "Computed",
+        "flowDirection": "In",
+        "flowType": flow_type,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "acknowledgement": {"status": "Ok"},
+    }
 
 
 class PaError(Exception):

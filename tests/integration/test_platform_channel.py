@@ -13,9 +13,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -26,7 +24,8 @@ from app.invoices.rows import WorkCategory
 from app.invoicing.model import Address, Customer, CustomerKind, VatRegime, WrittenInvoice
 from app.pa.cdar import read_statuses
 from app.services import Services
-from app.simulator.pa import ADMIN_HEADER, UNREACHABLE_DEMO_SIREN, PaSimulator
+from app.simulator.pa import UNREACHABLE_DEMO_SIREN, PaSimulator
+from tests.support.pa import admin, connect
 from tests.support.written_invoices import written_invoice
 
 TILLEULS = Customer(
@@ -45,17 +44,6 @@ def company_invoice(index: int = 0, customer: Customer = TILLEULS) -> WrittenInv
         if made.regime is VatRegime.STANDARD and not made.is_credit_note and not made.prepaid
     )
     return replace(model, number=None, customer=customer)
-
-
-def admin(pa: PaSimulator, path: str, payload: dict[str, Any] | None = None) -> Any:
-    answer = httpx.request(
-        "POST" if payload is not None else "GET",
-        f"{pa.base_url}/_pa{path}",
-        json=payload,
-        headers={ADMIN_HEADER: pa.state.config.admin_token},
-    )
-    answer.raise_for_status()
-    return answer.json()
 
 
 def history(services: Services, invoice_id: int) -> list[str]:
@@ -176,17 +164,6 @@ def test_a_customer_the_directory_cannot_reach_is_said_before_sending(
         assert session.scalars(select(models.OutboxEntry)).all() == []
 
 
-def _configure(services: Services, pa: PaSimulator) -> None:
-    from app.pa.service import PlatformConnection
-
-    config = pa.state.config
-    services.platform.configure(
-        PlatformConnection("PA de test", pa.flow_url, pa.directory_url, pa.token_url,
-                           config.client_id),
-        config.client_secret,
-    )  # fmt: skip
-
-
 def test_thirty_invoices_reach_the_pa_exactly_once_through_lost_answers_and_a_kill(
     services: Services, bordereau_cmd: list[str], subprocess_env: dict[str, str]
 ) -> None:
@@ -198,7 +175,7 @@ def test_thirty_invoices_reach_the_pa_exactly_once_through_lost_answers_and_a_ki
     pa = PaSimulator().start()
     seed_demo_directory(pa.state)
     try:
-        _configure(services, pa)
+        connect(services, pa)
         numbers = [
             services.invoicing.write_new(company_invoice(index), today=date.today()).invoice.number
             or ""

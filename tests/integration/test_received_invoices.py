@@ -19,7 +19,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -30,7 +29,7 @@ from app.einvoice.reading import read_document
 from app.errors import ValidationProblem
 from app.pa.cdar import read_statuses
 from app.services import Services
-from app.simulator.pa import ADMIN_HEADER, PaSimulator, seed_demo_directory
+from app.simulator.pa import PaSimulator, seed_demo_directory
 from app.simulator.pa_incoming import (
     IncomingInvoice,
     IncomingLine,
@@ -38,19 +37,9 @@ from app.simulator.pa_incoming import (
     write_facturx,
     write_ubl,
 )
+from tests.support.pa import admin, connect
 
 TODAY = date.today()
-
-
-def admin(pa: PaSimulator, path: str, payload: dict[str, Any] | None = None) -> Any:
-    answer = httpx.request(
-        "POST" if payload is not None else "GET",
-        f"{pa.base_url}/_pa{path}",
-        json=payload,
-        headers={ADMIN_HEADER: pa.state.config.admin_token},
-    )
-    answer.raise_for_status()
-    return answer.json()
 
 
 def by_number(services: Services) -> dict[str, list[dict[str, Any]]]:
@@ -237,6 +226,7 @@ def test_answers_are_cdar_messages_the_official_rules_accept(services: Services)
     assert services.received.answer(duplicate, "refuse", reason="DOUBLON").state == "done"
     assert services.received.answer(disputed, "dispute", reason="COORD_BANC_ERR").state == "done"
     assert services.received.answer(good, "approve").state == "done"
+    assert services.received.to_pay() == (1, Decimal("525.60"), Decimal(0))  # the dashboard's
     paid = services.received.answer(good, "paid", paid_on=TODAY - timedelta(days=1))
     assert paid.state == "done", paid.message
 
@@ -296,17 +286,6 @@ def test_answers_are_cdar_messages_the_official_rules_accept(services: Services)
     assert len(answers_at(pa)) == 6  # nothing more left
 
 
-def _configure(services: Services, pa: PaSimulator) -> None:
-    from app.pa.service import PlatformConnection
-
-    config = pa.state.config
-    services.platform.configure(
-        PlatformConnection("PA de test", pa.flow_url, pa.directory_url, pa.token_url,
-                           config.client_id),
-        config.client_secret,
-    )  # fmt: skip
-
-
 def test_answers_leave_exactly_once_through_lost_answers_and_a_kill(
     services: Services, bordereau_cmd: list[str], subprocess_env: dict[str, str]
 ) -> None:
@@ -328,7 +307,7 @@ def test_answers_leave_exactly_once_through_lost_answers_and_a_kill(
             },
         )
     try:
-        _configure(services, pa)
+        connect(services, pa)
         assert len(services.received.fetch().new) == 20
         ids = [row["id"] for row in services.received.rows()]
         killed = ids[5]

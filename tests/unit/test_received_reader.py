@@ -207,3 +207,17 @@ def test_invoice_xml_embedded_under_another_name_in_a_pdf() -> None:
     read = read_document(pdf)
     assert read.syntax == "Factur-X" and read.number == "018304 / 28865"
     assert read.pdf == pdf
+
+
+def test_siren_found_as_software_write_it() -> None:
+    from app.einvoice.document import Party
+
+    assert Party(legal_id="443 061 841", legal_id_scheme="0002").siren == "443061841"
+    assert Party(legal_id="443061841", legal_id_scheme="SIREN").siren == "443061841"  # key right
+    assert Party(legal_id="443061842", legal_id_scheme="SIREN").siren is None  # key wrong
+    assert Party(legal_id="443061841", legal_id_scheme="0060").siren is None  # a DUNS number
+    assert Party(identifiers=[("44306184100015", "0009")]).siret == "44306184100015"
+    routed = Party(electronic_address="443061841_44306184100015_COMPTA",
+                   electronic_address_scheme="0225")  # fmt: skip
+    assert (routed.siren, routed.siret) == ("443061841", "44306184100015")
+    assert Party(vat_number="FR64443061841").siren == "443061841"

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
 from app.domain.lifecycle import REASONS
 from app.receiving.readable import readable_html
 from app.receiving.service import ReceivedDetail
+from ui.behaviour import fit_to_screen
+from ui.questions import ask_day
 
 
 class ReceivedInvoiceDialog(QDialog):
@@ -86,7 +87,7 @@ class ReceivedInvoiceDialog(QDialog):
         close.clicked.connect(self.reject)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.resize(820, 640)
+        fit_to_screen(self, 820, 640)
 
     def _answer(self, action: str) -> None:
         self.answer_requested.emit(action)
@@ -141,33 +142,12 @@ def ask_reason(parent: QWidget, action: str, number: str) -> tuple[str, str] | N
 
 def ask_paid_date(parent: QWidget, number: str, amount: str) -> date | None:
     """The day the payment left (today by default, never in the future), or None."""
-    box = QDialog(parent)
-    box.setObjectName("date_paiement_recue")
-    box.setWindowTitle(f"Paiement de la facture {number}")
-    form = QFormLayout(box)
-    intro = QLabel(
-        f"Vous avez payé {amount} ? Bordereau envoie « Paiement transmis » au fournisseur par "
-        "sa plateforme ; cela ne se reprend pas."
+    return ask_day(
+        parent,
+        name="date_paiement_recue",
+        title=f"Paiement de la facture {number}",
+        text=f"Vous avez payé {amount} ? Bordereau envoie « Paiement transmis » au fournisseur "
+        "par sa plateforme ; cela ne se reprend pas.",
+        label="&Payé le",
+        confirm="Déclarer le paiement",
     )
-    intro.setWordWrap(True)
-    form.addRow(intro)
-    when = QDateEdit(QDate.currentDate())
-    when.setObjectName("jour_paiement")
-    when.setCalendarPopup(True)
-    when.setDisplayFormat("dd/MM/yyyy")
-    when.setMaximumDate(QDate.currentDate())
-    label = QLabel("&Payé le")
-    label.setBuddy(when)
-    form.addRow(label, when)
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Déclarer le paiement")
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-    buttons.accepted.connect(box.accept)
-    buttons.rejected.connect(box.reject)
-    form.addRow(buttons)
-    if box.exec() != QDialog.DialogCode.Accepted:
-        return None
-    chosen = when.date()
-    return date(chosen.year(), chosen.month(), chosen.day())

@@ -146,17 +146,14 @@ class TableauDeBordTab(QWidget):
         self.card_waiting = Card("carte_en_cours", "En attente de paiement", "info")
         self.card_paid = Card("carte_payees", "Payées", "success")
         self.card_late = Card("carte_retard", "En retard", "danger")
-        self.card_to_pay = Card("carte_a_payer_recues", "À payer aux fournisseurs", "info")
-        self.card_to_pay.setVisible(self.received is not None)
-        for card in (
-            self.card_to_do,
-            self.card_waiting,
-            self.card_paid,
-            self.card_late,
-            self.card_to_pay,
-        ):
+        for card in (self.card_to_do, self.card_waiting, self.card_paid, self.card_late):
             cards.addWidget(card, 1)
         layout.addLayout(cards)
+        # the other direction, on a line of its own (a fifth card does not fit 1024 pixels)
+        self.to_pay_label = QLabel()
+        self.to_pay_label.setObjectName("a_payer_fournisseurs")
+        self.to_pay_label.setVisible(False)
+        layout.addWidget(self.to_pay_label)
 
         middle = QGridLayout()
         middle.setHorizontalSpacing(12)
@@ -218,10 +215,14 @@ class TableauDeBordTab(QWidget):
             count, total, late = self.received.to_pay()
         except Exception:  # the database is away: the card keeps its last figures
             return 0
-        detail = invoices_count(count)
+        said = (
+            f"<b>À payer à vos fournisseurs</b> (factures reçues approuvées) : "
+            f"{format_eur(total)} — {invoices_count(count)}"
+        )
         if late:
-            detail += f", dont {format_eur(late)} échus"
-        self.card_to_pay.show_figures(format_eur(total), detail)
+            said += f", dont <b>{format_eur(late)} échus</b>"
+        self.to_pay_label.setText(said)
+        self.to_pay_label.setVisible(count > 0)
         return count
 
     def refresh(self) -> Worker | None:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -64,6 +63,7 @@ from app.invoicing.model import (
 )
 from app.invoicing.totals import totals_of
 from app.prefill.parsing import parse_amount
+from ui.behaviour import fit_to_screen
 from ui.widgets.date_field import DateField
 from ui.widgets.lines_table import LinesTable
 from ui.widgets.money_edit import MoneyEdit
@@ -179,16 +179,7 @@ class InvoiceEditor(QDialog):
         self.dirty = False  # the profile and the empty line are not the user's typing
 
     def _fit_screen(self, wanted: QSize) -> None:
-        """As big as wanted, within the screen's free area (its frame included), as the main
-        window does: at 1366×768 with 125 % scaling, « Émettre » stays on screen."""
-        screen = self.screen() or QApplication.primaryScreen()
-        if screen is None:
-            self.resize(wanted)
-            return
-        free = screen.availableGeometry()
-        self.resize(
-            min(wanted.width(), free.width() - 16), min(wanted.height(), free.height() - 48)
-        )
+        fit_to_screen(self, wanted.width(), wanted.height())
 
     # --- building ------------------------------------------------------------------------
 

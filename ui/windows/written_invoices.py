@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.lifecycle import FINAL_CODES, lifecycle_of
 from app.domain.money import format_eur
 from app.errors import BordereauError
+from ui.questions import ask_day
 from ui.workers import Worker, WorkerPool
 
 if TYPE_CHECKING:
@@ -383,39 +384,15 @@ def sent_label(row: WrittenRow) -> str:
 
 def ask_payment_date(parent: QWidget, number: str, amount: str) -> date | None:
     """The day the money arrived (today by default, never in the future), or None."""
-    from PySide6.QtCore import QDate
-    from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFormLayout
-
-    box = QDialog(parent)
-    box.setObjectName("date_encaissement")
-    box.setWindowTitle(f"Encaissement de la facture {number}")
-    form = QFormLayout(box)
-    intro = QLabel(
-        f"Le paiement de {amount} est arrivé sur votre compte ? Bordereau envoie le statut "
-        "« Encaissée » à la plateforme du client ; il ne se reprend pas."
+    return ask_day(
+        parent,
+        name="date_encaissement",
+        title=f"Encaissement de la facture {number}",
+        text=f"Le paiement de {amount} est arrivé sur votre compte ? Bordereau envoie le "
+        "statut « Encaissée » à la plateforme du client ; il ne se reprend pas.",
+        label="&Reçu le",
+        confirm="Déclarer encaissée",
     )
-    intro.setWordWrap(True)
-    form.addRow(intro)
-    when = QDateEdit(QDate.currentDate())
-    when.setObjectName("date_paiement")
-    when.setCalendarPopup(True)
-    when.setDisplayFormat("dd/MM/yyyy")
-    when.setMaximumDate(QDate.currentDate())
-    label = QLabel("&Reçu le")
-    label.setBuddy(when)
-    form.addRow(label, when)
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Déclarer encaissée")
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-    buttons.accepted.connect(box.accept)
-    buttons.rejected.connect(box.reject)
-    form.addRow(buttons)
-    if box.exec() != QDialog.DialogCode.Accepted:
-        return None
-    chosen = when.date()
-    return date(chosen.year(), chosen.month(), chosen.day())
 
 
 def save_issued_pdf(parent: QWidget, issued: IssuedInvoice, target: Path) -> bool:
