@@ -42,7 +42,7 @@ class ArchivedInvoice:
     pdf_sha256: str
     issued_at: str
     credited_number: str | None
-    credited_lines: list[int] | None
+    credited_lines: list[Any] | None
     pdf_path: Path
 
     def pdf(self) -> bytes | None:

@@ -40,7 +40,9 @@ def add_invoice_commands(commands: Any) -> None:
     credit = invoice.add_parser("credit", help="émettre un avoir pour une facture émise")
     credit.add_argument("number", help="le numéro de la facture, ex. 2027-0042")
     credit.add_argument(
-        "--lines", help="seulement ces lignes (numéros à partir de 1, ex. 1,3) : avoir partiel"
+        "--lines",
+        help="avoir partiel : des lignes entières (1,3), une quantité (2:1.5) ou un montant HT "
+        "(4:=120.50) ; séparez par « ; » quand vous écrivez des décimales avec une virgule",
     )
     credit.add_argument("--out", type=Path, default=Path.cwd(), help="dossier du PDF")
     listing = invoice.add_parser(
@@ -113,18 +115,6 @@ def _read_json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationProblem(f"{path} doit décrire une facture (un objet JSON).")
     return data
-
-
-def _line_numbers(text: str | None) -> list[int] | None:
-    if not text:
-        return None
-    parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not parts or not all(part.isdigit() for part in parts):
-        raise ValidationProblem(
-            f"--lines attend des numéros de ligne séparés par des virgules, ex. 1,3 (reçu : "
-            f"« {text} »)."
-        )
-    return [int(part) for part in parts]
 
 
 def _print(data: object) -> None:
@@ -244,7 +234,10 @@ def _invoice(args: argparse.Namespace, services: Services) -> int:
     if command == "new":
         issued = invoicing.write_new(invoicing.from_json(_read_json(args.json_file)))
     else:
-        issued = invoicing.credit_note(args.number, line_numbers=_line_numbers(args.lines))
+        from app.invoicing.credits import parse_parts
+
+        parts = parse_parts(args.lines) if args.lines else None
+        issued = invoicing.credit_note(args.number, parts=parts)
     return _handed_out(services, issued, args.out)
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the storage (SQLAlchemy) loads with the first use, never at
     from app.deposit.official_rules import OfficialReport
     from app.deposit.outbox import DepositOutcome
     from app.deposit.service import DepositService
+    from app.invoicing.credits import CreditPart
     from app.invoicing.mentions import MissingMention
     from app.invoicing.storage import IssuedInvoice, IssuedListing, WrittenRow
     from app.pa.service import PlatformService
@@ -240,7 +241,7 @@ class InvoicingService:
         *,
         today: date | None = None,
         credited_id: int | None = None,
-        credited_lines: list[int] | None = None,
+        credited_lines: list[Any] | None = None,
     ) -> IssuedInvoice:
         """Number, render and store the draft; refused, in French, when a mention is missing
         or a fatal EN 16931 rule is broken (nothing is numbered then). Once stored, the
@@ -304,7 +305,7 @@ class InvoicingService:
         *,
         today: date | None,
         credited_id: int | None = None,
-        credited_lines: list[int] | None = None,
+        credited_lines: list[Any] | None = None,
     ) -> IssuedInvoice:
         """Issue ``draft`` through a draft of its own, reused when the same issue is tried
         again and forgotten when it is refused: no draft piles up behind a refusal or a
@@ -334,24 +335,38 @@ class InvoicingService:
         number: str,
         *,
         line_numbers: Sequence[int] | None = None,
+        parts: Sequence[CreditPart] | None = None,
         today: date | None = None,
     ) -> IssuedInvoice:
-        """An « avoir » for the issued invoice ``number``: all its lines, or those numbered
-        (from 1), with its parties, regime and terms; issued at once."""
+        """An « avoir » for the issued invoice ``number``: all of it, the lines numbered (from
+        1), or ``parts`` of lines (a quantity, an amount HT), with its parties, regime and
+        terms; issued at once, never crediting more than was invoiced."""
+        from app.invoicing.credits import CreditPart, credited_line, record_of
+
         credited = self.issued(number)
         original = credited.invoice
         if original.is_credit_note:
             raise ValidationProblem(f"{number} est déjà un avoir.")
         today = today or date.today()
-        credited_lines = sorted(set(line_numbers)) if line_numbers else None
-        if line_numbers:
-            wrong = [n for n in line_numbers if not 1 <= n <= len(original.lines)]
+        if line_numbers and not parts:
+            parts = [CreditPart(line) for line in sorted(set(line_numbers))]
+        credited_lines: list[Any] | None = None
+        if parts:
+            wrong = [part.line for part in parts if not 1 <= part.line <= len(original.lines)]
             if wrong:
                 raise ValidationProblem(
                     f"La facture {number} a {len(original.lines)} ligne(s) : "
                     f"pas de ligne {', '.join(map(str, wrong))}."
                 )
-            lines = tuple(original.lines[n - 1] for n in sorted(set(line_numbers)))
+            if len({part.line for part in parts}) != len(parts):
+                raise ValidationProblem("Une même ligne est nommée deux fois.")
+            parts = sorted(parts, key=lambda part: part.line)
+            lines = tuple(credited_line(original.lines[part.line - 1], part) for part in parts)
+            credited_lines = record_of(original.lines, parts)
+            if credited_lines == list(range(1, len(original.lines) + 1)) and not (
+                original.adjustments
+            ):
+                credited_lines = None  # every line, all of it: the whole invoice
             adjustments: tuple[Any, ...] = ()
         else:
             lines, adjustments = original.lines, original.adjustments

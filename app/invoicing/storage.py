@@ -58,10 +58,6 @@ class IssuedInvoice:
         return hashlib.sha256(self.pdf).hexdigest() == self.pdf_sha256
 
 
-class CreditExceeded(ValidationProblem):
-    """A credit note would correct what another one already corrected."""
-
-
 def save_draft(
     database: Database,
     invoice: WrittenInvoice,
@@ -192,7 +188,7 @@ def issue(
     *,
     on: date,
     credited_id: int | None = None,
-    credited_lines: list[int] | None = None,
+    credited_lines: list[Any] | None = None,
 ) -> IssuedInvoice:
     """Number the draft, dated ``on`` (numbers follow dates: the series is chronological),
     render its PDF (``render`` gets the numbered invoice and may refuse it) and store both,
@@ -228,31 +224,18 @@ def issue(
         return IssuedInvoice(int(row.id), numbered, pdf, digest)
 
 
-def _refuse_credit_twice(session: Any, credited_id: int, lines: list[int] | None) -> None:
-    credits = session.execute(
+def _refuse_credit_twice(session: Any, credited_id: int, lines: list[Any] | None) -> None:
+    from app.invoicing.credits import refuse_beyond_invoiced
+
+    credited = session.get(models.WrittenInvoice, credited_id)
+    invoice = invoice_from_json(credited.content)
+    earlier = session.execute(
         select(models.WrittenInvoice.number, models.WrittenInvoice.credited_lines).where(
             models.WrittenInvoice.credited_id == credited_id,
             models.WrittenInvoice.status == ISSUED,
         )
     ).all()
-    for number, credited in credits:
-        if credited is None:
-            raise CreditExceeded(
-                f"L'avoir {number} corrige déjà toute cette facture : un autre avoir la "
-                "créditerait deux fois."
-            )
-        if lines is None:
-            raise CreditExceeded(
-                f"L'avoir {number} corrige déjà une partie de cette facture (ligne(s) "
-                f"{', '.join(map(str, credited))}) : un avoir de toute la facture la "
-                "créditerait deux fois. Créditez les lignes qui restent."
-            )
-        twice = sorted(set(lines) & set(credited))
-        if twice:
-            raise CreditExceeded(
-                f"L'avoir {number} corrige déjà la ou les ligne(s) "
-                f"{', '.join(map(str, twice))} de cette facture."
-            )
+    refuse_beyond_invoiced(invoice.lines, [(row[0], row[1]) for row in earlier], lines)
 
 
 def issued_numbers(database: Database, year: int) -> list[str]:
@@ -451,7 +434,7 @@ def take_back(
     pdf_sha256: str,
     issued_at: datetime,
     credited_number: str | None,
-    credited_lines: list[int] | None,
+    credited_lines: list[Any] | None,
 ) -> bool:
     """Put back an issued invoice the database lost (restored from an older backup) from its
     archive record; its year's series goes at least to its number. False when it is there."""

@@ -12,7 +12,13 @@ import pytest
 from facturx import get_xml_from_pdf
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QMessageBox, QTableWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.deposit.official_rules import official_broken_rules
@@ -228,16 +234,20 @@ def test_an_issued_invoice_is_credited_in_one_click_and_a_draft_taken_up(
     assert listing.credit_button.isEnabled()
     click(listing.credit_button)
     qtbot.waitUntil(lambda: listing.credit_dialog.isVisible())
-    lines = listing.credit_dialog.findChild(QListWidget, "lignes_avoir")
-    assert lines is not None and lines.count() == len(made.lines)
-    assert lines.count() == 3
-    for index in range(1, lines.count()):  # a partial credit note: the first line only
-        rect = lines.visualItemRect(lines.item(index))
+    lines = listing.credit_dialog.findChild(QTableWidget, "lignes_avoir")
+    assert lines is not None and lines.rowCount() == len(made.lines) == 3
+    total = listing.credit_dialog.findChild(QLabel, "total_avoir")
+    assert total is not None
+    whole = total.text()
+    for index in range(1, lines.rowCount()):  # a partial credit note: the first line only
+        rect = lines.visualItemRect(lines.item(index, 0))
         QTest.mouseClick(
             lines.viewport(),
             Qt.MouseButton.LeftButton,
-            pos=QPoint(rect.left() + 8, rect.center().y()),
+            pos=QPoint(rect.left() + 10, rect.center().y()),
         )
+    assert lines.item(1, 0).checkState() == Qt.CheckState.Unchecked
+    assert total.text() != whole  # the total follows the ticks
     click_button(listing.credit_dialog, "Émettre l'avoir")
     qtbot.waitUntil(lambda: "Avoir" in listing.status.text())
     kinds = [table.item(r, 1).text() for r in range(table.rowCount())]

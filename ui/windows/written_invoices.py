@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.domain.lifecycle import FINAL_CODES, lifecycle_of
 from app.domain.money import format_eur
 from app.errors import BordereauError
+from app.invoicing.credits import CreditPart
 from ui.questions import ask_day
 from ui.workers import Worker, WorkerPool
 
@@ -282,59 +281,22 @@ class WrittenInvoicesWindow(QDialog):
         self.open_paths([path])
 
     def credit_selected(self) -> None:
-        """« Créer un avoir… »: the invoice's lines, all ticked; untick those that stay."""
+        """« Créer un avoir… »: the invoice's lines, all ticked; a quantity or an amount can be
+        lowered per line, the total follows."""
+        from ui.dialogs.credit_dialog import CreditNoteDialog
+
         row = self.selected()
         if row is None or row.number is None:
             return
         issued = self.services.invoicing.issued(row.number)
-        box = QDialog(self)
-        box.setObjectName("confirmer_avoir")
-        box.setWindowTitle(f"Avoir sur la facture {row.number}")
-        column = QVBoxLayout(box)
-        intro = QLabel(
-            f"Cochez ce que l'avoir annule (tout, par défaut : {format_eur(row.total_ttc)}). "
-            "Il reçoit son propre numéro et cite la facture."
-        )
-        intro.setWordWrap(True)
-        column.addWidget(intro)
-        lines = QListWidget()
-        lines.setObjectName("lignes_avoir")
-        for number, line in enumerate(issued.invoice.lines, start=1):
-            item = QListWidgetItem(f"{number}. {line.description}")
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            lines.addItem(item)
-        column.addWidget(lines)
-        buttons = QHBoxLayout()
-        create = QPushButton("Émettre l'avoir")
-        create.setDefault(True)
-        cancel = QPushButton("Annuler")
-        buttons.addStretch(1)
-        buttons.addWidget(create)
-        buttons.addWidget(cancel)
-        column.addLayout(buttons)
-        cancel.clicked.connect(box.reject)
-
-        def chosen() -> None:
-            ticked = [
-                index + 1
-                for index in range(lines.count())
-                if lines.item(index).checkState() == Qt.CheckState.Checked
-            ]
-            if not ticked:
-                QMessageBox.information(box, "Avoir", "Cochez au moins une ligne.")
-                return
-            box.accept()
-            whole = len(ticked) == lines.count()
-            self._credit(str(row.number), None if whole else ticked)
-
-        create.clicked.connect(chosen)
+        box = CreditNoteDialog(issued.invoice, self)
+        box.chosen.connect(lambda parts: self._credit(str(row.number), parts))
         self.credit_dialog = box
         box.open()
 
-    def _credit(self, number: str, lines: list[int] | None = None) -> None:
+    def _credit(self, number: str, parts: list[CreditPart] | None = None) -> None:
         try:
-            credit = self.services.invoicing.credit_note(number, line_numbers=lines)
+            credit = self.services.invoicing.credit_note(number, parts=parts)
         except BordereauError as exc:
             QMessageBox.warning(self, "Avoir non émis", exc.message)
             return
