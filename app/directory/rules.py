@@ -18,13 +18,34 @@ class Requirement(StrEnum):
 
     @property
     def label(self) -> str:
+        """The rule, said the same way in the directory's list, its detail and the form."""
         return {
             "aucun": "Ni code service ni engagement exigé",
             "service": "Code service obligatoire",
             "engagement": "Numéro d'engagement obligatoire",
-            "service_ou_engagement": "Code service ou engagement obligatoire",
-            "service_et_engagement": "Code service et engagement obligatoires",
+            "service_ou_engagement": "Code service ou numéro d'engagement obligatoire",
+            "service_et_engagement": "Code service et numéro d'engagement obligatoires",
         }[self.value]
+
+    @property
+    def badge(self) -> str:
+        """The same rule, short, for a list line."""
+        return {
+            "aucun": "",
+            "service": "[code service]",
+            "engagement": "[engagement]",
+            "service_ou_engagement": "[code service ou engagement]",
+            "service_et_engagement": "[code service et engagement]",
+        }[self.value]
+
+
+def requirement_text(rules: RecipientRules, service_code: str | None) -> str:
+    """What the recipient requires once the service is chosen: the structure's rule, made
+    stricter by a service that asks for an engagement."""
+    text = rules.requirement.label
+    if service_code and rules.service_demands_engagement:
+        text += f" (le service {service_code} exige un numéro d'engagement)"
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +70,7 @@ class RecipientRules:
     requirement: Requirement
     problems: tuple[str, ...] = ()  # French, blocking: the deposit would be refused
     notes: tuple[str, ...] = ()  # French, informative
+    service_demands_engagement: bool = False  # the chosen service made the rule stricter
 
     @property
     def accepted(self) -> bool:
@@ -128,4 +150,5 @@ def recipient_rules(
             "Ce destinataire ne remonte pas le statut « Mise en paiement » : le suivi "
             "s'arrêtera avant le paiement."
         )
-    return RecipientRules(requirement, tuple(problems), tuple(notes))
+    stricter = service is not None and service.engagement_required
+    return RecipientRules(requirement, tuple(problems), tuple(notes), stricter)

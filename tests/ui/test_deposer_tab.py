@@ -364,3 +364,36 @@ def test_the_pdf_of_an_invoice_being_prepared_can_be_replaced(
     saved = services.deposit.load_draft(draft_id).main_attachment
     assert saved is not None and saved.file_name == corrected.name
     assert services.deposit.attachment_path(saved).read_bytes() == corrected.read_bytes()
+
+
+def test_a_recipient_s_rule_is_said_the_same_way_in_the_directory_and_the_form(
+    qtbot: QtBot, services: Services
+) -> None:
+    """Commune de Brest: « code service ou numéro d'engagement » in the directory's list, its
+    detail and the form; choosing the PORT service (which asks for an engagement) says so,
+    and a deposit with PORT but no engagement is refused at the engagement's field."""
+    from datetime import date
+
+    from app.deposit.checks import CheckContext, blocking, recipient_issues
+    from app.domain.invoice import Recipient
+    from ui.dialogs.directory_dialog import structure_line
+
+    [brest] = services.directory.search("brest", 5)
+    line = structure_line(brest)
+    assert "[code service ou engagement]" in line
+    form = DepositForm()
+    qtbot.addWidget(form)
+    brest_services = services.directory.services(brest.siret, active_only=True)
+    form.set_recipient_info(brest, brest_services)
+    assert form.requirement.text() == "Code service ou numéro d'engagement obligatoire"
+    form.code_service.setCurrentIndex(form.code_service.findData("PORT"))
+    assert "le service PORT exige un numéro d'engagement" in form.requirement.text()
+    form.code_service.setCurrentIndex(form.code_service.findData("CULTURE"))
+    assert form.requirement.text() == "Code service ou numéro d'engagement obligatoire"
+
+    port_alone = Invoice(recipient=Recipient(siret=brest.siret, code_service="PORT"))
+    context = CheckContext(date.today(), brest, brest_services)
+    [issue] = blocking(recipient_issues(port_alone, context))
+    assert issue.field == "references.engagement_number"
+    culture_alone = Invoice(recipient=Recipient(siret=brest.siret, code_service="CULTURE"))
+    assert blocking(recipient_issues(culture_alone, context)) == []

@@ -33,8 +33,8 @@ def test_typing_shows_results_and_the_state_requirements(
     qtbot.keyClicks(dialog.query, "factur electroniqu")
     qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=5000)
     assert STATE_SIRET in dialog.results.item(0).text()
-    assert "[service + engagement]" in dialog.results.item(0).text()
-    assert "Code service et engagement obligatoires" in dialog.requirement.text()
+    assert "[code service et engagement]" in dialog.results.item(0).text()
+    assert "Code service et numéro d'engagement obligatoires" in dialog.requirement.text()
     assert dialog.service_list.count() == 40
     dialog.service_list.setCurrentRow(2)
     picked = dialog.service_list.item(2).text().split(" — ")[0]

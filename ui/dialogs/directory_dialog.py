@@ -25,19 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.directory.importer import ImportReport
-from app.directory.rules import Requirement, recipient_rules, structure_requirement
+from app.directory.rules import recipient_rules, structure_requirement
 from app.directory.service import DirectoryService
 from app.directory.store import Service, Structure
 from ui.workers import Worker, WorkerPool, error_text
 
 TYPING_PAUSE_MS = 120
-BADGES = {
-    Requirement.NONE: "",
-    Requirement.SERVICE: "[code service]",
-    Requirement.ENGAGEMENT: "[engagement]",
-    Requirement.EITHER: "[service ou engagement]",
-    Requirement.BOTH: "[service + engagement]",
-}
 
 
 class _SearchSignals(QObject):
@@ -59,7 +52,7 @@ class _Search(QRunnable):
 
 
 def structure_line(structure: Structure) -> str:
-    badge = BADGES[structure_requirement(structure.flags)]
+    badge = structure_requirement(structure.flags).badge
     state = "  [inactive]" if not structure.active else ""
     place = " ".join(part for part in (structure.postal_code, structure.city) if part)
     return f"{structure.name} — {place} — SIRET {structure.siret}  {badge}{state}".rstrip()
@@ -219,7 +212,7 @@ class DirectoryDialog(QDialog):
         self.requirement.setText("<br>".join(lines))
         self._services = self.directory.services(structure.siret, active_only=True)
         for service in self._services:
-            suffix = " — engagement obligatoire" if service.engagement_required else ""
+            suffix = " — numéro d'engagement obligatoire" if service.engagement_required else ""
             if service.code == "FACTURES_PUBLIQUES":
                 suffix = " — réservé aux entités publiques"
             self.service_list.addItem(f"{service.code} — {service.label or ''}{suffix}")

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.deposit.checks import Issue
 from app.deposit.supplier import SupplierProfile
-from app.directory.rules import recipient_rules
+from app.directory.rules import recipient_rules, requirement_text
 from app.directory.store import Service, Structure
 from app.domain.cadres import SUBMITTABLE_CADRES, CadreFacturation
 from app.domain.enums import SUBMITTABLE_TYPES_FACTURE, ModePaiement, TypeFacture, TypeTva
@@ -165,6 +165,7 @@ class DepositForm(QWidget):
         self._focus_names: dict[QObject, str] = {}
         self._loading = False
         self._recipient_services: list[Service] = []
+        self._recipient_structure: Structure | None = None
         self._main: AttachmentRef | None = None
         self._others: list[AttachmentRef] = []
         # The invoice's own supplier service and bank account, kept until the profile's
@@ -304,6 +305,7 @@ class DepositForm(QWidget):
         self.code_service.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.code_service.setMinimumWidth(280)
         self.code_service.currentIndexChanged.connect(self._edited)
+        self.code_service.currentIndexChanged.connect(lambda _index: self._show_requirement())
         self.code_service.editTextChanged.connect(self._edited)
         form.addRow("Code service", self._box("recipient.code_service", self.code_service))
         self.requirement = QLabel()
@@ -648,6 +650,7 @@ class DepositForm(QWidget):
     def set_recipient_info(self, structure: Structure | None, services: list[Service]) -> None:
         """What the directory knows of the SIRET typed: name, requirements, active services."""
         self._recipient_services = services
+        self._recipient_structure = structure
         code = self.code_service.currentText().strip()
         self.code_service.blockSignals(True)
         self.code_service.clear()
@@ -663,8 +666,17 @@ class DepositForm(QWidget):
             self.requirement.setText("")
             return
         self.recipient_name.setText(structure.name)
-        rules = recipient_rules(structure.flags)
-        self.requirement.setText(rules.requirement.label)
+        self._show_requirement()
+
+    def _show_requirement(self) -> None:
+        """The recipient's rule, with the chosen service's (one wording: the directory's)."""
+        structure = self._recipient_structure
+        if structure is None:
+            return
+        code = self.service_code()
+        service = next((s for s in self._recipient_services if s.code == code), None)
+        rules = recipient_rules(structure.flags, service.flags if service else None)
+        self.requirement.setText(requirement_text(rules, code))
 
     def _select_service(self, code: str) -> None:
         index = self.code_service.findData(code)
