@@ -11,9 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
-
-from app.db import models
 from app.errors import BordereauError, ValidationProblem
 
 if TYPE_CHECKING:
@@ -74,6 +71,9 @@ class ReceivedService:
             )
 
     def rows(self) -> list[dict[str, Any]]:
+        from sqlalchemy import select
+
+        from app.db import models
         from app.receiving.store import row_json
 
         with self.context.database.session() as session:
@@ -88,6 +88,10 @@ class ReceivedService:
 
     def find(self, identifier: str) -> int:
         """A received invoice by its row id, its platform flow id or its number."""
+        from sqlalchemy import or_, select
+
+        from app.db import models
+
         text = identifier.strip()
         with self.context.database.session() as session:
             query = select(models.ReceivedInvoice.id).where(
@@ -116,6 +120,7 @@ class ReceivedService:
         return found[0]
 
     def detail(self, received_id: int) -> ReceivedDetail:
+        from app.db import models
         from app.einvoice.reading import read_document
         from app.receiving.store import original, row_json
 
@@ -184,6 +189,7 @@ class ReceivedService:
     def _answerer(self, received_id: int) -> Answerer:
         """Who answers: the user's profile, else the buyer the platform delivered the
         invoice to (the user, by the directory)."""
+        from app.db import models
         from app.receiving.answers import Answerer
 
         siren, name = self.platform.own_siren(), self.platform.own_name()

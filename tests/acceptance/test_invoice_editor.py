@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -446,3 +447,48 @@ def test_a_public_customer_s_credit_note_is_saved_and_deposited_from_the_list(
         timeout=150_000,
     )
     assert issued.invoice.number
+
+
+def test_figures_in_french_no_rate_in_franchise_and_no_hint_once_issued(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Issue 32: « 12.5 » typed shows « 12,5 » beside « 38,50 »; in VAT franchise the greyed
+    rate cell is blank, not « 20 % »; an issued invoice shows no greyed hint that could read as
+    a value."""
+    from app.invoicing.model import VatRegime
+
+    editor = open_editor(qtbot, window)
+    type_cell(editor.lines_table, 0, 0, "Pose de plinthes")
+    type_cell(editor.lines_table, 0, 1, "12.5")
+    type_cell(editor.lines_table, 0, 3, "38.5")
+    assert editor.lines_table.item(0, 1).text() == "12,5"
+    assert editor.lines_table.item(0, 3).text() == "38,50"
+
+    rate = editor.lines_table.cellWidget(0, 5)
+    assert isinstance(rate, QComboBox)
+    regime = editor.regime
+    franchise = regime.findData(VatRegime.FRANCHISE)
+    standard = regime.findData(VatRegime.STANDARD)
+    regime.setCurrentIndex(standard)
+    assert rate.isEnabled() and rate.currentText() == "20 %"
+    regime.setCurrentIndex(franchise)
+    assert not rate.isEnabled() and rate.currentText() == ""
+    regime.setCurrentIndex(standard)
+    assert rate.currentText() == "20 %"  # the rate chosen before comes back
+    regime.setCurrentIndex(franchise)
+
+    type_the_seller(editor)
+    click(editor.company_choice)
+    fill(editor.customer_name, "SARL Les Tilleuls")
+    fill(editor.customer_street, "3 place du Marché")
+    fill(editor.customer_postcode, "33600")
+    fill(editor.customer_city, "Pessac")
+    fill(editor.customer_siren, "443061841")
+    assert editor.contract.placeholderText()  # a hint while typing
+    click(editor.issue_button)
+    confirm(qtbot, editor)
+    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    hints = [field.objectName() for field in editor.body.findChildren(QLineEdit)
+             if field.placeholderText()]  # fmt: skip
+    assert hints == []
+    editor.close()

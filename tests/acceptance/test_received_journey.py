@@ -10,7 +10,15 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
@@ -127,10 +135,6 @@ def test_find_open_refuse_approve_pay_and_export(
     # the year for the accountant: chosen in the list, the folder given, the workbook opened
     export_dir = tmp_path / "compta"
     export_dir.mkdir()
-    monkeypatch.setattr(
-        "ui.widgets.received_panel.QFileDialog.getExistingDirectory",
-        lambda *_args, **_kwargs: str(export_dir),
-    )
 
     def accept_year(tries: int = 200) -> None:
         box = next(
@@ -143,6 +147,30 @@ def test_find_open_refuse_approve_pay_and_export(
                 QTimer.singleShot(50, lambda: accept_year(tries - 1))
             return
         QTest.keyClick(box, Qt.Key.Key_Return)
+        QTimer.singleShot(50, choose_folder)
+
+    def choose_folder(tries: int = 400) -> None:
+        """The folder chooser: the export folder's path typed, then Enter."""
+        box = next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog)
+             and w.isVisible()),
+            None,
+        )  # fmt: skip
+        if box is None:
+            if tries:
+                QTimer.singleShot(50, lambda: choose_folder(tries - 1))
+            return
+        name = box.findChild(QLineEdit, "fileNameEdit")
+        assert name is not None
+        name.setFocus()
+        QTest.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        type_text(name, str(export_dir))
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            popup.hide()
+        QTest.keyClick(name, Qt.Key.Key_Return)
+        if box.isVisible():  # Enter went into the folder: « Choisir » takes it
+            click_button(box, "Choisir")
 
     QTimer.singleShot(50, accept_year)
     click(panel.export_button)

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.invoices.rows import InvoiceRow
+from ui import file_dialogs
 
 MAX_TOTAL_BYTES = 120 * 1024 * 1024
 
@@ -95,13 +95,15 @@ class CompleteDialog(QDialog):
         self._update()
 
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self,
-            "Pièces à joindre",
-            str(Path.home()),
-            "Documents (*.pdf *.jpg *.png *.odt *.docx *.xlsx *.ods *.zip);;Tous les fichiers (*)",
+        self.add_files(
+            file_dialogs.open_files(
+                self,
+                "Pièces à joindre",
+                "Documents (*.pdf *.jpg *.png *.odt *.docx *.xlsx *.ods *.zip);;"
+                "Tous les fichiers (*)",
+                "pieces",
+            )
         )
-        self.add_files([Path(name) for name in names])
 
     def remove_selected(self) -> None:
         for item in self.files_list.selectedItems():

@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from app.directory.importer import ImportReport
 from app.directory.rules import recipient_rules, structure_requirement
 from app.directory.service import DirectoryService
 from app.directory.store import Service, Structure
+from ui import file_dialogs
 from ui.workers import Worker, WorkerPool, error_text
 
 TYPING_PAUSE_MS = 120
@@ -244,11 +244,11 @@ class DirectoryDialog(QDialog):
     # --- import and online lookup ----------------------------------------------------------
 
     def _choose_export(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, "Export de l'annuaire Chorus Pro", "", "Classeur Excel (*.xlsx)"
+        path = file_dialogs.open_file(
+            self, "Export de l'annuaire Chorus Pro", "Classeur Excel (*.xlsx)", "annuaire"
         )
         if path:
-            self.start_import(Path(path))
+            self.start_import(path)
 
     def start_import(self, path: Path) -> Worker:
         self.import_button.setEnabled(False)

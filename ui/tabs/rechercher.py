@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from app.invoices.service import InvoiceService
 from app.receiving.service import ReceivedService
 from app.settings import Settings
 from app.tickets.service import TicketService
+from ui import file_dialogs
 from ui.actions import tab_action, ticket_button
 from ui.widgets.date_field import DateField
 from ui.widgets.empty_state import EmptyState
@@ -495,12 +495,12 @@ class RechercherTab(QWidget):
         if not rows:
             return None
         suggested = file_name_for(rows[0].number, "pdf") if len(rows) == 1 else "factures.zip"
-        start = Path(self.preferences.last_open_dir or Path.home()) / suggested
-        target, _ = QFileDialog.getSaveFileName(
+        target = file_dialogs.save_file(
             self,
             "Télécharger",
-            str(start),
+            suggested,
             "PDF (*.pdf)" if len(rows) == 1 else "Archive ZIP (*.zip)",
+            "factures",
         )
         if not target:
             return None
@@ -516,9 +516,8 @@ class RechercherTab(QWidget):
         return self.workers.start(worker)  # type: ignore[no-any-return]
 
     def export_results(self) -> Worker | None:
-        start = Path(self.preferences.last_open_dir or Path.home()) / "factures.csv"
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Exporter les résultats", str(start), "CSV (*.csv)"
+        target = file_dialogs.save_file(
+            self, "Exporter les résultats", "factures.csv", "CSV (*.csv)", "exports"
         )
         if not target:
             return None

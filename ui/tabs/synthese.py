@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from app.invoices.service import InvoiceService
 from app.receiving.service import ReceivedService
 from app.settings import Settings
 from app.tickets.service import TicketService
+from ui import file_dialogs
 from ui.actions import tab_action, ticket_button
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.invoice_table import (
@@ -585,9 +585,8 @@ class SyntheseTab(QWidget):
         row = self.current_row()
         if row is None:
             return None
-        start = Path(self.preferences.last_open_dir or Path.home())
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Télécharger", str(start / file_name_for(row.number, "pdf")), "PDF (*.pdf)"
+        target = file_dialogs.save_file(
+            self, "Télécharger", file_name_for(row.number, "pdf"), "PDF (*.pdf)", "factures"
         )
         if not target:
             return None

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -55,6 +54,7 @@ from app.domain.invoice import (
 )
 from app.domain.money import format_amount
 from app.prefill.parsing import parse_amount
+from ui import file_dialogs
 from ui.widgets.date_field import DateField
 from ui.widgets.money_edit import MoneyEdit
 
@@ -568,9 +568,10 @@ class DepositForm(QWidget):
             self._edited()
 
     def _choose_attachment(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Joindre des pièces")
-        for name in names:
-            self.add_attachment(Path(name), self.attachment_type.currentData())
+        for path in file_dialogs.open_files(
+            self, "Joindre des pièces", "Tous les fichiers (*)", "pieces"
+        ):
+            self.add_attachment(path, self.attachment_type.currentData())
 
     def add_attachment(self, path: Path, type_code: str | None) -> None:
         assert self.store_attachment is not None

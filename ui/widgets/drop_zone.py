@@ -6,9 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.text import counted
+from ui import file_dialogs
 
 
 def split_pdf_paths(mime: QMimeData) -> tuple[list[Path], list[str]]:
@@ -37,10 +38,9 @@ def refusal_message(others: list[str]) -> str:
 
 
 def choose_pdfs(parent: QWidget | None) -> list[Path]:
-    names, _ = QFileDialog.getOpenFileNames(
-        parent, "Choisir une ou plusieurs factures", "", "Factures PDF (*.pdf *.PDF)"
+    return file_dialogs.open_files(
+        parent, "Choisir une ou plusieurs factures", "Factures PDF (*.pdf *.PDF)", "pdf"
     )
-    return [Path(name) for name in names]
 
 
 class DropZone(QFrame):

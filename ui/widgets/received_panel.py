@@ -15,7 +15,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_amount
 from app.receiving.service import ReceivedService
+from ui import file_dialogs
 from ui.dialogs.received_dialog import ReceivedInvoiceDialog, ask_paid_date, ask_reason
 from ui.questions import ask_to_confirm
 from ui.workers import Worker, WorkerPool, error_text
@@ -343,14 +343,15 @@ class ReceivedPanel(QWidget):
 
     def save_original(self, received_id: int) -> Path | None:
         name, content = self.received.original(received_id)
-        chosen, _filter = QFileDialog.getSaveFileName(
+        target = file_dialogs.save_file(
             self.dialog or self,
             "Enregistrer le fichier d'origine",
-            str(Path.home() / "Documents" / Path(name).name),
+            Path(name).name,
+            "Facture (*.pdf *.xml);;Tous les fichiers (*)",
+            "recues",
         )
-        if not chosen:
+        if target is None:
             return None
-        target = Path(chosen)
         try:
             target.write_bytes(content)
         except OSError as exc:
@@ -376,11 +377,9 @@ class ReceivedPanel(QWidget):
         )
         if not accepted:
             return
-        folder = QFileDialog.getExistingDirectory(
-            self, "Dossier de l'export", str(Path.home() / "Documents")
-        )
+        folder = file_dialogs.choose_folder(self, "Dossier de l'export", "exports")
         if folder:
-            self.export_to(int(year), Path(folder))
+            self.export_to(int(year), folder)
 
     def export_to(self, year: int, folder: Path) -> Worker:
         self.progress.setText(f"Export {year}…")

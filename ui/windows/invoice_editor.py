@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -42,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.cadres import CadreFacturation
-from app.domain.money import format_eur
+from app.domain.money import format_amount, format_eur
 from app.errors import BordereauError, ValidationProblem
 from app.invoicing.mentions import MissingMention
 from app.invoicing.model import (
@@ -63,6 +62,7 @@ from app.invoicing.model import (
 )
 from app.invoicing.totals import totals_of
 from app.prefill.parsing import parse_amount
+from ui import file_dialogs
 from ui.behaviour import fit_to_screen
 from ui.widgets.date_field import DateField
 from ui.widgets.lines_table import LinesTable
@@ -131,6 +131,19 @@ def _number_text(value: Decimal) -> str:
 
 def _rate_text(rate: Decimal) -> str:
     return f"{rate.normalize():f}".replace(".", ",") + " %"
+
+
+def _show_rate(combo: QComboBox, taxed: bool) -> None:
+    """Outside the standard regime a line has no VAT: its rate is greyed and blank (a greyed
+    « 20 % » read as a rate); back in the standard regime, the rate chosen before returns."""
+    combo.setEnabled(taxed)
+    if not taxed:
+        if combo.currentIndex() >= 0:
+            combo.setProperty("rate_kept", combo.currentIndex())
+        combo.setCurrentIndex(-1)
+    elif combo.currentIndex() < 0:
+        kept = combo.property("rate_kept")
+        combo.setCurrentIndex(kept if isinstance(kept, int) else 0)
 
 
 class InvoiceEditor(QDialog):
@@ -246,11 +259,12 @@ class InvoiceEditor(QDialog):
         return group
 
     def choose_logo(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Logo de la facture", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
+        chosen = file_dialogs.open_file(
+            self, "Logo de la facture", "Images (*.png *.jpg *.jpeg)", "images"
         )
-        if not name:
+        if chosen is None:
             return
+        name = str(chosen)
         from app.invoicing.pdf import logo_problem
 
         try:
@@ -524,12 +538,13 @@ class InvoiceEditor(QDialog):
         for edit in root.findChildren(QLineEdit):
             edit.textChanged.connect(self.check_timer.start)
         for combo in root.findChildren(QComboBox):
-            combo.currentIndexChanged.connect(self.check_timer.start)
+            combo.currentIndexChanged.connect(lambda _index: self.check_timer.start())
         for dated in root.findChildren(DateField):
             dated.dateChanged.connect(self.check_timer.start)
         self.vat_on_debits.toggled.connect(self.check_timer.start)
         self.paid_check.toggled.connect(self.check_timer.start)
         self.lines_table.itemChanged.connect(self.check_timer.start)
+        self.lines_table.itemChanged.connect(self._figure_in_french)
 
     # --- the seller's profile ------------------------------------------------------------
 
@@ -728,9 +743,8 @@ class InvoiceEditor(QDialog):
         nature.addItem("Service", Nature.SERVICES)
         nature.addItem("Bien", Nature.GOODS)
         for column, combo in ((UNIT, unit), (RATE, rate), (NATURE, nature)):
-            combo.currentIndexChanged.connect(self.check_timer.start)
+            combo.currentIndexChanged.connect(lambda _index: self.check_timer.start())
             table.add_choice(row, column, combo)
-        rate.setEnabled(self.current_regime() is VatRegime.STANDARD)
         if model is not None:
             for column, data in (
                 (UNIT, model.unit),
@@ -740,8 +754,30 @@ class InvoiceEditor(QDialog):
                 widget = table.cellWidget(row, column)
                 if isinstance(widget, QComboBox):
                     widget.setCurrentIndex(max(0, widget.findData(data)))
+        _show_rate(rate, self.current_regime() is VatRegime.STANDARD)
         table.setCurrentCell(row, DESCRIPTION)
         self.check_timer.start()
+
+    def _drop_placeholders(self) -> None:
+        """On an issued invoice, greyed hints would read as values: an empty field stays
+        empty."""
+        for field in self.body.findChildren(QLineEdit):
+            field.setPlaceholderText("")
+
+    def _figure_in_french(self, item: QTableWidgetItem) -> None:
+        """A figure typed the English way (« 12.5 ») is shown the French way (« 12,5 »), as
+        its neighbours are; what is not a number stays as typed, for the checks to say."""
+        if item.column() not in (QUANTITY, PRICE, DISCOUNT) or not item.text().strip():
+            return
+        value = _decimal(item.text())
+        if value is None:
+            return
+        shown = format_amount(value) if item.column() != QUANTITY else _number_text(value)
+        if shown != item.text():
+            table = self.lines_table
+            table.blockSignals(True)
+            item.setText(shown)
+            table.blockSignals(False)
 
     def _fill_catalogue_menu(self) -> None:
         self.catalogue_menu.clear()
@@ -822,8 +858,8 @@ class InvoiceEditor(QDialog):
         if hasattr(self, "lines_table"):
             for row in range(self.lines_table.rowCount()):
                 widget = self.lines_table.cellWidget(row, RATE)
-                if widget is not None:
-                    widget.setEnabled(regime is VatRegime.STANDARD)
+                if isinstance(widget, QComboBox):
+                    _show_rate(widget, regime is VatRegime.STANDARD)
 
     def invoice(self, today: date | None = None) -> WrittenInvoice:
         """The invoice as typed; its date is the day it is issued."""
@@ -1081,6 +1117,7 @@ class InvoiceEditor(QDialog):
         self.save_button.setEnabled(False)
         self.issue_button.setEnabled(False)
         self.body.setEnabled(False)  # issued: it does not change any more
+        self._drop_placeholders()
         for problem in (*issued.warnings, *issued.problems):  # said, never blocking
             self.result_label.setText(self.result_label.text() + f"<br/>{problem}")
         try:
@@ -1135,8 +1172,10 @@ class InvoiceEditor(QDialog):
     def save_as(self) -> None:
         if self.issued is None:
             return
-        start = self._documents_folder() / self.services.invoicing.pdf_name(self.issued)
-        target, _ = QFileDialog.getSaveFileName(self, "Enregistrer sous", str(start), "PDF (*.pdf)")
+        target = file_dialogs.save_file(
+            self, "Enregistrer sous", self.services.invoicing.pdf_name(self.issued), "PDF (*.pdf)",
+            "factures",
+        )  # fmt: skip
         if target:
             from ui.windows.written_invoices import save_issued_pdf
 

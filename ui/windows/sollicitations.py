@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -45,6 +44,7 @@ from app.tickets.catalogue import CATEGORIES, OBJECT_TYPES, TicketStatus, Ticket
 from app.tickets.service import TicketService
 from app.tickets.store import TicketRecord, TicketRow
 from app.tickets.templates import TicketDraft
+from ui import file_dialogs
 from ui.widgets.empty_state import EmptyState
 
 TABLE_HEADERS = ("N° portail", "Titre", "Objet", "Statut", "Mise à jour")
@@ -559,8 +559,9 @@ class SollicitationsWindow(QWidget):
     def choose_files(self) -> None:
         if self.current_id is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, "Joindre des fichiers", str(Path.home()))
-        self.add_files([Path(path) for path in paths])
+        self.add_files(
+            file_dialogs.open_files(self, "Joindre des fichiers", "Tous les fichiers (*)", "pieces")
+        )
 
     def add_files(self, paths: list[Path]) -> None:
         if self.current_id is None:
@@ -608,12 +609,12 @@ class SollicitationsWindow(QWidget):
             return
         self.save_form()
         name = self.record.draft.object_number or f"sollicitation-{self.record.id}"
-        start = Path(self.preferences.last_open_dir or Path.home())
-        target, _ = QFileDialog.getSaveFileName(
+        target = file_dialogs.save_file(
             self,
             "Exporter en PDF",
-            str(start / file_name_for(f"courrier-{name}", "pdf")),
+            file_name_for(f"courrier-{name}", "pdf"),
             "PDF (*.pdf)",
+            "exports",
         )
         if target:
             self.export_letter(Path(target))
@@ -631,9 +632,8 @@ class SollicitationsWindow(QWidget):
         return written
 
     def choose_csv_target(self) -> None:
-        start = Path(self.preferences.last_open_dir or Path.home())
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Exporter la liste", str(start / "sollicitations.csv"), "CSV (*.csv)"
+        target = file_dialogs.save_file(
+            self, "Exporter la liste", "sollicitations.csv", "CSV (*.csv)", "exports"
         )
         if target:
             self.export_csv(Path(target))

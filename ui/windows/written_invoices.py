@@ -30,6 +30,7 @@ from app.domain.lifecycle import FINAL_CODES, lifecycle_of
 from app.domain.money import format_eur
 from app.errors import BordereauError
 from app.invoicing.credits import CreditPart
+from ui import file_dialogs
 from ui.questions import ask_day
 from ui.workers import Worker, WorkerPool
 
@@ -240,8 +241,6 @@ class WrittenInvoicesWindow(QDialog):
 
     def save_selected(self) -> None:
         """« Enregistrer le PDF… »: the issued bytes, where the user chooses."""
-        from PySide6.QtCore import QStandardPaths
-        from PySide6.QtWidgets import QFileDialog
 
         row = self.selected()
         if row is None or row.number is None:
@@ -251,14 +250,14 @@ class WrittenInvoicesWindow(QDialog):
         except BordereauError as exc:
             QMessageBox.warning(self, exc.title, exc.message)
             return
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
+        target = file_dialogs.save_file(
+            self,
+            "Enregistrer le PDF",
+            self.services.invoicing.pdf_name(issued),
+            "PDF (*.pdf)",
+            "factures",
         )
-        start = Path(documents or Path.home()) / self.services.invoicing.pdf_name(issued)
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Enregistrer le PDF", str(start), "PDF (*.pdf)"
-        )
-        if target and save_issued_pdf(self, issued, Path(target)):
+        if target and save_issued_pdf(self, issued, target):
             self.services.invoicing.note_exported(issued)
             self.status.setText(f"{row.number} enregistrée dans {target}.")
 

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QListWidgetItem,
     QMessageBox,
     QStackedWidget,
@@ -38,6 +37,7 @@ from app.errors import BordereauError
 from app.prefill.engine import PrefillCancelled
 from app.prefill.model import Field, PrefillResult
 from app.prefill.parsing import format_date_fr
+from ui import file_dialogs
 from ui.dialogs.confirm_deposit_dialog import ConfirmDepositDialog
 from ui.tabs.deposer.edit_page import EditPage
 from ui.tabs.deposer.result_page import ResultPage
@@ -526,11 +526,11 @@ class DeposerTab(QWidget):
         self.run_checks()
 
     def choose_replacement_pdf(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "PDF qui remplace celui de la facture", "", "Factures PDF (*.pdf *.PDF)"
+        chosen = file_dialogs.open_file(
+            self, "PDF qui remplace celui de la facture", "Factures PDF (*.pdf *.PDF)", "pdf"
         )
-        if name:
-            self.replace_main_pdf(Path(name))
+        if chosen:
+            self.replace_main_pdf(chosen)
 
     def replace_main_pdf(self, path: Path) -> None:
         """A corrected PDF for the invoice being prepared (a replacement or a copy keeps the
@@ -781,12 +781,12 @@ class DeposerTab(QWidget):
     def choose_certificate_file(self) -> None:
         if self.outcome is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name, _ = QFileDialog.getSaveFileName(
+        name = file_dialogs.save_file(
             self,
             "Exporter le certificat de dépôt",
-            str(Path(folder) / f"Certificat de dépôt {self.outcome.chorus_invoice_id}.pdf"),
+            f"Certificat de dépôt {self.outcome.chorus_invoice_id}.pdf",
             "PDF (*.pdf)",
+            "factures",
         )
         if name:
             self.export_certificate(Path(name))
