@@ -43,6 +43,11 @@ _LONG_RUN = re.compile(r"\S{" + str(LONGEST_UNBROKEN) + "}")
 ZERO_WIDTH_SPACE = "\u200b"
 
 
+# A header over figures is aligned as they are: PyMuPDF's layout lets « table.lines th »
+# win over a class, so the alignment is said on the cell itself.
+RIGHT = "style='text-align: right'"
+
+
 def _e(text: object) -> str:
     return html.escape(_LONG_RUN.sub(lambda run: run.group(0) + ZERO_WIDTH_SPACE, str(text)))
 
@@ -127,7 +132,7 @@ def invoice_html(invoice: WrittenInvoice) -> str:
             f"<td class='num'>{_e(format_eur(line.unit_price))}</td>{vat}"
             f"<td class='num'>{_e(format_eur(line_net(line)))}</td></tr>"
         )
-    vat_header = "<th class='num'>TVA</th>" if taxed else ""
+    vat_header = f"<th {RIGHT}>TVA</th>" if taxed else ""
 
     total_rows: list[tuple[str, Decimal]] = []
     if invoice.adjustments:
@@ -166,8 +171,8 @@ def invoice_html(invoice: WrittenInvoice) -> str:
 <td style="width:50%"><span class="muted">Client</span><br/>{"<br/>".join(customer_lines)}</td>
 </tr></table>
 <table class="lines" style="width:100%">
-<tr><th>Désignation</th><th class='num'>Quantité</th><th class='num'>Prix unitaire HT</th>
-{vat_header}<th class='num'>Montant HT</th></tr>
+<tr><th>Désignation</th><th {RIGHT}>Quantité</th><th {RIGHT}>Prix unitaire HT</th>
+{vat_header}<th {RIGHT}>Montant HT</th></tr>
 {"".join(rows)}
 </table>
 <table class="totals" style="width:100%">{totals_html}
