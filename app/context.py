@@ -495,7 +495,8 @@ class AppContext:
 
                 state_file = self.paths.simulator_state_file
                 fresh = not state_file.exists()
-                config = SimulatorConfig(state_file=state_file)
+                # the demo integrates a flux in a few seconds, as a quiet Chorus Pro does
+                config = SimulatorConfig(state_file=state_file, flux_settle_seconds=4.0)
                 self._demo = Simulator(config)
                 if fresh and self.settings.demo_sample:
                     from app.simulator.demo_account import seed_demo_account

@@ -607,6 +607,16 @@ class MainWindow(QMainWindow):
         if current in (self.synthese, self.rechercher, self.tableau_de_bord):
             current.refresh()
 
+    def find_invoice(self, number: str) -> None:
+        """Rechercher, with the invoice ``number`` looked for (« Voir dans Rechercher »)."""
+        self.refresh_views()
+        self.tabs.setCurrentWidget(self.rechercher)
+        self.rechercher.show_direction(0)
+        self.rechercher.search_edit.setText(number)
+        self.rechercher.apply_criteria()
+        self.raise_()
+        self.activateWindow()
+
     def show_received(self) -> None:
         """Rechercher › Reçues: the suppliers' invoices."""
         self.tabs.setCurrentWidget(self.rechercher)
@@ -640,6 +650,7 @@ class MainWindow(QMainWindow):
         if draft_id is not None:
             editor.load_draft(draft_id)
         editor.finished.connect(lambda _code: self.refresh_views())
+        editor.show_in_search.connect(self.find_invoice)
         self.invoice_editor = _shown_on_top(editor)
         return editor
 

@@ -202,7 +202,8 @@ def consulter_cr_detaille(state: SimulatorState, body: dict[str, Any]) -> dict[s
     flux = state.fluxes.get(str(body.get("numeroFluxDepot") or ""))
     if flux is None:
         return refuse(20000, "TRA_MSG_00.015 Le flux n'existe pas")
-    settled = (state.clock.now() - flux.deposited_at).total_seconds() >= 30
+    waited = (state.clock.now() - flux.deposited_at).total_seconds()
+    settled = waited >= state.config.flux_settle_seconds
     current = flux.final_state if settled else "IN_EN_COURS_TRAITEMENT_CPP"
     return ok(
         codeInterfaceDepotFlux="FSO1113A",

@@ -77,6 +77,8 @@ class SimulatorConfig:
     supplier_name: str = DEMO_SUPPLIER_NAME
     seed: int = 0
     state_file: Path | None = None
+    # how long Chorus Pro takes to integrate a deposited flux (the demo answers sooner)
+    flux_settle_seconds: float = 30.0
 
     def __repr__(self) -> str:
         return f"SimulatorConfig(login={self.login!r}, supplier_siret={self.supplier_siret!r})"

@@ -492,3 +492,43 @@ def test_figures_in_french_no_rate_in_franchise_and_no_hint_once_issued(
              if field.placeholderText()]  # fmt: skip
     assert hints == []
     editor.close()
+
+
+def test_a_sent_invoice_says_where_to_follow_it(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    """Issue 32: the demo Chorus Pro integrates a flux in seconds, the steps are shown, and the
+    end says where the invoice is — « Voir dans Rechercher », reached with the keyboard."""
+    editor = open_editor(qtbot, window)
+    type_the_seller(editor)
+    found = services.directory.lookup_online(siret_for(4, "2129"))
+    assert found is not None
+    editor.set_public_customer(found[0], "CULTURE")
+    fill(editor.customer_street, "2 rue Frézier")
+    fill(editor.customer_postcode, "29200")
+    fill(editor.customer_city, "Brest")
+    type_cell(editor.lines_table, 0, 0, "Atelier d'écriture")
+    type_cell(editor.lines_table, 0, 3, "300")
+    click(editor.issue_button)
+    confirm(qtbot, editor)
+    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    number = editor.issued.invoice.number if editor.issued else ""
+    click(editor.chorus_button)
+    qtbot.waitUntil(lambda: "Intégration du flux" in editor.result_label.text(), timeout=20000)
+    qtbot.waitUntil(lambda: "envoyée à Chorus Pro" in editor.result_label.text(), timeout=40000)
+    assert "Voir dans Rechercher" in editor.result_label.text()
+
+    editor.result_label.setFocus()
+    QTest.keyClick(editor.result_label, Qt.Key.Key_Tab)  # to the link
+    QTest.keyClick(editor.result_label, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.rechercher)
+    assert window.rechercher.search_edit.text() == number
+    model = window.rechercher.model
+    qtbot.waitUntil(
+        lambda: any(
+            (row := model.row_of(index)) is not None and row.number == number
+            for index in range(model.rowCount())
+        ),
+        timeout=20000,
+    )
+    editor.close()

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -147,6 +147,8 @@ def _show_rate(combo: QComboBox, taxed: bool) -> None:
 
 
 class InvoiceEditor(QDialog):
+    show_in_search = Signal(str)  # the number of an invoice sent: « Voir dans Rechercher »
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -500,6 +502,8 @@ class InvoiceEditor(QDialog):
         self.result_label = QLabel()
         self.result_label.setObjectName("facture_emise")
         self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.result_label.linkActivated.connect(self._link)
         column.addWidget(self.totals_label)
         column.addWidget(self.problems_label)
         column.addWidget(self.result_label)
@@ -1204,7 +1208,11 @@ class InvoiceEditor(QDialog):
         number = self.issued.invoice.number if self.issued else ""
         where = "la plateforme agréée" if getattr(outcome, "channel", "") == "pa" else "Chorus Pro"
         if state == "done":
-            self.result_label.setText(f"<b>{number} envoyée à {where}.</b> {message}")
+            self.result_label.setText(
+                f"<b>{number} envoyée à {where}.</b> {message} Elle se suit dans Rechercher "
+                f"(la Synthèse ne montre que ce qui attend quelque chose de vous) : "
+                f"<a href='rechercher:{number}'>Voir dans Rechercher</a>"
+            )
         elif state == "waiting":
             self.result_label.setText(
                 f"{number} part dès que {where} répond (en attente d'envoi). {message}"
@@ -1212,6 +1220,11 @@ class InvoiceEditor(QDialog):
         else:
             self.chorus_button.setEnabled(True)
             self.result_label.setText(f"{where} n'a pas pris {number} : {message}")
+
+    def _link(self, target: str) -> None:
+        kind, _colon, number = target.partition(":")
+        if kind == "rechercher" and number:
+            self.show_in_search.emit(number)
 
     def _send_failed(self, error: object) -> None:
         self.chorus_button.setEnabled(True)
