@@ -431,14 +431,15 @@ class MainWindow(QMainWindow):
             editor.ask_then(self.close)
             return False
         if not self.deposer.unsaved_work():
-            return True
+            return self._may_leave_sending()
         from ui.questions import ask_to_keep_draft
 
         def quit_after(save: bool) -> None:
             if save and self.deposer.save_draft(quiet=True) is None:
                 return
-            self._quit_confirmed = True
-            self.close()
+            if self._may_leave_sending():
+                self._quit_confirmed = True
+                self.close()
 
         self.quit_question = ask_to_keep_draft(
             self,
@@ -451,6 +452,62 @@ class MainWindow(QMainWindow):
             on_discard=lambda: quit_after(False),
         )
         return False
+
+    def _may_leave_sending(self) -> bool:
+        """An invoice being sent right now (its flux being integrated by Chorus Pro, say):
+        « Attendre la fin » (the default) or « Quitter » — its sending then stops waiting and
+        takes up again at the next start, from the outbox, never twice."""
+        from app.deposit.outbox import STOPPING, sending_now
+
+        if self._quit_confirmed or not sending_now():
+            return True
+        try:
+            what = self.services.context.outbox().in_flight_numbers()
+        except Exception:  # the database is away: the question still says something
+            log.debug("Envois en cours non décrits", exc_info=True)
+            what = []
+        said = ", ".join(what) or "une facture"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Envoi en cours",
+            f"Bordereau envoie {said}. Attendre la fin de l'envoi (quelques secondes à une "
+            "minute) ? Si vous quittez maintenant, l'envoi reprendra au prochain lancement de "
+            "Bordereau, là où il en est : la facture ne partira pas deux fois.",
+            parent=self,
+        )
+        box.setObjectName("quitter_envoi_en_cours")
+        wait = box.addButton("Attendre la fin", QMessageBox.ButtonRole.RejectRole)
+        leave = box.addButton("Quitter, reprendre plus tard", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(wait)
+        box.setEscapeButton(wait)
+
+        def answered(_code: int) -> None:
+            if box.clickedButton() is leave:
+                STOPPING.set()
+                self._quit_confirmed = True
+                self.close()
+            else:
+                self._close_when_sent()
+
+        box.finished.connect(answered)
+        self.sending_question = box
+        box.open()
+        return False
+
+    def _close_when_sent(self) -> None:
+        """« Attendre la fin »: the window closes by itself once nothing is being sent."""
+        from app.deposit.outbox import sending_now
+
+        self.statusBar().showMessage("Bordereau se fermera à la fin de l'envoi.", 60000)
+
+        def look() -> None:
+            if sending_now():
+                QTimer.singleShot(500, look)
+                return
+            self._quit_confirmed = True
+            self.close()
+
+        QTimer.singleShot(500, look)
 
     def _open_editor(self) -> InvoiceEditor | None:
         """The editor, while it is open (a closed one is deleted)."""

@@ -25,9 +25,11 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -79,6 +81,34 @@ log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(minutes=2)
 FACTURX_SYNTAX: f.SyntaxeFlux = "IN_DP_E2_CII_FACTURX"
 FLUX_POLL_SECONDS = 2.0
+
+# What this process is sending now (entry id → how many senders), and the signal that it is
+# closing: a sender that only waits (a flux being integrated) stops waiting, its entry resumes
+# at the next start.
+_IN_FLIGHT: dict[int, int] = {}
+_IN_FLIGHT_LOCK = threading.Lock()
+STOPPING = threading.Event()
+
+
+@contextmanager
+def in_flight(entry_id: int) -> Iterator[None]:
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT[entry_id] = _IN_FLIGHT.get(entry_id, 0) + 1
+    try:
+        yield
+    finally:
+        with _IN_FLIGHT_LOCK:
+            left = _IN_FLIGHT.get(entry_id, 1) - 1
+            if left:
+                _IN_FLIGHT[entry_id] = left
+            else:
+                _IN_FLIGHT.pop(entry_id, None)
+
+
+def sending_now() -> list[int]:
+    with _IN_FLIGHT_LOCK:
+        return sorted(_IN_FLIGHT)
+
 
 Progress = Callable[[str], None]
 
@@ -503,7 +533,8 @@ class Outbox:
                 raise flux_failure(outcome, flux_number)
             if time.monotonic() >= deadline:
                 return None
-            time.sleep(FLUX_POLL_SECONDS)
+            if STOPPING.wait(FLUX_POLL_SECONDS):  # the window is closing: the entry waits
+                return None
 
     def _stored_bytes(self, file_name: str, sha256: str) -> bytes:
         return self.file_path(AttachmentRef(file_name, sha256, 0)).read_bytes()
@@ -542,12 +573,29 @@ class Outbox:
                 log.info("Envoi %s : déjà pris en charge par un autre envoi", entry_id)
                 return None
         try:
-            return self._send_claimed(entry_id, claim, client, supplier_id, progress)
+            with in_flight(entry_id):
+                return self._send_claimed(entry_id, claim, client, supplier_id, progress)
         except LeaseLost:
             log.warning("Envoi %s repris par un autre processus : celui-ci s'arrête", entry_id)
             return None
         finally:
             self.release(entry_id, claim)
+
+    def in_flight_numbers(self) -> list[str]:
+        """The invoices this process is sending right now (« facture 2026-0003 »)."""
+        with self.database.session() as session:
+            said = []
+            for entry_id in sending_now():
+                entry = session.get(models.OutboxEntry, entry_id)
+                if entry is None:
+                    continue
+                if entry.received_id is not None:
+                    received = session.get(models.ReceivedInvoice, entry.received_id)
+                    said.append(f"la réponse à la facture {received.number if received else ''}")
+                    continue
+                row = session.get(models.Invoice, entry.invoice_id)
+                said.append(f"la facture {row.number if row else entry_id}")
+            return said
 
     def _send_claimed(
         self,

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db import models
 from app.deposit.claims import Claim, actor
-from app.deposit.outbox import RETRY_AFTER, DepositOutcome, LeaseLost, Outbox
+from app.deposit.outbox import RETRY_AFTER, DepositOutcome, LeaseLost, Outbox, in_flight
 from app.deposit.states import PA_ANSWER, PA_LIFECYCLE, WAITING_STATUS
 from app.domain.invoice import AttachmentRef
 from app.domain.lifecycle import DEPOSEE, LIFECYCLE, REJETEE, pa_status
@@ -119,7 +119,8 @@ class PlatformSender:
                 log.info("Envoi %s : déjà pris en charge par un autre envoi", entry_id)
                 return None
         try:
-            return self._send_claimed(entry_id, claim, progress or (lambda _message: None))
+            with in_flight(entry_id):
+                return self._send_claimed(entry_id, claim, progress or (lambda _message: None))
         except LeaseLost:
             log.warning("Envoi %s repris par un autre processus : celui-ci s'arrête", entry_id)
             return None
