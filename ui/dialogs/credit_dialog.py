@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_amount, format_eur
 from app.invoicing.credits import CreditPart, credited_line
-from app.invoicing.model import UNIT_WORDS, WrittenInvoice
+from app.invoicing.model import WrittenInvoice
+from app.invoicing.pdf import unit_words
 from app.invoicing.totals import line_net, to_cent
 from ui.behaviour import fit_to_screen
 
@@ -33,7 +34,8 @@ QUANTITY, AMOUNT = 2, 3
 
 
 def french_number(value: Decimal) -> str:
-    return format_amount(value) if value == to_cent(value) else str(value).replace(".", ",")
+    """« 1 », « 7,25 », « 5,5 »: a quantity or a rate as people write it."""
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def parse_french(text: str) -> Decimal | None:
@@ -76,7 +78,7 @@ class CreditNoteDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._filling = True
         for row, line in enumerate(invoice.lines):
-            unit = UNIT_WORDS.get(line.unit, line.unit)
+            unit = unit_words(line) or line.unit
             cells = (
                 f"{row + 1}. {line.description}",
                 f"{french_number(line.quantity)} {unit}",
