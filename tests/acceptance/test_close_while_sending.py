@@ -12,14 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.deposit import outbox as outbox_module
 from app.services import Services
-from app.simulator.seed import siret_for
-from tests.acceptance.test_invoice_editor import (
-    confirm,
-    fill,
-    open_editor,
-    type_cell,
-    type_the_seller,
-)
+from tests.acceptance.test_invoice_editor import issue_to_brest
 from tests.support.ui_input import click, click_button
 from ui.main_window import MainWindow
 
@@ -35,20 +28,7 @@ def test_closing_during_a_deposit_asks_then_leaves_it_to_the_outbox(
 ) -> None:
     platform = services.context.demo_platform()
     platform.state.config.flux_settle_seconds = 3600  # Chorus Pro takes its time today
-    editor = open_editor(qtbot, window)
-    type_the_seller(editor)
-    found = services.directory.lookup_online(siret_for(4, "2129"))
-    assert found is not None
-    editor.set_public_customer(found[0], "CULTURE")
-    fill(editor.customer_street, "2 rue Frézier")
-    fill(editor.customer_postcode, "29200")
-    fill(editor.customer_city, "Brest")
-    type_cell(editor.lines_table, 0, 0, "Atelier d'écriture")
-    type_cell(editor.lines_table, 0, 3, "300")
-    click(editor.issue_button)
-    confirm(qtbot, editor)
-    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
-    number = editor.issued.invoice.number if editor.issued else ""
+    editor, number = issue_to_brest(qtbot, window, services)
     click(editor.chorus_button)
     qtbot.waitUntil(lambda: "Intégration du flux" in editor.result_label.text(), timeout=20000)
     assert outbox_module.sending_now()

@@ -71,6 +71,27 @@ def open_editor(qtbot: QtBot, window: MainWindow) -> InvoiceEditor:
     return editor
 
 
+def issue_to_brest(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> tuple[InvoiceEditor, str]:
+    """An invoice to Commune de Brest (a structure the demo Chorus Pro knows), typed in the
+    editor and issued; the editor and the number."""
+    editor = open_editor(qtbot, window)
+    type_the_seller(editor)
+    found = services.directory.lookup_online(siret_for(4, "2129"))
+    assert found is not None
+    editor.set_public_customer(found[0], "CULTURE")  # what the directory dialog hands back
+    fill(editor.customer_street, "2 rue Frézier")
+    fill(editor.customer_postcode, "29200")
+    fill(editor.customer_city, "Brest")
+    type_cell(editor.lines_table, 0, 0, "Atelier d'écriture")
+    type_cell(editor.lines_table, 0, 3, "300")
+    click(editor.issue_button)
+    confirm(qtbot, editor)
+    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    return editor, (editor.issued.invoice.number or "") if editor.issued else ""
+
+
 def type_the_seller(editor: InvoiceEditor) -> None:
     fill(editor.seller_name, "Marie Martin")
     fill(editor.seller_street, "12 rue des Lilas")
@@ -501,20 +522,7 @@ def test_a_sent_invoice_says_where_to_follow_it(
 ) -> None:
     """Issue 32: the demo Chorus Pro integrates a flux in seconds, the steps are shown, and the
     end says where the invoice is — « Voir dans Rechercher », reached with the keyboard."""
-    editor = open_editor(qtbot, window)
-    type_the_seller(editor)
-    found = services.directory.lookup_online(siret_for(4, "2129"))
-    assert found is not None
-    editor.set_public_customer(found[0], "CULTURE")
-    fill(editor.customer_street, "2 rue Frézier")
-    fill(editor.customer_postcode, "29200")
-    fill(editor.customer_city, "Brest")
-    type_cell(editor.lines_table, 0, 0, "Atelier d'écriture")
-    type_cell(editor.lines_table, 0, 3, "300")
-    click(editor.issue_button)
-    confirm(qtbot, editor)
-    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
-    number = editor.issued.invoice.number if editor.issued else ""
+    editor, number = issue_to_brest(qtbot, window, services)
     click(editor.chorus_button)
     qtbot.waitUntil(lambda: "Intégration du flux" in editor.result_label.text(), timeout=20000)
     qtbot.waitUntil(lambda: "envoyée à Chorus Pro" in editor.result_label.text(), timeout=40000)
