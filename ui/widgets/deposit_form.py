@@ -151,11 +151,109 @@ class FieldBox(QWidget):
         self.widget.style().polish(self.widget)
 
 
-class DepositForm(QWidget):
+class AttachmentsPart(QWidget):
+    """The invoice's PDF (« Remplacer le PDF… ») and its other attachments, joined and
+    removed; each kept by the tab's ``store_attachment`` (the outbox's copy)."""
+
+    main_replace_requested = Signal()  # « Remplacer le PDF… »: the tab chooses and checks it
+    store_attachment: Callable[[Path, str | None, str | None], AttachmentRef] | None
+    _main: AttachmentRef | None
+    _others: list[AttachmentRef]
+
+    def _form(self, title: str, name: str) -> tuple[QGroupBox, QFormLayout]:
+        raise NotImplementedError
+
+    def _box(self, name: str, widget: QWidget) -> FieldBox:
+        raise NotImplementedError
+
+    def _edited(self, *_args: object) -> None:
+        raise NotImplementedError
+
+    def _attachments_group(self) -> QGroupBox:
+        group, form = self._form("Pièces jointes", "groupe_pieces_jointes")
+        self.main_label = QLabel("—")
+        self.main_label.setObjectName("piece_principale")
+        self.main_label.setWordWrap(True)
+        self.main_replace = QPushButton("Remplacer le PDF…")
+        self.main_replace.setObjectName("remplacer_pdf")
+        self.main_replace.setToolTip(
+            "Une facture corrigée, un nouveau numéro : déposez le PDF qui le porte."
+        )
+        self.main_replace.clicked.connect(self.main_replace_requested)
+        main_row = QWidget()
+        main_row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        main_line = QHBoxLayout(main_row)
+        main_line.setContentsMargins(0, 0, 0, 0)
+        main_line.addWidget(self.main_label, 1)
+        main_line.addWidget(self.main_replace)
+        form.addRow("Facture (PDF)", self._box("main_attachment", main_row))
+        self.attachments = QListWidget()
+        self.attachments.setObjectName("pieces_complementaires")
+        self.attachments.setMaximumHeight(90)
+        self.attachments.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        buttons = QHBoxLayout()
+        self.attachment_type = QComboBox()
+        for code, label in ATTACHMENT_TYPES.items():
+            self.attachment_type.addItem(label, code)
+        self.attachment_add = QPushButton("Joindre…")
+        self.attachment_add.setObjectName("joindre_piece")
+        self.attachment_add.clicked.connect(self._choose_attachment)
+        self.attachment_remove = QPushButton("Retirer")
+        self.attachment_remove.clicked.connect(self._remove_attachment)
+        buttons.addWidget(self.attachment_type)
+        buttons.addWidget(self.attachment_add)
+        buttons.addWidget(self.attachment_remove)
+        buttons.addStretch(1)
+        panel = QWidget()
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self._box("attachments", self.attachments))
+        column.addLayout(buttons)
+        form.addRow("Autres pièces", panel)
+        return group
+
+    def _choose_attachment(self) -> None:
+        for path in file_dialogs.open_files(
+            self, "Joindre des pièces", "Tous les fichiers (*)", "pieces"
+        ):
+            self.add_attachment(path, self.attachment_type.currentData())
+
+    def add_attachment(self, path: Path, type_code: str | None) -> None:
+        assert self.store_attachment is not None
+        label = ATTACHMENT_TYPES.get(type_code or "", None)
+        ref = self.store_attachment(path, label, type_code)
+        self._others.append(ref)
+        self._show_attachments()
+        self._edited()
+
+    def set_main_attachment(self, ref: AttachmentRef) -> None:
+        self._main = ref
+        self._show_main()
+        self._edited()
+
+    def _show_main(self) -> None:
+        main = self._main
+        self.main_label.setText(f"{main.file_name} ({_size(main.size)})" if main else "—")
+
+    def _remove_attachment(self) -> None:
+        row = self.attachments.currentRow()
+        if row >= 0:
+            del self._others[row]
+            self._show_attachments()
+            self._edited()
+
+    def _show_attachments(self) -> None:
+        self.attachments.clear()
+        for ref in self._others:
+            kind = ref.designation or "Pièce jointe"
+            item = QListWidgetItem(f"{kind} — {ref.file_name} ({_size(ref.size)})")
+            self.attachments.addItem(item)
+
+
+class DepositForm(AttachmentsPart):
     changed = Signal()
     field_focused = Signal(str)  # a field name of PREFILL_TARGETS' values, or ""
     directory_requested = Signal()
-    main_replace_requested = Signal()  # « Remplacer le PDF… »: the tab chooses and checks it
     recipient_changed = Signal(str)  # the SIRET as typed
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -418,49 +516,6 @@ class DepositForm(QWidget):
         form.addRow("", self.totals_message)
         return group
 
-    def _attachments_group(self) -> QGroupBox:
-        group, form = self._form("Pièces jointes", "groupe_pieces_jointes")
-        self.main_label = QLabel("—")
-        self.main_label.setObjectName("piece_principale")
-        self.main_label.setWordWrap(True)
-        self.main_replace = QPushButton("Remplacer le PDF…")
-        self.main_replace.setObjectName("remplacer_pdf")
-        self.main_replace.setToolTip(
-            "Une facture corrigée, un nouveau numéro : déposez le PDF qui le porte."
-        )
-        self.main_replace.clicked.connect(self.main_replace_requested)
-        main_row = QWidget()
-        main_row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        main_line = QHBoxLayout(main_row)
-        main_line.setContentsMargins(0, 0, 0, 0)
-        main_line.addWidget(self.main_label, 1)
-        main_line.addWidget(self.main_replace)
-        form.addRow("Facture (PDF)", self._box("main_attachment", main_row))
-        self.attachments = QListWidget()
-        self.attachments.setObjectName("pieces_complementaires")
-        self.attachments.setMaximumHeight(90)
-        self.attachments.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        buttons = QHBoxLayout()
-        self.attachment_type = QComboBox()
-        for code, label in ATTACHMENT_TYPES.items():
-            self.attachment_type.addItem(label, code)
-        self.attachment_add = QPushButton("Joindre…")
-        self.attachment_add.setObjectName("joindre_piece")
-        self.attachment_add.clicked.connect(self._choose_attachment)
-        self.attachment_remove = QPushButton("Retirer")
-        self.attachment_remove.clicked.connect(self._remove_attachment)
-        buttons.addWidget(self.attachment_type)
-        buttons.addWidget(self.attachment_add)
-        buttons.addWidget(self.attachment_remove)
-        buttons.addStretch(1)
-        panel = QWidget()
-        column = QVBoxLayout(panel)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self._box("attachments", self.attachments))
-        column.addLayout(buttons)
-        form.addRow("Autres pièces", panel)
-        return group
-
     def _comment_group(self) -> QGroupBox:
         group, form = self._form("Commentaire", "groupe_commentaire")
         self.comment = QPlainTextEdit()
@@ -566,43 +621,6 @@ class DepositForm(QWidget):
         if row >= 0:
             self.vat_table.removeRow(row)
             self._edited()
-
-    def _choose_attachment(self) -> None:
-        for path in file_dialogs.open_files(
-            self, "Joindre des pièces", "Tous les fichiers (*)", "pieces"
-        ):
-            self.add_attachment(path, self.attachment_type.currentData())
-
-    def add_attachment(self, path: Path, type_code: str | None) -> None:
-        assert self.store_attachment is not None
-        label = ATTACHMENT_TYPES.get(type_code or "", None)
-        ref = self.store_attachment(path, label, type_code)
-        self._others.append(ref)
-        self._show_attachments()
-        self._edited()
-
-    def set_main_attachment(self, ref: AttachmentRef) -> None:
-        self._main = ref
-        self._show_main()
-        self._edited()
-
-    def _show_main(self) -> None:
-        main = self._main
-        self.main_label.setText(f"{main.file_name} ({_size(main.size)})" if main else "—")
-
-    def _remove_attachment(self) -> None:
-        row = self.attachments.currentRow()
-        if row >= 0:
-            del self._others[row]
-            self._show_attachments()
-            self._edited()
-
-    def _show_attachments(self) -> None:
-        self.attachments.clear()
-        for ref in self._others:
-            kind = ref.designation or "Pièce jointe"
-            item = QListWidgetItem(f"{kind} — {ref.file_name} ({_size(ref.size)})")
-            self.attachments.addItem(item)
 
     # --- in and out -----------------------------------------------------------------------------
 
