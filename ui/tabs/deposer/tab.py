@@ -14,10 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QListWidgetItem,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from app.prefill.parsing import format_date_fr
 from ui import file_dialogs
 from ui.dialogs.confirm_deposit_dialog import ConfirmDepositDialog
 from ui.tabs.deposer.edit_page import EditPage
+from ui.tabs.deposer.parts import CertificatePart, DraftListPart
 from ui.tabs.deposer.result_page import ResultPage
 from ui.tabs.deposer.start_page import StartPage
 from ui.widgets.deposit_form import FIELD_LABELS, PREFILL_TARGETS
@@ -70,11 +70,9 @@ SOURCE_LABELS = {
 }
 
 
-class DeposerTab(QWidget):
+class DeposerTab(DraftListPart, CertificatePart):
     directory_requested = Signal()
     write_requested = Signal()  # « Saisir une facture »: the window opens the editor
-    status_message = Signal(str)
-    outcome_reported = Signal(str, str)  # for the window's message bar: text, kind
     follow_requested = Signal(int)  # local invoice id
 
     def __init__(
@@ -446,33 +444,6 @@ class DeposerTab(QWidget):
         return self.draft_id
         return self.draft_id
 
-    def refresh_drafts(self) -> None:
-        self.drafts_list.clear()
-        try:
-            drafts = self.deposit.drafts()
-        except BordereauError as exc:
-            log.warning("Brouillons illisibles : %s", exc.message)
-            drafts = []
-        for draft in drafts:
-            when = draft.saved_at.astimezone().strftime("%d/%m/%Y %H:%M")
-            text = (
-                f"{draft.number or '(sans numéro)'} — {draft.recipient or 'destinataire à choisir'}"
-            )
-            text += f" — {draft.total_ttc} — enregistré le {when}"
-            if draft.note:
-                text += f"\n   Refusé par Chorus Pro : {draft.note}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, draft.invoice_id)
-            self.drafts_list.addItem(item)
-        if drafts:
-            self.drafts_list.setCurrentRow(0)
-        self.drafts_group.setVisible(bool(drafts))
-
-    def resume_selected_draft(self) -> None:
-        item = self.drafts_list.currentItem()
-        if item is not None:
-            self.open_draft(int(item.data(Qt.ItemDataRole.UserRole)))
-
     def open_draft(self, invoice_id: int) -> None:
         """Open a draft, whatever is open: an invoice never saved is not dropped without
         asking, a saved one keeps what was typed."""
@@ -572,22 +543,6 @@ class DeposerTab(QWidget):
             return pdf_text(path) or None
         except BordereauError:
             return None
-
-    def delete_selected_draft(self) -> None:
-        item = self.drafts_list.currentItem()
-        if item is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Supprimer le brouillon",
-            "Supprimer ce brouillon ? La facture n'a pas été envoyée ; ce que vous aviez "
-            "saisi sera perdu.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.deposit.delete_draft(int(item.data(Qt.ItemDataRole.UserRole)))
-            self.refresh_drafts()
 
     def unsaved_work(self) -> bool:
         """An invoice read but never saved, or changed since it was."""
@@ -777,31 +732,6 @@ class DeposerTab(QWidget):
         self.stack.setCurrentWidget(self.result_page)
 
     # --- after sending ---------------------------------------------------------------------------
-
-    def choose_certificate_file(self) -> None:
-        if self.outcome is None:
-            return
-        name = file_dialogs.save_file(
-            self,
-            "Exporter le certificat de dépôt",
-            f"Certificat de dépôt {self.outcome.chorus_invoice_id}.pdf",
-            "PDF (*.pdf)",
-            "factures",
-        )
-        if name:
-            self.export_certificate(Path(name))
-
-    def export_certificate(self, target: Path) -> Path | None:
-        if self.outcome is None:
-            return None
-        try:
-            written = self.deposit.export_certificate(self.outcome.invoice_id, target)
-        except (BordereauError, OSError) as exc:
-            QMessageBox.warning(self, "Certificat de dépôt", getattr(exc, "message", str(exc)))
-            return None
-        self.status_message.emit(f"Certificat de dépôt enregistré : {written}")
-        self.outcome_reported.emit(f"Certificat de dépôt enregistré : {written}", "success")
-        return written
 
     def follow_invoice(self) -> None:
         if self.outcome is not None:
