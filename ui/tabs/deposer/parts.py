@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QMessageBox, QWidget
 
-from app.deposit.outbox import DepositOutcome
-from app.deposit.service import DepositService
 from app.errors import BordereauError
 from ui import file_dialogs
+
+if TYPE_CHECKING:  # the outbox (SQLAlchemy) loads after the window's first frame
+    from app.deposit.outbox import DepositOutcome
+    from app.deposit.service import DepositService
 
 log = logging.getLogger(__name__)
 
