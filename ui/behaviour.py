@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDateTimeEdit,
     QPushButton,
     QWidget,
 )
@@ -29,8 +30,12 @@ def installed(app: QCoreApplication | None) -> bool:
 def _wheel_passes_by(watched: QObject, event: QWheelEvent) -> bool:
     """A spin box, date edit or combo box takes the wheel only when it has the focus (the
     user clicked or tabbed into it); otherwise the wheel scrolls what holds the field, as if
-    the field were not there. Without this, scrolling a form changes dates and choices."""
-    if not isinstance(watched, QAbstractSpinBox | QComboBox) or watched.hasFocus():
+    the field were not there. Without this, scrolling a form changes dates and choices. A
+    date never takes it, focused or not (a dialog opens with the focus on its date): a date
+    changes only when it is typed or picked."""
+    if not isinstance(watched, QAbstractSpinBox | QComboBox):
+        return False
+    if watched.hasFocus() and not isinstance(watched, QDateTimeEdit):
         return False
     area = _scroll_area_of(watched)
     if area is not None:

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QSystemTrayIcon,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,8 @@ from app.services import Services
 from app.version import get_version
 from ui import behaviour
 from ui.dialogs.account_dialog import AccountDialog
+from ui.main_background import BackgroundPart
+from ui.main_menus import build_menus
 from ui.tabs.deposer import DeposerTab
 from ui.tabs.rechercher import RechercherTab
 from ui.tabs.synthese import SyntheseTab
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from app.directory.store import Structure
     from app.invoices.listing import InvoiceSummary
     from app.sync.history import HistoryLine
-    from app.sync.invoices import SyncReport
     from ui.dialogs.directory_dialog import DirectoryDialog
     from ui.dialogs.restore_dialog import RestoreDialog
     from ui.windows.address_book import AddressBookWindow
@@ -102,9 +101,7 @@ def deadline_text(summary: InvoiceSummary) -> str:
 FRAME_ALLOWANCE = QSize(16, 48)
 
 
-class MainWindow(QMainWindow):
-    synchronised = Signal(object)  # SyncReport: the views refresh from it
-
+class MainWindow(BackgroundPart):
     def __init__(
         self, services: Services, *, auto_sync: bool = True, load_now: bool = True
     ) -> None:
@@ -189,7 +186,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self._build_menus()
+        build_menus(self)
         self.mode_label = QLabel()
         self.mode_label.setObjectName("status_mode")
         self.sync_label = QLabel()
@@ -281,95 +278,6 @@ class MainWindow(QMainWindow):
         self.message_bar.show_message(report or "La base de données est restaurée.", "success")
         self.refresh_views()
         self.deposer.refresh_drafts()
-
-    def _build_menus(self) -> None:
-        menu_bar = self.menuBar()
-        file_menu = menu_bar.addMenu("&Fichier")
-        deposit = QAction("&Déposer une facture…", self)
-        deposit.setObjectName("action_deposer")
-        deposit.setShortcut(QKeySequence.StandardKey.Open)
-        deposit.setToolTip("Choisir les factures PDF à déposer (Ctrl+O)")
-        deposit.triggered.connect(self.choose_invoices)
-        file_menu.addAction(deposit)
-        directory = QAction("&Annuaire des structures publiques…", self)
-        directory.setObjectName("action_annuaire")
-        directory.setShortcut(QKeySequence("Ctrl+Shift+F"))
-        directory.triggered.connect(self.open_directory_dialog)
-        file_menu.addAction(directory)
-        synchronise = QAction("&Synchroniser (Chorus Pro et plateforme agréée)", self)
-        synchronise.setObjectName("action_synchroniser")
-        synchronise.setShortcut(QKeySequence.StandardKey.Refresh)
-        synchronise.triggered.connect(self.synchronise)
-        file_menu.addAction(synchronise)
-        tickets = QAction("S&ollicitations…", self)
-        tickets.setObjectName("action_sollicitations")
-        tickets.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        tickets.setToolTip("Préparer et suivre vos demandes au support Chorus Pro (Ctrl+Maj+L)")
-        tickets.triggered.connect(lambda: self.open_sollicitations())
-        file_menu.addAction(tickets)
-        written = QAction("&Factures écrites…", self)
-        written.setObjectName("action_factures_ecrites")
-        written.setToolTip("Les factures saisies dans Bordereau : brouillons, émises, avoirs")
-        written.triggered.connect(lambda: self.open_written_invoices())
-        file_menu.addAction(written)
-        received = QAction("Factures re&çues…", self)
-        received.setObjectName("action_factures_recues")
-        received.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        received.setToolTip("Les factures de vos fournisseurs, reçues par la plateforme agréée")
-        received.triggered.connect(self.show_received)
-        file_menu.addAction(received)
-        address_book = QAction("C&lients et catalogue…", self)
-        address_book.setObjectName("action_clients_catalogue")
-        address_book.triggered.connect(lambda: self.open_address_book())
-        file_menu.addAction(address_book)
-        restore = QAction("&Restaurer une sauvegarde…", self)
-        restore.setObjectName("action_restaurer")
-        restore.setToolTip("Remettre en place une copie de la base (après une panne de disque)")
-        restore.triggered.connect(lambda: self.open_restore_dialog())
-        file_menu.addAction(restore)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quitter", self)
-        quit_action.setObjectName("action_quitter")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        toolbar = QToolBar("Barre d'outils", self)
-        toolbar.setObjectName("barre_outils")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (deposit, synchronise, tickets):
-            toolbar.addAction(action)
-        self.addToolBar(toolbar)
-
-        account_menu = menu_bar.addMenu("&Compte")
-        connect = QAction("Co&nnecter mon compte (assistant)…", self)
-        connect.setObjectName("action_assistant")
-        connect.triggered.connect(self.open_connect_wizard)
-        account_menu.addAction(connect)
-        account = QAction("&Compte Chorus Pro…", self)
-        account.setObjectName("action_compte")
-        account.triggered.connect(self.open_account_dialog)
-        account_menu.addAction(account)
-        platform = QAction("&Plateforme agréée…", self)
-        platform.setObjectName("action_plateforme")
-        platform.triggered.connect(self.open_platform_dialog)
-        account_menu.addAction(platform)
-
-        help_menu = menu_bar.addMenu("&Aide")
-        guide = QAction("&Guide d'utilisation", self)
-        guide.setObjectName("action_guide")
-        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
-        guide.triggered.connect(self.open_guide)
-        help_menu.addAction(guide)
-        logs = QAction("Ouvrir le dossier des &journaux", self)
-        logs.setObjectName("action_journaux")
-        logs.triggered.connect(self.open_logs_folder)
-        help_menu.addAction(logs)
-        about = QAction("À &propos de Bordereau", self)
-        about.setObjectName("action_a_propos")
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
 
     # --- state ----------------------------------------------------------------------------
 
@@ -519,121 +427,6 @@ class MainWindow(QMainWindow):
         return editor
 
     # --- actions --------------------------------------------------------------------------
-
-    def synchronise(self) -> Worker | None:
-        """What moved on Chorus Pro, in the background; then again after the interval."""
-        if self._syncing:
-            return None
-        self._syncing = True
-        self.sync_timer.stop()
-        self.sync_label.setText("Synchronisation en cours…")
-        worker = Worker(lambda progress: self.services.sync.run(progress))
-        worker.signals.progress.connect(self._sync_progress)
-        worker.signals.succeeded.connect(self._synchronised)
-        worker.signals.failed.connect(self._sync_failed)
-        worker.signals.done.connect(self._sync_done)
-        return self.workers.start(worker)  # type: ignore[no-any-return]
-
-    def _sync_progress(self, text: str) -> None:
-        from app.sync.invoices import LIST_READY
-
-        self.sync_label.setText(text)
-        if text == LIST_READY:  # usable now; the histories follow in the background
-            self.refresh_views()
-
-    def _sync_done(self) -> None:
-        self._syncing = False
-        self.sync_timer.start(self.services.context.settings.sync_interval_minutes * 60_000)
-
-    def _synchronised(self, report: SyncReport) -> None:
-        when = datetime.now().strftime("%H:%M")
-        changes = len(report.changes)
-        self.sync_label.setText(
-            f"Synchronisé à {when}"
-            + (f" — {counted(changes, 'changement')}" if changes else " — rien de nouveau")
-            + (f", {counted(report.received_new, 'facture reçue')}" if report.received_new else "")
-        )
-        self.synchronised.emit(report)
-        self._notify(report)
-
-    def _sync_failed(self, error: object) -> None:
-        message = error_text(error)
-        minutes = self.services.context.settings.sync_interval_minutes
-        self.sync_label.setText(f"Synchronisation impossible — nouvel essai dans {minutes} min")
-        self.sync_label.setToolTip(message)
-        self.statusBar().showMessage(f"Synchronisation impossible : {message}", 15000)
-        self.message_bar.show_message(
-            f"Synchronisation impossible : {message} Bordereau réessaiera dans {minutes} min.",
-            "error",
-            "Réessayer maintenant",
-            self.synchronise,
-        )
-
-    def _notify(self, report: SyncReport) -> None:
-        """An invoice that needs the user, or that is paid: said where the user will see it."""
-        from app.domain.statuses import status_label
-        from app.sync.invoices import needs_attention
-
-        # Only what moved since the user last looked: not the history a first import brings.
-        worth = [
-            change
-            for change in report.changes
-            if change.previous is not None and needs_attention(change.current)
-        ]
-        if not worth:
-            return
-        lines = [
-            f"{change.number} : {status_label(change.current)} ({change.recipient})"
-            for change in worth[:5]
-        ]
-        more = f"\n… et {counted(len(worth) - 5, 'autre')}" if len(worth) > 5 else ""
-        text = "\n".join(lines) + more
-        self.last_notification = text
-        if self.tray is not None:
-            self.tray.showMessage("Bordereau — vos factures", text)
-        else:
-            self.statusBar().showMessage(
-                lines[0] + (f" (+{len(worth) - 1})" if len(worth) > 1 else ""), 30000
-            )
-
-    def _retry_outbox(self) -> None:
-        if (
-            not self._resuming
-            and not self.deposer.busy
-            and self.services.deposit.has_waiting_invoices()
-        ):
-            self.resume_outbox()
-
-    def resume_outbox(self) -> Worker:
-        """Invoices a previous run left waiting (or in doubt) leave now, in the background."""
-        self.statusBar().showMessage("Envoi des factures en attente…")
-        self._resuming = True
-        worker = Worker(lambda _progress: self.services.deposit.resume_outbox())
-        worker.signals.done.connect(lambda: setattr(self, "_resuming", False))
-        worker.signals.succeeded.connect(self._outbox_resumed)
-        worker.signals.failed.connect(
-            lambda error: self.statusBar().showMessage(
-                f"Factures en attente d'envoi : {error_text(error)}", 10000
-            )
-        )
-        return self.workers.start(worker)  # type: ignore[no-any-return]
-
-    def _outbox_resumed(self, outcomes: object) -> None:
-        sent = (
-            [o for o in outcomes if getattr(o, "state", "") == "done"]
-            if isinstance(outcomes, list)
-            else []
-        )
-        states = [getattr(o, "state", "") for o in outcomes] if isinstance(outcomes, list) else []
-        set_aside = states.count("blocked")
-        waiting = len(states) - len(sent) - set_aside
-        sent_text = counted(len(sent), "facture en attente envoyée", "factures en attente envoyées")
-        text = f"{sent_text}."
-        if waiting:
-            text += f" {waiting} toujours en attente d'envoi."
-        if set_aside:
-            text += f" {counted(set_aside, 'mise')} de côté : voir leur motif dans Synthèse."
-        self.statusBar().showMessage(text, 15000)
 
     def show_deposer(self) -> None:
         self.tabs.setCurrentWidget(self.deposer)

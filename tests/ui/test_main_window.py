@@ -221,3 +221,31 @@ def test_no_field_takes_the_focus_from_the_wheel(window: MainWindow, qtbot: QtBo
     ]
     assert len(fields) > 10
     assert all(field.focusPolicy() == Qt.FocusPolicy.StrongFocus for field in fields)
+
+
+def test_a_date_never_takes_the_wheel_even_with_the_focus(window: MainWindow, qtbot: QtBot) -> None:
+    """« Déclarer encaissée » opens with the focus on its date: a wheel turned over it must
+    not move the day (a date changes only when it is typed or picked)."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QVBoxLayout
+
+    from tests.support.ui_input import wheel
+
+    dialog = QDialog(window)
+    layout = QVBoxLayout(dialog)
+    when = QDateEdit(QDate(2026, 12, 7))
+    choice = QComboBox()
+    choice.addItems(["un", "deux", "trois"])
+    layout.addWidget(when)
+    layout.addWidget(choice)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    when.setFocus()
+    qtbot.waitUntil(when.hasFocus)
+    wheel(when, -3)
+    assert when.date() == QDate(2026, 12, 7)
+    choice.setFocus()  # a choice the user tabbed into does take it: that is deliberate
+    qtbot.waitUntil(choice.hasFocus)
+    wheel(choice, -1)
+    assert choice.currentIndex() == 1
+    dialog.close()

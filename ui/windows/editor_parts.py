@@ -339,7 +339,7 @@ class CustomerPart(EditorBase):
             "Pour un client sans SIREN ni n° de TVA : où il reçoit ses factures"
         )
         form.addRow(kinds)
-        form.addRow("Nom", self.customer_name)
+        form.addRow("No&m", self.customer_name)
         form.addRow("SIRET", self.customer_siret)
         form.addRow("SIREN", self.customer_siren)
         form.addRow("N° de TVA", self.customer_vat)
@@ -476,7 +476,7 @@ class LinesPart(EditorBase):
     """The lines: typed, from the catalogue, figures the French way, VAT by regime."""
 
     def _build_lines(self) -> QGroupBox:
-        group = QGroupBox("Lignes")
+        group = QGroupBox("&Lignes")  # Alt+L: to the table
         column = QVBoxLayout(group)
         self.lines_table = LinesTable(0, len(LINE_COLUMNS))
         self.lines_table.setObjectName("lignes_facture")

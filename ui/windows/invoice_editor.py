@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QGridLayout,
@@ -122,6 +123,7 @@ class InvoiceEditor(SellerPart, CustomerPart, LinesPart):
         column.addStretch(1)
         scroll.setWidget(body)
         self.body = body
+        self.body_scroll = scroll
         outer.addWidget(scroll, 1)
         outer.addWidget(self._build_footer())
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
@@ -131,6 +133,21 @@ class InvoiceEditor(SellerPart, CustomerPart, LinesPart):
         self.check_timer.timeout.connect(self._changed)
         self.run_checks()
         self.dirty = False  # the profile and the empty line are not the user's typing
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # a field reached by Alt+letter or a check is shown
+            app.focusChanged.connect(self._show_focused)
+        self._first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.body.isAncestorOf(new):
+            self.body_scroll.ensureWidgetVisible(new, 16, 24)
+
+    def _first_field(self) -> QWidget:
+        """Where typing starts: the user's own name until the profile is kept, then the
+        customer's."""
+        if not self.seller_name.text().strip() or not self.seller_street.text().strip():
+            return self.seller_name
+        return self.customer_name
 
     def _fit_screen(self, wanted: QSize) -> None:
         fit_to_screen(self, wanted.width(), wanted.height())
