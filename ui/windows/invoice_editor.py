@@ -180,6 +180,12 @@ class InvoiceEditor(SellerPart, CustomerPart, LinesPart):
         self.means = QComboBox()
         for means in PaymentMeans:
             self.means.addItem(means.label, means)
+        for choice in (self.regime, self.means):  # shorter than its longest label on a
+            # 1024-pixel screen rather than a sideways scroll bar; the list shows them whole
+            choice.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            choice.setMinimumContentsLength(16)
         self.late_penalty = self._field(
             "payment.late_penalty", QLineEdit("trois fois le taux d'intérêt légal")
         )
