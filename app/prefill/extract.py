@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
@@ -108,6 +109,8 @@ TOTAL_TVA = _label(
     r"^\s*t\.?v\.?a\.?\b(?:\s*\(?\s*\d+(?:[.,]\d+)?\s*%\)?)?",
     r"taxe\s+sur\s+la\s+valeur\s+ajout[ée]e(?:\s*\(?\s*\d+(?:[.,]\d+)?\s*%\)?)?",
     r"\bVAT\b",
+    # a utility bill's summary box: « dont TVA 20 % » under its total
+    r"\bdont\s+t\.?v\.?a\.?\b(?:\s*\(?\s*\d+(?:[.,]\d+)?\s*%\)?)?",
 )
 NOT_VAT_TOTAL = re.compile(
     r"siret|siren|\bFR\s?[0-9A-Z]{2}\s?\d{3}|intra|n\s*[°ºo]|num[ée]ro|non\s+applicable|293"
@@ -120,6 +123,7 @@ TOTAL_TTC = _label(
     r"total\s+toutes\s+taxes",
     r"total\s+\(?incl?\b",
     r"\btotal\s+g[ée]n[ée]ral",
+    r"(?:total|montant)\s+(?:total\s+)?de\s+(?:votre|la|cette)\s+facture",
 )
 # « TOTAL », « Total (EUR) », « Total : » with the amount right after: the grand total, when
 # no « Total TTC » says it (not « Sous-total », not « Total HT »).
@@ -337,13 +341,44 @@ def _first_token_with_digit(text: str) -> tuple[str, int, int] | None:
 
 
 def _amount_in(text: str) -> tuple[str, int, int] | None:
-    """The last amount of the text that is not a percentage."""
+    """The last amount of the text that is not a percentage, nor a date's, a year's, a
+    page's or a postcode's figures."""
     chosen = None
+    in_dates = [(start, end) for _value, start, end in dates_in(text)]
     for value, start, end in amounts_in(text):
         if text[end:].lstrip().startswith("%"):
             continue
+        if any(first <= start < last for first, last in in_dates):
+            continue
+        if _not_money(text, start, end):
+            continue
         chosen = (str(value), start, end)
     return chosen
+
+
+MONTH_OR_PERIOD = re.compile(
+    r"(?:janv|f[ée]v|mars|avr|mai|juin|juil|ao[ûu]t|sept|oct|nov|d[ée]c)[a-zéû]*\.?\s*$"
+    r"|(?:ann[ée]e|exercice|p[ée]riode|mois|©|copyright)\s*:?\s*$",
+    re.I,
+)
+PAGE_NUMBER = re.compile(r"\bpage\s*$", re.I)
+CURRENCY_AFTER = re.compile(r"\s*(?:€|EUR\b|euros?\b)", re.I)
+
+
+def _not_money(text: str, start: int, end: int) -> bool:
+    """A whole number printed as a year (« novembre 2026 », « Année 2015 »), a page number
+    (« Page 2 / 3 ») or a postcode before its town (« 33600 Pessac »): never an amount,
+    unless a currency says it is."""
+    figure = text[start:end].strip()
+    if not figure.isdigit() or CURRENCY_AFTER.match(text[end:]):
+        return False
+    before = text[max(0, start - 24) : start]
+    if len(figure) == 4 and 1900 <= int(figure) <= 2100 and MONTH_OR_PERIOD.search(before):
+        return True
+    if PAGE_NUMBER.search(before) or text[end:].lstrip().startswith("/"):
+        return True
+    following = text[end:].lstrip()
+    return len(figure) == 5 and following[:1].isupper() and following[:2].isalpha()
 
 
 def _date_in(text: str) -> tuple[str, int, int] | None:
@@ -392,6 +427,37 @@ def _wrapped_siret(rows: list[Row], index: int) -> tuple[str, int, int, bool] | 
         if not stdnum_siret.is_valid(digits):
             return None
         return digits, match.start(1), match.end(1), True
+    return None
+
+
+SIREN_LABELLED = re.compile(
+    r"\bSIREN\b\s*(?:n\s*[°º]\s*)?:?\s*((?:\d[ \u00a0.]?){8}\d)(?!\d)", re.I
+)
+NIC_LABELLED = re.compile(
+    r"\b(?:NIC|code\s+(?:d['’]\s*)?[ée]tablissement)\b\s*:?\s*((?:\d[ \u00a0]?){4}\d)(?!\d)",
+    re.I,
+)
+
+
+def _siren_and_nic(rows: list[Row], index: int) -> tuple[str, int, int, bool] | None:
+    """A SIRET printed in two parts — « SIREN : 732 829 320 » and « NIC : 00074 » (or the
+    establishment's code), on the line or the next — when together they make a valid one."""
+    row = rows[index]
+    siren = SIREN_LABELLED.search(row.text)
+    if siren is None:
+        return None
+    following = [
+        other.text
+        for other in rows[index + 1 : index + 3]
+        if other.page == row.page and other.top - row.bottom <= 2 * row_height(row)
+    ]
+    for text in [row.text[siren.end() :], *following]:
+        nic = NIC_LABELLED.search(text)
+        if nic is None:
+            continue
+        digits = re.sub(r"\D", "", siren.group(1)) + re.sub(r"\D", "", nic.group(1))
+        if stdnum_siret.is_valid(digits):
+            return digits, siren.start(1), siren.end(1), True
     return None
 
 
@@ -604,7 +670,9 @@ def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
     evidence: list[_PartyEvidence] = []
     for index, row in enumerate(rows):
         wrapped = _wrapped_siret(rows, index)
-        for digits, start, end, valid in [*_sirets(row), *([wrapped] if wrapped else [])]:
+        composed = _siren_and_nic(rows, index)
+        found = [*_sirets(row), *([wrapped] if wrapped else []), *([composed] if composed else [])]
+        for digits, start, end, valid in found:
             if not valid and not SIRET_WORD.search(row.text[max(0, start - 30) : start]):
                 continue  # 14 digits failing the checksum, not called a SIRET: another number
             candidate = Candidate(digits, 0.9 if valid else 0.3, row, start, end)
@@ -665,8 +733,9 @@ def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | Non
     SIREN, never the buyer's."""
     candidates: list[Candidate] = []
     misread: list[Candidate] = []
-    others = _printed_sirens(rows) - {(seller_siret or "")[:9]}
-    for row in rows:
+    siren = (seller_siret or "")[:9] or registered_siren(rows)
+    others = _printed_sirens(rows) - {siren}
+    for index, row in enumerate(rows):
         for match in VAT_PATTERN.finditer(row.text):
             number = "FR" + re.sub(r"\s", "", match.group(1))
             valid = stdnum_tva.is_valid(number)
@@ -676,8 +745,10 @@ def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | Non
                 if stdnum_tva.is_valid(repaired):
                     number, valid = repaired, True
             confidence = 0.9 if valid else 0.3
-            if seller_siret and number[4:] == seller_siret[:9]:
-                confidence += 0.09
+            if siren and number[4:] == siren:
+                confidence += 0.09  # its key is computed from the seller's SIREN
+            elif _someone_else_s(rows, index, match.start()):
+                confidence -= 0.3
             if buyer_siret and number[4:] == buyer_siret[:9] != (seller_siret or "")[:9]:
                 continue  # the buyer's VAT number, printed in its block
             if valid and number[4:] in others:
@@ -690,6 +761,48 @@ def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | Non
     if not candidates:
         return Field(None, 0.8 if any(FRANCHISE.search(r.text) for r in rows) else 0.6)
     return max(candidates, key=lambda c: c.confidence).to_field()
+
+
+# The register's number in the legal mentions (« RCS Lyon 732 829 320 », « RCS Brest B
+# 123 456 789 »): by law the seller's, wherever it is printed.
+RCS_SIREN = re.compile(
+    r"\bR\.?\s?C\.?\s?S\.?\b[\s:]*(?:[A-ZÀ-Ýa-zà-ÿ'\-]+\s+){0,3}?(?:[AB]\s+)?"
+    r"((?:\d[ \u00a0.]?){8}\d)(?!\d)"
+)
+# Whose VAT number it is not: the customer's (« Vos identifiants », « TVA client »), a tax
+# representative's.
+NOT_SELLER_VAT = re.compile(
+    r"vos\s+(?:identifiants|r[ée]f[ée]rences)|votre\s+(?:n\s*[°º]\s*(?:de\s+)?)?tva"
+    r"|tva\s+(?:intra\w*\s+)?(?:du\s+)?client|client|acheteur|destinataire|factur[ée]\s+[àa]"
+    r"|repr[ée]sentant\s+fiscal",
+    re.I,
+)
+
+
+def registered_siren(rows: list[Row]) -> str:
+    """The seller's SIREN from its RCS mention, when one with a right key is printed."""
+    for row in reversed(rows):  # the footer's, when the page has several
+        for match in RCS_SIREN.finditer(row.text):
+            digits = re.sub(r"\D", "", match.group(1))
+            if stdnum_siren.is_valid(digits):
+                return digits
+    return ""
+
+
+def _someone_else_s(rows: list[Row], index: int, start: int) -> bool:
+    """Whether the words before a VAT number, on its line or heading its block (a few lines
+    above, in its column), say it is the customer's or a tax representative's."""
+    row = rows[index]
+    if NOT_SELLER_VAT.search(row.text[max(0, start - 40) : start]):
+        return True
+    left = row.bbox_of(start, start + 2)[0]
+    for above in reversed(rows[max(0, index - 4) : index]):
+        if above.page != row.page or row.top - above.bottom > 5 * row_height(row):
+            return False
+        column = " ".join(w.text for w in above.words if w.x1 >= left - 20 and w.x0 <= left + 160)
+        if NOT_SELLER_VAT.search(column):
+            return True
+    return False
 
 
 LABELLED_SIREN = re.compile(r"\b(?:SIREN|SIRET)\b\D{0,12}?((?:\d[ \u00a0]?){8}\d)", re.I)

@@ -1,0 +1,161 @@
+"""Prefill, second round (issue 36): the failure classes seen on real invoices never shown
+to the engine, each on a small constructed page — how producers lay invoices out, not a
+copy of any one invoice."""
+
+from __future__ import annotations
+
+from app.simulator.seed import make_siret
+from tests.support.invoice_factory import vat_number
+from tests.unit.test_prefill_layouts import page
+
+SELLER = make_siret("73282932", "0007")
+BUYER = make_siret("44306184", "0001")
+AGENT = make_siret("51234567", "0002")  # a tax representative
+
+
+def spaced_siren(siret: str) -> str:
+    return f"{siret[:3]} {siret[3:6]} {siret[6:9]}"
+
+
+def test_the_seller_s_vat_number_is_the_one_of_the_seller_s_siren() -> None:
+    """The customer's VAT number in a « Vos identifiants » block near the top, a tax
+    representative's, and the seller's only in the footer: a French VAT number holds its
+    owner's SIREN, and the footer's RCS gives the seller's."""
+    result = page(
+        (40, [(40, "ACME DISTRIBUTION")]),
+        (54, [(40, "12 avenue des Champs"), (330, "Vos identifiants")]),
+        (68, [(40, "69003 Lyon"), (330, f"N° TVA : {vat_number(BUYER[:9])}")]),
+        (82, [(330, "Client n° 004512")]),
+        (120, [(40, "Facture n° F-2026-118"), (330, "Date : 02/11/2026")]),
+        (200, [(40, "Prestation de maintenance"), (420, "1 000,00")]),
+        (240, [(300, "Total HT"), (420, "1 000,00")]),
+        (254, [(300, "TVA 20 %"), (420, "200,00")]),
+        (268, [(300, "Total TTC"), (420, "1 200,00")]),
+        (
+            760,
+            [(40, f"Représentant fiscal : Fiscalis SAS, TVA {vat_number(AGENT[:9])}")],
+        ),
+        (
+            774,
+            [
+                (
+                    40,
+                    f"ACME Distribution SAS au capital de 50 000 € - RCS Lyon "
+                    f"{spaced_siren(SELLER)} - TVA intracommunautaire "
+                    f"{vat_number(SELLER[:9])}",
+                )
+            ],
+        ),
+    )
+    assert result.value("seller_vat") == vat_number(SELLER[:9])
+
+
+def test_the_footer_s_legal_mentions_name_the_seller_over_a_labelled_customer_block() -> None:
+    """A word-processor hotel invoice: the customer's block at the top carries its SIRET and
+    VAT number, labelled; the supplier's identity is only in the footer."""
+    result = page(
+        (40, [(330, "SARL Les Tilleuls")]),
+        (54, [(330, "3 place du Marché")]),
+        (68, [(330, "33600 Pessac")]),
+        (82, [(330, f"SIRET : {BUYER}")]),
+        (96, [(330, f"TVA : {vat_number(BUYER[:9])}")]),
+        (140, [(40, "FACTURE N° 2026-0457"), (330, "Brest, le 14/10/2026")]),
+        (200, [(40, "Nuitées chambre double"), (420, "300,00")]),
+        (240, [(300, "Total HT"), (420, "300,00")]),
+        (254, [(300, "TVA 10 %"), (420, "30,00")]),
+        (268, [(300, "Total TTC"), (420, "330,00")]),
+        (760, [(40, "Hôtel de la Rade - SAS au capital de 10 000 € - RCS Brest")]),
+        (774, [(40, f"SIRET {SELLER} - TVA {vat_number(SELLER[:9])} - APE 5510Z")]),
+    )
+    assert result.value("seller_siret") == SELLER
+    assert result.value("buyer_siret") == BUYER
+    assert result.value("seller_vat") == vat_number(SELLER[:9])
+
+
+def test_a_siren_and_its_nic_printed_apart_make_the_seller_s_siret() -> None:
+    result = page(
+        (40, [(40, "Atelier Martin")]),
+        (54, [(40, f"SIREN : {spaced_siren(SELLER)}"), (250, f"NIC : {SELLER[9:]}")]),
+        (120, [(40, "Facture n° 88"), (330, "Date : 02/11/2026")]),
+        (240, [(300, "Total HT"), (420, "100,00")]),
+        (254, [(300, "TVA 20 %"), (420, "20,00")]),
+        (268, [(300, "Total TTC"), (420, "120,00")]),
+    )
+    assert result.value("seller_siret") == SELLER
+
+
+def test_a_quantity_under_an_order_column_is_not_the_order_number() -> None:
+    """« N° de commande » heads a column of the lines table: the figure under it in another
+    column (a quantity) is not the order; the one under the heading is."""
+    result = page(
+        (120, [(40, "Facture n° 2026-77"), (330, "Date : 02/11/2026")]),
+        (
+            180,
+            [(40, "Désignation"), (250, "Quantité"), (330, "N° de commande"), (440, "Montant")],
+        ),
+        (194, [(40, "Gants nitrile"), (250, "300"), (440, "90,00")]),
+        (240, [(300, "Total HT"), (440, "90,00")]),
+        (254, [(300, "TVA 20 %"), (440, "18,00")]),
+        (268, [(300, "Total TTC"), (440, "108,00")]),
+    )
+    assert result.value("order_reference") != "300"
+    with_order = page(
+        (120, [(40, "Facture n° 2026-77"), (330, "Date : 02/11/2026")]),
+        (
+            180,
+            [(40, "Désignation"), (250, "Quantité"), (330, "N° de commande"), (440, "Montant")],
+        ),
+        (194, [(40, "Gants nitrile"), (250, "300"), (330, "BC-2026-118"), (440, "90,00")]),
+        (240, [(300, "Total HT"), (440, "90,00")]),
+    )
+    assert with_order.value("order_reference") == "BC-2026-118"
+
+
+def test_an_english_po_number_is_read() -> None:
+    result = page(
+        (120, [(40, "Invoice number: INV-3321"), (330, "Invoice date: 02/11/2026")]),
+        (134, [(40, "PO number: COMPRA0832")]),
+        (240, [(300, "Total excl. VAT"), (440, "90,00")]),
+    )
+    assert result.value("order_reference") == "COMPRA0832"
+
+
+def test_a_negative_invoice_keeps_its_sign_and_a_credit_note_does_not() -> None:
+    lines = [
+        (120, [(40, "Facture n° 2026-90"), (330, "Date : 02/11/2026")]),
+        (200, [(40, "Régularisation de consommation"), (420, "-120,00")]),
+        (240, [(300, "Total HT"), (420, "-120,00 €")]),
+        (254, [(300, "TVA 20 %"), (420, "-24,00 €")]),
+        (268, [(300, "Total TTC"), (420, "-144,00 €")]),
+    ]
+    invoice = page(*lines)
+    assert invoice.value("invoice_type") != "avoir"
+    assert (invoice.value("total_ht"), invoice.value("total_tva"), invoice.value("total_ttc")) == (
+        "-120.00",
+        "-24.00",
+        "-144.00",
+    )
+    credit = page((100, [(40, "AVOIR")]), *lines)
+    assert credit.value("invoice_type") == "avoir"
+    assert credit.value("total_ttc") == "144.00"
+
+
+def test_a_utility_bill_s_summary_box_gives_its_totals_and_a_year_is_never_an_amount() -> None:
+    """A telecom bill: the totals in a summary box (« Total de votre facture », « dont TVA »,
+    sub-totals and a credit), the period's year printed beside a label."""
+    result = page(
+        (40, [(40, "Votre facture du 05/11/2026"), (330, "N° de facture : 20261105-4471")]),
+        (54, [(40, "Période de facturation : novembre 2026"), (330, "Année 2026")]),
+        (100, [(40, "Récapitulatif de votre facture")]),
+        (114, [(40, "Abonnements et forfaits"), (330, "39,99 €")]),
+        (128, [(40, "Consommations hors forfait"), (330, "5,01 €")]),
+        (142, [(40, "Remises et avoirs"), (330, "-5,00 €")]),
+        (156, [(40, "Montant total HT"), (330, "33,33 €")]),
+        (170, [(40, "dont TVA 20 %"), (330, "6,67 €")]),
+        (184, [(40, "Total de votre facture"), (330, "40,00 €")]),
+        (198, [(40, "Montant prélevé le 20/11/2026"), (330, "40,00 €")]),
+    )
+    assert result.value("total_ht") == "33.33"
+    assert result.value("total_tva") == "6.67"
+    assert result.value("total_ttc") == "40.00"
+    assert result.value("amount_due") in (None, "40.00")
