@@ -6,7 +6,8 @@ with ``tests/support/invoice_factory.derive_scans``) and our producer fixtures
 (``tests/fixtures/producers``). For each corpus, split between text PDFs and scans: the
 accuracy of each field and overall (and on the fields the truth knows: in real-dev a null
 means unknown), the median and 95th-percentile time per document and per scanned page; then
-the peak memory of the reading process and of the OCR workers, and the calibration of the
+the accuracy per family of layout (the producer fixtures name theirs), the peak memory of the
+reading process and of the OCR workers, and the calibration of the
 confidence over everything read (how often a value given at ≥ 0.9, ≥ 0.8… is right).
 Targets (2-core machine, issue 18): real-dev ≥ 95 % on text and ≥ 90 % on its scans, the
 dev corpus and our fixtures ≥ 99 %; ≤ 0.3 s per text PDF, ≤ 2 s median per scanned page
@@ -68,6 +69,8 @@ def measure(folders: list[Path]) -> int:
     times: dict[str, list[float]] = {}
     per_scanned_page: dict[str, list[float]] = {}
     misses: list[str] = []
+    # per family of layout (a producer fixture's truth names it): (right, fields, seconds)
+    families: dict[str, tuple[int, int, float]] = {}
     try:
         for folder in folders:
             for pdf in sorted(folder.glob("*.pdf")):
@@ -86,6 +89,12 @@ def measure(folders: list[Path]) -> int:
                         elapsed / max(1, result.pages_read)
                     )
                 totals[kind] = totals.get(kind, 0) + 1
+                family = truth.get("extra", {}).get("family")
+                if family:
+                    right = sum(found[name] == truth.get(name) for name in FIELD_NAMES)
+                    key = f"{family}/{'scan' if truth.get('scanned') else 'text'}"
+                    done, fields, seconds = families.get(key, (0, 0, 0.0))
+                    families[key] = (done + right, fields + len(FIELD_NAMES), seconds + elapsed)
                 for name in FIELD_NAMES:
                     if truth.get(name) is not None:  # real-dev: null means unknown
                         known[kind] = known.get(kind, 0) + 1
@@ -118,6 +127,14 @@ def measure(folders: list[Path]) -> int:
             f"  sur les seuls champs connus de la vérité : "
             f"{100 * known_hits.get(kind, 0) / max(1, known.get(kind, 0)):.1f} %"
         )
+    if families:
+        print("précision par famille de mise en page (champs justes, temps moyen par document) :")
+        for key in sorted(families):
+            done, fields, seconds = families[key]
+            print(
+                f"  {key:<26} {100 * done / fields:5.1f} %  "
+                f"{seconds / (fields // len(FIELD_NAMES)):.2f} s"
+            )
     for kind, values in times.items():
         print(
             f"temps par document {kind} : médiane {statistics.median(values):.2f} s, "
