@@ -2,75 +2,110 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QMenu, QToolBar
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
+Shortcut = QKeySequence.StandardKey | str | None
+
+
+def _action(
+    menu: QMenu,
+    text: str,
+    name: str,
+    run: Callable[[], object],
+    shortcut: Shortcut = None,
+    tip: str | None = None,
+) -> QAction:
+    """An entry of ``menu``: ``name`` is its object name (tests and the guide find it by it);
+    ``run`` takes no argument (``triggered`` would hand it its « checked » flag)."""
+    action = QAction(text, menu)
+    action.setObjectName(name)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip is not None:
+        action.setToolTip(tip)
+    action.triggered.connect(lambda: run())
+    menu.addAction(action)
+    return action
+
 
 def build_menus(window: MainWindow) -> None:
     menu_bar = window.menuBar()
-    file_menu = menu_bar.addMenu("&Fichier")
-    deposit = QAction("&Déposer une facture…", window)
-    deposit.setObjectName("action_deposer")
-    deposit.setShortcut(QKeySequence.StandardKey.Open)
-    deposit.setToolTip("Choisir les factures PDF à déposer (Ctrl+O)")
-    deposit.triggered.connect(window.choose_invoices)
-    file_menu.addAction(deposit)
-    write = QAction("Saisir une &nouvelle facture…", window)
-    write.setObjectName("action_saisir_facture")
-    write.setShortcut(QKeySequence.StandardKey.New)
-    write.setToolTip("Écrire une facture dans Bordereau : numéro, PDF et Factur-X (Ctrl+N)")
-    write.triggered.connect(lambda: window.open_invoice_editor())
-    file_menu.addAction(write)
-    directory = QAction("&Annuaire des structures publiques…", window)
-    directory.setObjectName("action_annuaire")
-    directory.setShortcut(QKeySequence("Ctrl+Shift+F"))
-    directory.triggered.connect(window.open_directory_dialog)
-    file_menu.addAction(directory)
-    synchronise = QAction("&Synchroniser (Chorus Pro et plateforme agréée)", window)
-    synchronise.setObjectName("action_synchroniser")
-    synchronise.setShortcut(QKeySequence.StandardKey.Refresh)
-    synchronise.triggered.connect(window.synchronise)
-    file_menu.addAction(synchronise)
-    tickets = QAction("S&ollicitations…", window)
-    tickets.setObjectName("action_sollicitations")
-    tickets.setShortcut(QKeySequence("Ctrl+Shift+L"))
-    tickets.setToolTip("Préparer et suivre vos demandes au support Chorus Pro (Ctrl+Maj+L)")
-    tickets.triggered.connect(lambda: window.open_sollicitations())
-    file_menu.addAction(tickets)
-    written = QAction("&Factures écrites…", window)
-    written.setObjectName("action_factures_ecrites")
-    written.setToolTip("Les factures saisies dans Bordereau : brouillons, émises, avoirs")
-    written.triggered.connect(lambda: window.open_written_invoices())
-    file_menu.addAction(written)
-    received = QAction("Factures re&çues…", window)
-    received.setObjectName("action_factures_recues")
-    received.setShortcut(QKeySequence("Ctrl+Shift+R"))
-    received.setToolTip("Les factures de vos fournisseurs, reçues par la plateforme agréée")
-    received.triggered.connect(window.show_received)
-    file_menu.addAction(received)
-    address_book = QAction("C&lients et catalogue…", window)
-    address_book.setObjectName("action_clients_catalogue")
-    address_book.triggered.connect(lambda: window.open_address_book())
-    file_menu.addAction(address_book)
-    restore = QAction("&Restaurer une sauvegarde…", window)
-    restore.setObjectName("action_restaurer")
-    restore.setToolTip("Remettre en place une copie de la base (après une panne de disque)")
-    restore.triggered.connect(lambda: window.open_restore_dialog())
-    file_menu.addAction(restore)
-    file_menu.addSeparator()
-    quit_action = QAction("&Quitter", window)
-    quit_action.setObjectName("action_quitter")
-    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+    files = menu_bar.addMenu("&Fichier")
+    deposit = _action(
+        files,
+        "&Déposer une facture…",
+        "action_deposer",
+        window.choose_invoices,
+        QKeySequence.StandardKey.Open,
+        "Choisir les factures PDF à déposer (Ctrl+O)",
+    )
+    write = _action(
+        files,
+        "Saisir une &nouvelle facture…",
+        "action_saisir_facture",
+        window.open_invoice_editor,
+        QKeySequence.StandardKey.New,
+        "Écrire une facture dans Bordereau : numéro, PDF et Factur-X (Ctrl+N)",
+    )
+    _action(
+        files,
+        "&Annuaire des structures publiques…",
+        "action_annuaire",
+        window.open_directory_dialog,
+        "Ctrl+Shift+F",
+    )
+    synchronise = _action(
+        files,
+        "&Synchroniser (Chorus Pro et plateforme agréée)",
+        "action_synchroniser",
+        window.synchronise,
+        QKeySequence.StandardKey.Refresh,
+    )
+    tickets = _action(
+        files,
+        "S&ollicitations…",
+        "action_sollicitations",
+        window.open_sollicitations,
+        "Ctrl+Shift+L",
+        "Préparer et suivre vos demandes au support Chorus Pro (Ctrl+Maj+L)",
+    )
+    _action(
+        files,
+        "&Factures écrites…",
+        "action_factures_ecrites",
+        window.open_written_invoices,
+        tip="Les factures saisies dans Bordereau : brouillons, émises, avoirs",
+    )
+    _action(
+        files,
+        "Factures re&çues…",
+        "action_factures_recues",
+        window.show_received,
+        "Ctrl+Shift+R",
+        "Les factures de vos fournisseurs, reçues par la plateforme agréée",
+    )
+    _action(files, "C&lients et catalogue…", "action_clients_catalogue", window.open_address_book)
+    _action(
+        files,
+        "&Restaurer une sauvegarde…",
+        "action_restaurer",
+        window.open_restore_dialog,
+        tip="Remettre en place une copie de la base (après une panne de disque)",
+    )
+    files.addSeparator()
+    quit_action = _action(
+        files, "&Quitter", "action_quitter", window.close, QKeySequence.StandardKey.Quit
+    )
     # from any of Bordereau's windows (the editor's, Factures écrites…), as users expect
     quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-    quit_action.triggered.connect(window.close)
-    file_menu.addAction(quit_action)
 
     toolbar = QToolBar("Barre d'outils", window)
     toolbar.setObjectName("barre_outils")
@@ -80,31 +115,25 @@ def build_menus(window: MainWindow) -> None:
         toolbar.addAction(action)
     window.addToolBar(toolbar)
 
-    account_menu = menu_bar.addMenu("&Compte")
-    connect = QAction("Co&nnecter mon compte (assistant)…", window)
-    connect.setObjectName("action_assistant")
-    connect.triggered.connect(window.open_connect_wizard)
-    account_menu.addAction(connect)
-    account = QAction("&Compte Chorus Pro…", window)
-    account.setObjectName("action_compte")
-    account.triggered.connect(window.open_account_dialog)
-    account_menu.addAction(account)
-    platform = QAction("&Plateforme agréée…", window)
-    platform.setObjectName("action_plateforme")
-    platform.triggered.connect(window.open_platform_dialog)
-    account_menu.addAction(platform)
+    account = menu_bar.addMenu("&Compte")
+    _action(
+        account,
+        "Co&nnecter mon compte (assistant)…",
+        "action_assistant",
+        window.open_connect_wizard,
+    )
+    _action(account, "&Compte Chorus Pro…", "action_compte", window.open_account_dialog)
+    _action(account, "&Plateforme agréée…", "action_plateforme", window.open_platform_dialog)
 
     help_menu = menu_bar.addMenu("&Aide")
-    guide = QAction("&Guide d'utilisation", window)
-    guide.setObjectName("action_guide")
-    guide.setShortcut(QKeySequence.StandardKey.HelpContents)
-    guide.triggered.connect(window.open_guide)
-    help_menu.addAction(guide)
-    logs = QAction("Ouvrir le dossier des &journaux", window)
-    logs.setObjectName("action_journaux")
-    logs.triggered.connect(window.open_logs_folder)
-    help_menu.addAction(logs)
-    about = QAction("À &propos de Bordereau", window)
-    about.setObjectName("action_a_propos")
-    about.triggered.connect(window.show_about)
-    help_menu.addAction(about)
+    _action(
+        help_menu,
+        "&Guide d'utilisation",
+        "action_guide",
+        window.open_guide,
+        QKeySequence.StandardKey.HelpContents,
+    )
+    _action(
+        help_menu, "Ouvrir le dossier des &journaux", "action_journaux", window.open_logs_folder
+    )
+    _action(help_menu, "À &propos de Bordereau", "action_a_propos", window.show_about)

@@ -26,6 +26,14 @@ EDITOR = "Saisir une facture"
 SCROLL_UP, SCROLL_DOWN = "4", "5"  # X's wheel buttons
 
 
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """The user's home folder of the program's process: its Documents receive the PDFs."""
+    folder = tmp_path / "maison"
+    folder.mkdir()
+    return folder
+
+
 @contextmanager
 def bordereau(
     display: Display, command: list[str], env: dict[str, str], home: Path
@@ -124,10 +132,8 @@ def test_an_invoice_written_with_the_keyboard_only_then_credited_with_the_wheel_
     subprocess_env: dict[str, str],
     bordereau_cmd: list[str],
     services: Services,
-    tmp_path: Path,
+    home: Path,
 ) -> None:
-    home = tmp_path / "maison"
-    home.mkdir()
     with real_display() as display, bordereau(display, bordereau_cmd, subprocess_env, home):
         type_an_invoice(display)
         keys(display, "alt+f")  # « Émettre la facture… »
@@ -170,12 +176,10 @@ def test_the_wheel_over_every_part_of_the_editor_changes_nothing_that_is_saved(
     subprocess_env: dict[str, str],
     bordereau_cmd: list[str],
     services: Services,
-    tmp_path: Path,
+    home: Path,
 ) -> None:
     """The editor's combo boxes (registration, unit, VAT, nature, regime, payment terms),
     dates and figures pass under the pointer as the form scrolls, at four widths."""
-    home = tmp_path / "maison"
-    home.mkdir()
     with real_display() as display, bordereau(display, bordereau_cmd, subprocess_env, home):
         editor = type_an_invoice(display)
         keys(display, "ctrl+s")
@@ -194,10 +198,8 @@ def test_escape_the_close_button_and_ctrl_q_ask_before_typed_work_is_dropped(
     subprocess_env: dict[str, str],
     bordereau_cmd: list[str],
     services: Services,
-    tmp_path: Path,
+    home: Path,
 ) -> None:
-    home = tmp_path / "maison"
-    home.mkdir()
     question = "Fermer la facture"
     with (
         real_display() as display,
