@@ -230,3 +230,29 @@ def test_escape_the_close_button_and_ctrl_q_ask_before_typed_work_is_dropped(
         assert app.wait(timeout=30) == 0  # then Bordereau quits
     (draft,) = [row for row in services.invoicing.rows() if row.status == "draft"]
     assert services.invoicing.draft(draft.id).customer.name == "Mairie de Pessac"
+
+
+@pytest.mark.parametrize(("size", "scale"), [("1024x640", "1"), ("1366x768", "1.25")])
+def test_the_editor_and_factures_ecrites_open_within_the_screen(
+    subprocess_env: dict[str, str], bordereau_cmd: list[str], home: Path, size: str, scale: str
+) -> None:
+    """On a small screen, and at 125 % on a laptop's: the windows open whole, their buttons
+    (« Émettre la facture… », « Fermer ») on screen without resizing anything."""
+    width, height = (int(side) for side in size.split("x"))
+    env = {**subprocess_env, "QT_SCALE_FACTOR": scale}
+    with real_display(size) as display, bordereau(display, bordereau_cmd, env, home):
+        keys(display, "ctrl+n")
+        for name in (EDITOR, "Factures écrites"):
+            window = display.window(name)
+            time.sleep(0.5)
+            x, y, shown_width, shown_height = display.geometry(window)
+            assert x >= 0 and y >= 0, (name, x, y)
+            assert x + shown_width <= width and y + shown_height <= height, (
+                name,
+                (x, y, shown_width, shown_height),
+            )
+            if name == EDITOR:
+                keys(display, "Escape")  # nothing typed: it closes without a question
+                assert gone(display, EDITOR)
+                display.xdotool("windowactivate", "--sync", display.window("Bordereau"))
+                keys(display, "alt+f", "f")
