@@ -4,6 +4,11 @@ WeasyPrint or LibreOffice (Debian packages ``weasyprint`` and ``libreoffice-writ
 each with its truth, then scans of some of them.
 
     .venv/bin/python scripts/make_producer_fixtures.py tests/fixtures/producers [SEED]
+    .venv/bin/python scripts/make_producer_fixtures.py --classes tests/fixtures/producers [SEED]
+
+``--classes`` writes the families of ``tests/support/producer_classes.py`` (the layouts of
+issue 36: hotel, identifiants, energie, negative), numbered from 100 so that the first
+families' files stay as they are.
 
 Another seed gives other invoices of the same families: a check that a fix holds for the
 family, not for the committed files.
@@ -22,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.support.invoice_factory import scan_of
+from tests.support.producer_classes import CLASS_FAMILIES, make_class_invoice, render_class_html
 from tests.support.producer_invoices import FAMILIES, make_invoice, render_html
 
 PER_FAMILY = 5
@@ -55,17 +61,25 @@ def to_pdf(html_file: Path, producer: str, tools: tuple[str, str]) -> bytes:
 
 
 def main() -> int:
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/producers")
+    arguments = sys.argv[1:]
+    classes = "--classes" in arguments
+    arguments = [argument for argument in arguments if argument != "--classes"]
+    target = Path(arguments[0] if arguments else "tests/fixtures/producers")
     target.mkdir(parents=True, exist_ok=True)
     tools = producers()
-    rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 1789)
+    rng = random.Random(int(arguments[1]) if len(arguments) > 1 else 36 if classes else 1789)
+    families, make, render, first = (
+        (CLASS_FAMILIES, make_class_invoice, render_class_html, 100)
+        if classes
+        else (FAMILIES, make_invoice, render_html, 0)
+    )
     written = 0
     with tempfile.TemporaryDirectory() as work:
         for round_ in range(PER_FAMILY):
-            for position, family in enumerate(FAMILIES):
-                index = round_ * len(FAMILIES) + position
-                invoice = make_invoice(index, family, rng)
-                page = render_html(invoice, rng)
+            for position, family in enumerate(families):
+                index = first + round_ * len(families) + position
+                invoice = make(index, family, rng)
+                page = render(invoice, rng)
                 producer = (
                     "libreoffice"
                     if family in OFFICE_FAMILIES or rng.random() < 0.15

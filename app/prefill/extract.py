@@ -554,11 +554,23 @@ def _without_number(text: str) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+PRICE = re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f.]\d{3})*,\d{2}(?!\d)")
+
+
+def _order_number(text: str) -> tuple[str, int, int] | None:
+    """An order's number: at least three characters, and not a price (under an empty
+    « N° commande » box, the lines table's « 1 749,93 » is not an order)."""
+    found = _first_token_with_digit(text)
+    if found is None or len(found[0]) < 3 or PRICE.match(text[found[1] :]):
+        return None
+    return found
+
+
 def order_reference(rows: list[Row]) -> Field:
-    found = _after_label(rows, ORDER_LABELS, _first_token_with_digit)
+    found = _after_label(rows, ORDER_LABELS, _order_number)
     if not found:
         # « Votre référence » is where a buyer's order or commitment number is usually quoted.
-        found = _after_label(rows, ORDER_LABELS_WEAK, _first_token_with_digit, below=False)
+        found = _after_label(rows, ORDER_LABELS_WEAK, _order_number, below=False)
         for candidate in found:
             candidate.confidence = 0.8
     if not found:
@@ -907,7 +919,15 @@ def totals(rows: list[Row]) -> Totals:
     if ttc is None:
         ttc = _last(bare)
     due = _last(_after_label(rows, AMOUNT_DUE, _amount_in))
-    deposit = _last(_after_label(rows, DEPOSIT, _amount_in))
+    # a deposit is said among the totals, not as a line of the table above them (« Trop-perçu
+    # sur acompte » on a regularisation invoice)
+    deposit = _last(
+        [
+            found
+            for found in _after_label(rows, DEPOSIT, _amount_in)
+            if ht is None or (found.row.page, found.row.top) >= (ht.row.page, ht.row.top)
+        ]
+    )
     franchise = any(FRANCHISE.search(row.text) for row in rows)
 
     ht_value = Decimal(ht.value) if ht else None
@@ -941,6 +961,13 @@ def totals(rows: list[Row]) -> Totals:
     if tva_value is not None and ttc_value is not None and abs(tva_value) > abs(ttc_value):
         tva_value, tva_field = None, Field(None)  # more VAT than the total: a misreading
 
+    if ht and ttc and tva_value is not None and _sign_lost(ht_value, tva_value, ttc_value):
+        # a negative invoice whose minus sign a scan lost on some of its totals
+        for printed in (ht, ttc):
+            printed.value = str(-abs(Decimal(printed.value)))
+        ht_value, ttc_value = Decimal(ht.value), Decimal(ttc.value)
+        tva_value = -abs(tva_value)
+        tva_field.value = str(tva_value)
     if (
         ht_value is not None
         and tva_value is not None
@@ -1032,6 +1059,14 @@ def as_credit_note(*fields: Field) -> None:
 def _near(row: Row, other: Row) -> bool:
     """On the same page, within a totals block's height (about fifteen lines) of each other."""
     return row.page == other.page and abs(row.top - other.top) <= 15 * row_height(other)
+
+
+def _sign_lost(ht: Decimal | None, tva: Decimal | None, ttc: Decimal | None) -> bool:
+    """Some totals negative, others not, and they add up once all are negative."""
+    if ht is None or tva is None or ttc is None:
+        return False
+    signs = {value < 0 for value in (ht, tva, ttc) if value != 0}
+    return signs == {True, False} and abs(abs(ht) + abs(tva) - abs(ttc)) <= TOLERANCE
 
 
 def _adds_up(ht: Decimal | None, tva: Decimal | None, ttc: Decimal | None) -> bool:

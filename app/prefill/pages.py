@@ -117,7 +117,8 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
     """Render one page at 300 dpi and read it with Tesseract (``fra``), in points.
     ``light_print``: the second reading, for pages where the first missed fields: every pixel
     short of white becomes black, so light grey print (labels in a totals box, a thin font)
-    survives, where Tesseract's own threshold drops it.
+    survives, where Tesseract's own threshold drops it; and the tables' rules are taken away
+    (:func:`without_rules`), so a framed column of amounts is read.
 
     Runs in a worker process: it opens the file itself, so nothing heavy crosses processes.
     """
@@ -139,7 +140,9 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
             # a PNG of a 300 dpi page twice cost more than a second per page.
             image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples)
             if light_print:
-                image = image.point(lambda value: 0 if value < LIGHT_PRINT_THRESHOLD else 255)
+                image = without_rules(
+                    image.point(lambda value: 0 if value < LIGHT_PRINT_THRESHOLD else 255)
+                )
             image.format = "TIFF"
     except Exception as exc:  # PyMuPDF's own errors do not cross the process pool
         raise OcrPageError(f"page {index + 1} impossible à afficher : {exc}") from None
@@ -167,6 +170,38 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
         Word(text, x0, y0 - slope * x0, x1, y1 - slope * x0, index, "ocr", line, slope * x0)
         for text, x0, y0, x1, y1, line in boxes
     ]
+
+
+RULE_SPAN = 100  # pixels at 300 dpi (8 mm): longer than any letter's stroke, shorter than a rule
+RULE_DARKNESS = 25  # of 255: a span this dark is unbroken ink: a rule (bold words have gaps)
+RULE_THICKNESS = 8  # pixels: a rule is thinner than this; a filled band or a heading is not
+RULE_BESIDE = 128  # of 255: beside a rule, half the span at least is paper (not a band's ink)
+
+
+def without_rules(image: Any) -> Any:
+    """The page without its tables' rules: a column of amounts against a framed table's
+    border is dropped whole by Tesseract, which takes it for part of the line. A pixel is
+    part of a rule when the span of pixels around it, across or down, is almost all dark
+    (words, with the gaps between their letters, never are) and the spans a few pixels to
+    either side are not (a filled band, white text on a colour, stays as it is)."""
+    from PIL import Image, ImageChops
+
+    width, height = image.size
+    ink = image.point(lambda value: 0 if value < 160 else 255)
+    masks = []
+    for size, shift in (
+        ((max(1, width // RULE_SPAN), height), (0, RULE_THICKNESS)),
+        ((width, max(1, height // RULE_SPAN)), (RULE_THICKNESS, 0)),
+    ):
+        spans = ink.resize(size, Image.Resampling.BOX)
+        dark = spans.point(lambda value: 255 if value < RULE_DARKNESS else 0)
+        inked = spans.point(lambda value: 255 if value < RULE_BESIDE else 0)
+        beside = ImageChops.lighter(
+            ImageChops.offset(inked, *shift), ImageChops.offset(inked, -shift[0], -shift[1])
+        )
+        thin = ImageChops.darker(dark, ImageChops.invert(beside))
+        masks.append(thin.resize((width, height), Image.Resampling.NEAREST))
+    return ImageChops.lighter(image, ImageChops.lighter(*masks))
 
 
 def skew_slope(boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]]) -> float:

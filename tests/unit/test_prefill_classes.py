@@ -159,3 +159,36 @@ def test_a_utility_bill_s_summary_box_gives_its_totals_and_a_year_is_never_an_am
     assert result.value("total_tva") == "6.67"
     assert result.value("total_ttc") == "40.00"
     assert result.value("amount_due") in (None, "40.00")
+
+
+def test_an_empty_order_box_in_a_header_band_gives_no_order_number() -> None:
+    """Labels above their values in framed boxes; the order's box holds a dash: what lies
+    further down in its column (a unit price of the lines table) is not an order number."""
+    result = page(
+        (
+            190,
+            [
+                (52, "N° facture"),
+                (174, "Date"),
+                (272, "Échéance"),
+                (370, "N° commande"),
+                (488, "Page"),
+            ],
+        ),
+        (
+            208,
+            [
+                (66, "FAC2025000118"),
+                (188, "01/06/2025"),
+                (286, "01/07/2025"),
+                (417, "—"),
+                (504, "1 / 1"),
+            ],
+        ),
+        (236, [(50, "Désignation"), (196, "Qté"), (246, "Unité"), (306, "PU HT"), (380, "TVA")]),
+        (253, [(50, "Taille des haies"), (221, "1,5"), (246, "heure"), (332, "1\u202f749,93")]),
+        (300, [(300, "Total HT"), (420, "2 624,90")]),
+    )
+    assert result.value("invoice_number") == "FAC2025000118"
+    assert result.value("issue_date") == "2025-06-01"
+    assert result.value("order_reference") is None
