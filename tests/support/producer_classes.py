@@ -73,26 +73,74 @@ def make_class_invoice(index: int, family: str, rng: random.Random) -> ProducerI
         invoice.seller = _company(rng, HOTELS)
         nights = Decimal(rng.randint(1, 6))
         invoice.lines = [
-            ("Nuitée chambre double", "nuit", nights, Decimal(rng.randint(6_000, 18_000)) / 100, Decimal(10)),
+            (
+                "Nuitée chambre double",
+                "nuit",
+                nights,
+                Decimal(rng.randint(6_000, 18_000)) / 100,
+                Decimal(10),
+            ),
             ("Petit déjeuner", "unité", nights * 2, Decimal("14.50"), Decimal(10)),
-            ("Location salle de réunion", "forfait", Decimal(1), Decimal(rng.randint(9_000, 40_000)) / 100, Decimal(20)),
+            (
+                "Location salle de réunion",
+                "forfait",
+                Decimal(1),
+                Decimal(rng.randint(9_000, 40_000)) / 100,
+                Decimal(20),
+            ),
         ]
         invoice.number = rng.choice([f"{year}-{index + 400:05d}", f"H{index + 9000}"])
         invoice.order_reference = None
     elif family == "energie":
         invoice.seller = _company(rng, SUPPLIERS)
         invoice.lines = [
-            ("Abonnement", "mois", Decimal(1), Decimal(rng.randint(1_500, 9_000)) / 100, Decimal("5.5")),
-            ("Consommation heures pleines", "kWh", Decimal(rng.randint(200, 3_000)), Decimal("0.2068"), Decimal(20)),
-            ("Consommation heures creuses", "kWh", Decimal(rng.randint(100, 1_500)), Decimal("0.1615"), Decimal(20)),
-            ("Remise fidélité", "forfait", Decimal(1), Decimal(-rng.randint(200, 1_500)) / 100, Decimal(20)),
+            (
+                "Abonnement",
+                "mois",
+                Decimal(1),
+                Decimal(rng.randint(1_500, 9_000)) / 100,
+                Decimal("5.5"),
+            ),
+            (
+                "Consommation heures pleines",
+                "kWh",
+                Decimal(rng.randint(200, 3_000)),
+                Decimal("0.2068"),
+                Decimal(20),
+            ),
+            (
+                "Consommation heures creuses",
+                "kWh",
+                Decimal(rng.randint(100, 1_500)),
+                Decimal("0.1615"),
+                Decimal(20),
+            ),
+            (
+                "Remise fidélité",
+                "forfait",
+                Decimal(1),
+                Decimal(-rng.randint(200, 1_500)) / 100,
+                Decimal(20),
+            ),
         ]
         invoice.number = f"{rng.randrange(10**9, 10**10)}"
         invoice.order_reference = None
     elif family == "negative":
         invoice.lines = [
-            ("Régularisation de consommation", "forfait", Decimal(1), Decimal(-rng.randint(2_000, 90_000)) / 100, Decimal(20)),
-            ("Trop-perçu sur acompte", "forfait", Decimal(1), Decimal(-rng.randint(1_000, 30_000)) / 100, Decimal(20)),
+            (
+                "Régularisation de consommation",
+                "forfait",
+                Decimal(1),
+                Decimal(-rng.randint(2_000, 90_000)) / 100,
+                Decimal(20),
+            ),
+            (
+                "Trop-perçu sur acompte",
+                "forfait",
+                Decimal(1),
+                Decimal(-rng.randint(1_000, 30_000)) / 100,
+                Decimal(20),
+            ),
         ]
         invoice.number = rng.choice([f"F-{year}-{index + 1:04d}", f"FA{year}{index + 50:04d}"])
     else:
@@ -111,7 +159,8 @@ def render_class_html(invoice: ProducerInvoice, rng: random.Random) -> str:
 
 def _vat_rows(invoice: ProducerInvoice, label: str) -> list[tuple[str, Decimal]]:
     return [
-        (label.format(rate=_rate(rate)), vat) for rate, (_base, vat) in invoice.vat_by_rate().items()
+        (label.format(rate=_rate(rate)), vat)
+        for rate, (_base, vat) in invoice.vat_by_rate().items()
     ]
 
 
