@@ -133,13 +133,26 @@ def _ocr_pages(
     return words
 
 
+DERIVED_CONFIDENCE = 0.75  # a total computed from the others is given at 0.7
+
+
 def _worth_a_second_reading(result: PrefillResult) -> bool:
-    """The totals or the number were not found: Tesseract's first segmentation may have
-    missed a column or a box (light print, a tinted background)."""
-    return any(
+    """The totals, the number or the date were not found, or an order's label was read
+    without its value: Tesseract's first segmentation may have missed a column or a box
+    (light print, a tinted background, a header band's framed boxes)."""
+    missing = any(
         result.fields[name].value is None
-        for name in ("invoice_number", "total_ht", "total_tva", "total_ttc")
+        for name in ("invoice_number", "issue_date", "total_ht", "total_tva", "total_ttc")
     )
+    order_unread = result.fields["order_reference"].value is None and bool(
+        extract.ORDER_LABELS.search(result.text)
+    )
+    # a total worked out from the two others rather than read: its line was not read
+    derived = any(
+        result.fields[name].confidence < DERIVED_CONFIDENCE
+        for name in ("total_ht", "total_tva", "total_ttc")
+    )
+    return missing or order_unread or derived
 
 
 def _union(first: list[Word], second: list[Word]) -> list[Word]:

@@ -481,6 +481,9 @@ def _number_token(text: str) -> tuple[str, int, int] | None:
     return picked
 
 
+DATED_TITLE = re.compile(r"\s*du\s+\d", re.I)
+
+
 def _beside_title(rows: list[Row]) -> list[Candidate]:
     """The number printed beside or under a title standing alone (« FACTURE » then, on its
     right or on the next line, « 2025-001 »), near the top of the first page."""
@@ -497,7 +500,10 @@ def _beside_title(rows: list[Row]) -> list[Candidate]:
                 if picked is not None:
                     value, value_start, value_end = picked
                     found.append(Candidate(value, 0.8, row, end + value_start, end + value_end))
-                continue
+                    continue
+                if not DATED_TITLE.match(row.text[end:]):
+                    continue
+                # « Facture du 29/01/2021 », the number on the line under it (« n° … »)
             under = _under(rows, index, row.bbox_of(start, end), _number_token)
             if under is not None:
                 under.confidence = 0.8

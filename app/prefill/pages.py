@@ -150,6 +150,8 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
         data = pytesseract.image_to_data(
             image,
             lang="fra",
+            # the second reading, as sparse words: no column or block is dropped whole
+            config="--psm 11" if light_print else "",
             output_type=pytesseract.Output.DICT,
         )
     except pytesseract.TesseractNotFoundError as exc:
@@ -159,7 +161,7 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
     scale = 72 / dpi
     boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]] = []
     for position, text in enumerate(data["text"]):
-        if not str(text).strip() or float(data["conf"][position]) < 0:
+        if not _meaningful(str(text)) or float(data["conf"][position]) < 0:
             continue
         left, top = data["left"][position], data["top"][position]
         right, bottom = left + data["width"][position], top + data["height"][position]
@@ -172,36 +174,67 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
     ]
 
 
-RULE_SPAN = 100  # pixels at 300 dpi (8 mm): longer than any letter's stroke, shorter than a rule
+# Pixels at 300 dpi. Across: 8 mm, longer than any letter's stroke, shorter than a rule.
+# Down: 5 mm, shorter than a header band's box (a 20-point bold stem is thicker than a rule).
+RULE_SPAN = 100
+RULE_SPAN_DOWN = 100
 RULE_DARKNESS = 25  # of 255: a span this dark is unbroken ink: a rule (bold words have gaps)
-RULE_THICKNESS = 8  # pixels: a rule is thinner than this; a filled band or a heading is not
+RULE_THICKNESS = 8  # pixels: a rule across is thinner than this; a band or a heading is not
+RULE_THICKNESS_DOWN = 8  # and down: a box side is; a tall letter's stem is shorter than the span
 RULE_BESIDE = 128  # of 255: beside a rule, half the span at least is paper (not a band's ink)
 
 
 def without_rules(image: Any) -> Any:
     """The page without its tables' rules: a column of amounts against a framed table's
-    border is dropped whole by Tesseract, which takes it for part of the line. A pixel is
-    part of a rule when the span of pixels around it, across or down, is almost all dark
-    (words, with the gaps between their letters, never are) and the spans a few pixels to
-    either side are not (a filled band, white text on a colour, stays as it is)."""
+    border, or a header band's boxed labels, are dropped by Tesseract, which takes them for
+    part of the line. A pixel is part of a rule when the span of pixels around it, across or
+    down, is almost all dark (words, with the gaps between their letters, never are) and the
+    spans a few pixels to either side are not (a filled band, white text on a colour, a
+    heading's bold stroke stay as they are). Spans are looked at twice, the second time half
+    a span further, so that a short box side is seen whole in one of them."""
     from PIL import Image, ImageChops
 
-    width, height = image.size
     ink = image.point(lambda value: 0 if value < 160 else 255)
-    masks = []
-    for size, shift in (
-        ((max(1, width // RULE_SPAN), height), (0, RULE_THICKNESS)),
-        ((width, max(1, height // RULE_SPAN)), (RULE_THICKNESS, 0)),
+    mask = Image.new("L", image.size, 0)
+    for across, span, thickness in (
+        (True, RULE_SPAN, RULE_THICKNESS),
+        (False, RULE_SPAN_DOWN, RULE_THICKNESS_DOWN),
     ):
-        spans = ink.resize(size, Image.Resampling.BOX)
-        dark = spans.point(lambda value: 255 if value < RULE_DARKNESS else 0)
-        inked = spans.point(lambda value: 255 if value < RULE_BESIDE else 0)
-        beside = ImageChops.lighter(
-            ImageChops.offset(inked, *shift), ImageChops.offset(inked, -shift[0], -shift[1])
-        )
-        thin = ImageChops.darker(dark, ImageChops.invert(beside))
-        masks.append(thin.resize((width, height), Image.Resampling.NEAREST))
-    return ImageChops.lighter(image, ImageChops.lighter(*masks))
+        for offset in (0, span // 2):
+            box = (offset, 0, *ink.size) if across else (0, offset, *ink.size)
+            part = ink.crop(box)
+            mask.paste(
+                ImageChops.lighter(mask.crop(box), _thin_runs(part, across, span, thickness)),
+                box[:2],
+            )
+    return ImageChops.lighter(image, mask)
+
+
+def _thin_runs(ink: Any, across: bool, span: int, thickness: int) -> Any:
+    """White where ``ink`` has a run of ``span`` dark pixels (across or down) thinner than
+    ``thickness``, black elsewhere: the same size as ``ink``."""
+    from PIL import Image, ImageChops
+
+    width, height = ink.size
+    if across:
+        size, shift = (max(1, width // span), height), (0, thickness)
+    else:
+        size, shift = (width, max(1, height // span)), (thickness, 0)
+    spans = ink.resize(size, Image.Resampling.BOX)
+    dark = spans.point(lambda value: 255 if value < RULE_DARKNESS else 0)
+    inked = spans.point(lambda value: 255 if value < RULE_BESIDE else 0)
+    beside = ImageChops.lighter(
+        ImageChops.offset(inked, *shift), ImageChops.offset(inked, -shift[0], -shift[1])
+    )
+    thin = ImageChops.darker(dark, ImageChops.invert(beside))
+    return thin.resize((width, height), Image.Resampling.NEAREST)
+
+
+def _meaningful(text: str) -> bool:
+    """A word with a letter, a digit or a sign an amount or a label uses; not « | », « — » or
+    « ___ », which a rule or a box's side becomes under OCR and which would stand between a
+    label and its value."""
+    return any(char.isalnum() or char in "€%$£:/-−+" for char in text)
 
 
 def skew_slope(boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]]) -> float:

@@ -192,3 +192,19 @@ def test_an_empty_order_box_in_a_header_band_gives_no_order_number() -> None:
     assert result.value("invoice_number") == "FAC2025000118"
     assert result.value("issue_date") == "2025-06-01"
     assert result.value("order_reference") is None
+
+
+def test_a_utility_bill_s_number_under_its_dated_title() -> None:
+    """« Facture du 29/01/2021 » as the title of the bill's box, « n° 1234567890 » on the
+    line under it: the title's date is not a number, the line under it gives one."""
+    result = page(
+        (40, [(330, "JOHN DOE")]),
+        (54, [(330, "123 RUE DE L'IMAGINAIRE")]),
+        (250, [(217, "Facture du 29/01/2021"), (520, "Électricité")]),
+        (268, [(217, "n° 1234567890")]),
+        (300, [(217, "Montant Hors TVA"), (460, "1 241,03 €")]),
+        (314, [(217, "Montant TVA"), (460, "238,82 €")]),
+        (330, [(217, "Facture TTC"), (460, "1 479,85 €")]),
+    )
+    assert result.value("invoice_number") == "1234567890"
+    assert result.value("issue_date") == "2021-01-29"
