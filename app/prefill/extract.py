@@ -356,6 +356,19 @@ def _amount_in(text: str) -> tuple[str, int, int] | None:
     return chosen
 
 
+WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+PROSE_WORDS = 5  # more words than this between a label and an amount: a sentence
+
+
+def _amount_in_total(text: str) -> tuple[str, int, int] | None:
+    """The amount after a total's label, not one a sentence goes on to (« le montant TTC dû
+    sera majoré … par facture de 40,00 € »: the recovery fee, not the total)."""
+    found = _amount_in(text)
+    if found is not None and len(WORD.findall(text[: found[1]])) > PROSE_WORDS:
+        return None
+    return found
+
+
 MONTH_OR_PERIOD = re.compile(
     r"(?:janv|f[ée]v|mars|avr|mai|juin|juil|ao[ûu]t|sept|oct|nov|d[ée]c)[a-zéû]*\.?\s*$"
     r"|(?:ann[ée]e|exercice|p[ée]riode|mois|©|copyright)\s*:?\s*$",
@@ -560,6 +573,7 @@ def _without_number(text: str) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+QUANTITY = re.compile(r"\d{1,4}")
 PRICE = re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f.]\d{3})*,\d{2}(?!\d)")
 
 
@@ -573,7 +587,12 @@ def _order_number(text: str) -> tuple[str, int, int] | None:
 
 
 def order_reference(rows: list[Row]) -> Field:
-    found = _after_label(rows, ORDER_LABELS, _order_number)
+    found = [
+        candidate
+        for candidate in _after_label(rows, ORDER_LABELS, _order_number)
+        # under a column header of the lines table, a short bare figure is a quantity
+        if not (candidate.confidence < 0.95 and QUANTITY.fullmatch(candidate.value))
+    ]
     if not found:
         # « Votre référence » is where a buyer's order or commitment number is usually quoted.
         found = _after_label(rows, ORDER_LABELS_WEAK, _order_number, below=False)
@@ -911,20 +930,20 @@ def _consistent_triple(
 
 
 def totals(rows: list[Row]) -> Totals:
-    ht_found = _after_label(rows, TOTAL_HT, _amount_in)
+    ht_found = _after_label(rows, TOTAL_HT, _amount_in_total)
     ht = _last(ht_found)
     weak_ht = _after_label(rows, TOTAL_HT_WEAK, _amount_in, below=False)
     if ht is None:
         ht = _last(weak_ht)
     vat_rows = _after_label(rows, TOTAL_TVA, _amount_in, exclude=NOT_VAT_TOTAL)
-    ttc_found = _after_label(rows, TOTAL_TTC, _amount_in)
+    ttc_found = _after_label(rows, TOTAL_TTC, _amount_in_total)
     ttc = _last(ttc_found)
     bare = _after_label(rows, TOTAL_BARE, _amount_in, below=False)
     for candidate in bare:
         candidate.confidence = 0.85
     if ttc is None:
         ttc = _last(bare)
-    due = _last(_after_label(rows, AMOUNT_DUE, _amount_in))
+    due = _last(_after_label(rows, AMOUNT_DUE, _amount_in_total))
     # a deposit is said among the totals, not as a line of the table above them (« Trop-perçu
     # sur acompte » on a regularisation invoice)
     deposit = _last(

@@ -84,6 +84,19 @@ def test_a_siren_and_its_nic_printed_apart_make_the_seller_s_siret() -> None:
     assert result.value("seller_siret") == SELLER
 
 
+def test_a_quantity_under_an_order_column_header_is_not_the_order_number() -> None:
+    """« N° de commande » heads a column of the lines table and the right-aligned quantities
+    of the next column reach under it."""
+    result = page(
+        (120, [(40, "Facture n° 2026-77"), (330, "Date : 02/11/2026")]),
+        (180, [(40, "Désignation"), (230, "N° de commande"), (330, "Qté"), (440, "Montant")]),
+        (194, [(40, "Gants nitrile"), (300, "300"), (440, "90,00")]),
+        (208, [(40, "Masques FFP2"), (300, "1200"), (440, "360,00")]),
+        (240, [(300, "Total HT"), (440, "450,00")]),
+    )
+    assert result.value("order_reference") is None
+
+
 def test_a_quantity_under_an_order_column_is_not_the_order_number() -> None:
     """« N° de commande » heads a column of the lines table: the figure under it in another
     column (a quantity) is not the order; the one under the heading is."""
@@ -208,3 +221,25 @@ def test_a_utility_bill_s_number_under_its_dated_title() -> None:
     )
     assert result.value("invoice_number") == "1234567890"
     assert result.value("issue_date") == "2021-01-29"
+
+
+def test_a_total_s_label_inside_a_sentence_is_not_the_total() -> None:
+    """The late-payment mention (« le montant TTC dû sera majoré … de 40,00 € ») under the
+    bill's summary, whose total lost its label in the scan."""
+    result = page(
+        (100, [(40, "Facture n° 1234567890"), (330, "Date : 29/01/2021")]),
+        (140, [(40, "Montant Hors TVA"), (420, "1 241,03 €")]),
+        (154, [(40, "Montant TVA"), (420, "238,82 €")]),
+        (168, [(40, "Facture"), (420, "1 479,85 €")]),
+        (
+            200,
+            [
+                (
+                    40,
+                    "A défaut de paiement à la date prévue, le montant TTC dû sera majoré de "
+                    "pénalités et d'une indemnité pour frais de recouvrement de 40,00 €.",
+                )
+            ],
+        ),
+    )
+    assert result.value("total_ttc") != "40.00"
