@@ -2,7 +2,7 @@
 ``NAME.truth.json``.
 
 Without arguments it reads the shared dev corpus, real-dev, scans of real-dev (derived here
-with ``tests/support/invoice_factory.derive_scans``) and our producer fixtures
+with ``tests/support/invoice_factory.derive_scans``, light and harsh) and our producer fixtures
 (``tests/fixtures/producers``). For each corpus, split between text PDFs and scans: the
 accuracy of each field and overall (and on the fields the truth knows: in real-dev a null
 means unknown), the median and 95th-percentile time per document and per scanned page; then
@@ -49,7 +49,13 @@ def default_folders(scratch: Path) -> list[Path]:
     if folders[1].exists():
         folders.append(scratch / "real-dev-scans")
         derive_scans(folders[1], folders[-1])
-    folders.append(root / "tests" / "fixtures" / "producers")
+        # what an old office scanner or a phone gives: 200 dpi, blur, tilt, strong JPEG
+        folders.append(scratch / "real-dev-harsh")
+        derive_scans(folders[1], folders[-1], harsh=True)
+    producers = root / "tests" / "fixtures" / "producers"
+    folders.append(producers)
+    folders.append(scratch / "producers-harsh")
+    derive_scans(producers, folders[-1], harsh=True)
     return [folder for folder in folders if folder.exists()]
 
 
@@ -82,7 +88,7 @@ def measure(folders: list[Path]) -> int:
                 result = prefill(pdf, ocr=pool)
                 elapsed = time.perf_counter() - started
                 found = result.as_json()
-                kind = f"{folder.name[:14]}/{'scan' if truth.get('scanned') else 'text'}"
+                kind = f"{folder.name[:16]}/{'scan' if truth.get('scanned') else 'text'}"
                 times.setdefault(kind, []).append(elapsed)
                 if result.scanned:
                     per_scanned_page.setdefault(kind, []).append(
@@ -92,7 +98,8 @@ def measure(folders: list[Path]) -> int:
                 family = truth.get("extra", {}).get("family")
                 if family:
                     right = sum(found[name] == truth.get(name) for name in FIELD_NAMES)
-                    key = f"{family}/{'scan' if truth.get('scanned') else 'text'}"
+                    harsh = " dure" if folder.name.endswith("harsh") else ""
+                    key = f"{family}/{'scan' + harsh if truth.get('scanned') else 'text'}"
                     done, fields, seconds = families.get(key, (0, 0, 0.0))
                     families[key] = (done + right, fields + len(FIELD_NAMES), seconds + elapsed)
                 for name in FIELD_NAMES:

@@ -453,8 +453,17 @@ def render(invoice: FixtureInvoice, rng: random.Random) -> bytes:
     return canvas.bytes()
 
 
-def scan_of(pdf: bytes, rng: random.Random, *, dpi: int = 200) -> bytes:
-    """An image-only copy: rendered, slightly rotated, grey and JPEG-compressed."""
+def scan_of(
+    pdf: bytes,
+    rng: random.Random,
+    *,
+    dpi: int = 200,
+    blur: float = 0.4,
+    quality: int = 60,
+    tilt: float = 1.2,
+) -> bytes:
+    """An image-only copy: rendered, slightly rotated (up to ``tilt`` degrees), blurred,
+    grey and JPEG-compressed."""
     import io
 
     import pymupdf
@@ -465,10 +474,10 @@ def scan_of(pdf: bytes, rng: random.Random, *, dpi: int = 200) -> bytes:
     for page in source:
         pixmap = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
         image = Image.open(io.BytesIO(pixmap.tobytes("png")))
-        image = image.rotate(rng.uniform(-1.2, 1.2), expand=False, fillcolor=255)
-        image = image.filter(ImageFilter.GaussianBlur(0.4))
+        image = image.rotate(rng.uniform(-tilt, tilt), expand=False, fillcolor=255)
+        image = image.filter(ImageFilter.GaussianBlur(blur))
         buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=60)
+        image.save(buffer, format="JPEG", quality=quality)
         new_page = output.new_page(width=page.rect.width, height=page.rect.height)
         new_page.insert_image(new_page.rect, stream=buffer.getvalue())
     data: bytes = output.tobytes()
@@ -538,9 +547,10 @@ def _write(folder: Path, name: str, pdf: bytes, truth: dict[str, Any]) -> Path:
     return path
 
 
-def derive_scans(source: Path, target: Path, *, seed: int = 2026) -> int:
+def derive_scans(source: Path, target: Path, *, seed: int = 2026, harsh: bool = False) -> int:
     """Scans of each PDF of ``source`` that has a text layer and a truth: ``NAME_scan.pdf``
-    in ``target``, at 200 or 300 dpi, with its truth marked ``scanned``."""
+    in ``target``, at 200 or 300 dpi, with its truth marked ``scanned``. ``harsh``: what an
+    old office scanner or a phone gives — 200 dpi, more blur and tilt, strong JPEG."""
     import pymupdf
 
     target.mkdir(parents=True, exist_ok=True)
@@ -555,7 +565,12 @@ def derive_scans(source: Path, target: Path, *, seed: int = 2026) -> int:
                 continue  # already an image: nothing to derive
         truth = json.loads(truth_file.read_text("utf-8"))
         truth["scanned"] = True
-        dpi = rng.choice((200, 300))
-        _write(target, pdf.stem + "_scan", scan_of(pdf.read_bytes(), rng, dpi=dpi), truth)
+        dpi = 200 if harsh else rng.choice((200, 300))
+        scan = (
+            scan_of(pdf.read_bytes(), rng, dpi=dpi, blur=0.9, quality=35, tilt=2.0)
+            if harsh
+            else scan_of(pdf.read_bytes(), rng, dpi=dpi)
+        )
+        _write(target, pdf.stem + "_scan", scan, truth)
         written += 1
     return written
