@@ -7,32 +7,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit
+from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import CORPUS_SAMPLES
-from tests.support.ui_input import type_text
+from tests.support.file_chooser import type_path, when_file_dialog
 from ui.main_window import MainWindow
 
 
 def _look_at_chooser(seen: list[dict[str, str]], choose: Path | None, tries: int = 2400) -> None:
     """When the chooser is up: note its folder and labels, then choose ``choose`` or cancel."""
 
-    def look(left: int) -> None:
-        dialog = next(
-            (
-                widget
-                for widget in QApplication.topLevelWidgets()
-                if isinstance(widget, QFileDialog) and widget.isVisible()
-            ),
-            None,
-        )
-        if dialog is None:
-            if left:
-                QTimer.singleShot(50, lambda: look(left - 1))
-            return
+    def look(dialog: QFileDialog) -> None:
         labels = {
             name: label.text()
             for name in ("lookInLabel", "fileTypeLabel", "fileNameLabel")
@@ -41,18 +29,10 @@ def _look_at_chooser(seen: list[dict[str, str]], choose: Path | None, tries: int
         seen.append({"folder": dialog.directory().absolutePath(), **labels})
         if choose is None:
             QTest.keyClick(dialog, Qt.Key.Key_Escape)
-            return
-        name = dialog.findChild(QLineEdit, "fileNameEdit")
-        assert name is not None
-        name.setFocus()
-        QTest.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        type_text(name, str(choose))
-        popup = QApplication.activePopupWidget()  # the path completer's list, if it opened
-        if popup is not None:
-            popup.hide()
-        QTest.keyClick(name, Qt.Key.Key_Return)
+        else:
+            type_path(dialog, str(choose))
 
-    QTimer.singleShot(50, lambda: look(tries))
+    when_file_dialog(look, tries)
 
 
 @pytest.fixture

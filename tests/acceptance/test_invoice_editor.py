@@ -116,7 +116,7 @@ def test_an_invoice_for_a_company_typed_checked_and_issued(
 ) -> None:
     from PIL import Image
 
-    from tests.acceptance.test_keyboard import _answer_file_chooser
+    from tests.support.file_chooser import answer_file_chooser
 
     editor = open_editor(qtbot, window)
     assert not editor.problems_label.isVisible()  # an empty form is not scolded
@@ -124,7 +124,7 @@ def test_an_invoice_for_a_company_typed_checked_and_issued(
     logo = documents.parent / "logo.png"
     logo.parent.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (240, 80), (30, 90, 160)).save(logo)
-    _answer_file_chooser(str(logo))
+    answer_file_chooser(str(logo))
     click_button(editor, "Choisir un logo…")
     qtbot.waitUntil(lambda: editor.logo is not None)
     assert editor.logo_label.pixmap() is not None and not editor.logo_label.pixmap().isNull()

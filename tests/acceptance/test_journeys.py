@@ -182,7 +182,7 @@ def test_reading_a_scan_tints_what_cannot_be_checked_and_forgets_the_last_invoic
 def test_reject_then_new_invoice_then_replace_the_pdf_then_send(
     qtbot: QtBot, demo_window: MainWindow, services: Services
 ) -> None:
-    from tests.acceptance.test_keyboard import _answer_file_chooser
+    from tests.support.file_chooser import answer_file_chooser
 
     # An invoice is being prepared and was never saved.
     deposer = demo_window.deposer
@@ -216,7 +216,7 @@ def test_reject_then_new_invoice_then_replace_the_pdf_then_send(
     assert deposer.current_path is not None  # the old PDF, from Chorus Pro
 
     # « Remplacer le PDF… » right there.
-    _answer_file_chooser(str(TEXT_INVOICE))
+    answer_file_chooser(str(TEXT_INVOICE))
     click(deposer.edit_page.replace_pdf_button)
     qtbot.waitUntil(lambda: not notice.isVisible(), timeout=20000)
     assert deposer.current_path is not None and deposer.current_path.suffix == ".pdf"

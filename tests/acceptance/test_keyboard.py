@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QFileDialog,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from app.simulator.seed import siret_for
 from tests.conftest import CORPUS_SAMPLES
+from tests.support.file_chooser import answer_file_chooser
 from tests.support.ui_input import tab_to, type_text
 from ui.main_window import MainWindow
 
@@ -28,43 +27,8 @@ BREST = siret_for(4, "2129")
 MNEMONIC = re.compile(r"&([^&\s])")
 
 
-def _answer_file_chooser(path: str, tries: int = 2400) -> None:
-    """When the chooser is up, type the file's path in it and press Enter, as a person would
-    (given up after ``tries`` × 50 ms: the test then fails instead of waiting forever)."""
-
-    def answer(left: int) -> None:
-        dialog = next(
-            (
-                widget
-                for widget in QApplication.topLevelWidgets()
-                if isinstance(widget, QFileDialog) and widget.isVisible()
-            ),
-            None,
-        )
-        if dialog is None:
-            if left:
-                QTimer.singleShot(50, lambda: answer(left - 1))
-            return
-        name = dialog.findChild(QLineEdit, "fileNameEdit")
-        assert name is not None
-        name.setFocus()
-        QTest.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        type_text(name, path)
-        popup = QApplication.activePopupWidget()  # the path completer's list, if it opened
-        if popup is not None:
-            popup.hide()
-        QTest.keyClick(name, Qt.Key.Key_Return)
-        if dialog.isVisible():
-            # The chooser was still listing its folder and took Enter for it (this happens on
-            # a loaded machine): the same file, chosen the way its « Ouvrir » button does.
-            dialog.selectFile(path)
-            dialog.accept()
-
-    QTimer.singleShot(50, lambda: answer(tries))
-
-
 def test_a_deposit_with_the_keyboard_only(qtbot: QtBot, window: MainWindow) -> None:
-    _answer_file_chooser(str(TEXT_INVOICE))
+    answer_file_chooser(str(TEXT_INVOICE))
     QTest.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     tab = window.deposer
     assert window.tabs.currentWidget() is tab

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
+from tests.support.file_chooser import type_path, when_file_dialog
 from tests.support.ui_input import click, click_button, type_text
 from ui.main_window import MainWindow
 from ui.widgets.received_panel import ReceivedPanel
@@ -147,28 +148,11 @@ def test_find_open_refuse_approve_pay_and_export(
                 QTimer.singleShot(50, lambda: accept_year(tries - 1))
             return
         QTest.keyClick(box, Qt.Key.Key_Return)
-        QTimer.singleShot(50, choose_folder)
+        when_file_dialog(choose_folder, 400)
 
-    def choose_folder(tries: int = 400) -> None:
+    def choose_folder(box: QFileDialog) -> None:
         """The folder chooser: the export folder's path typed, then Enter."""
-        box = next(
-            (w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog)
-             and w.isVisible()),
-            None,
-        )  # fmt: skip
-        if box is None:
-            if tries:
-                QTimer.singleShot(50, lambda: choose_folder(tries - 1))
-            return
-        name = box.findChild(QLineEdit, "fileNameEdit")
-        assert name is not None
-        name.setFocus()
-        QTest.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        type_text(name, str(export_dir))
-        popup = QApplication.activePopupWidget()
-        if popup is not None:
-            popup.hide()
-        QTest.keyClick(name, Qt.Key.Key_Return)
+        type_path(box, str(export_dir))
         if box.isVisible():  # Enter went into the folder: « Choisir » takes it
             click_button(box, "Choisir")
 
