@@ -86,9 +86,7 @@ def issue_to_brest(
     fill(editor.customer_city, "Brest")
     type_cell(editor.lines_table, 0, 0, "Atelier d'écriture")
     type_cell(editor.lines_table, 0, 3, "300")
-    click(editor.issue_button)
-    confirm(qtbot, editor)
-    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    issue(qtbot, editor)
     return editor, (editor.issued.invoice.number or "") if editor.issued else ""
 
 
@@ -98,6 +96,13 @@ def type_the_seller(editor: InvoiceEditor) -> None:
     fill(editor.seller_postcode, "33000")
     fill(editor.seller_city, "Bordeaux")
     fill(editor.seller_iban, "FR76 3000 6000 0112 3456 7890 189")
+
+
+def issue(qtbot: QtBot, editor: InvoiceEditor) -> None:
+    """« Émettre la facture… » clicked, confirmed, and the invoice issued."""
+    click(editor.issue_button)
+    confirm(qtbot, editor)
+    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
 
 
 def confirm(qtbot: QtBot, editor: InvoiceEditor) -> None:
@@ -157,9 +162,7 @@ def test_an_invoice_for_a_company_typed_checked_and_issued(
     assert editor.customer_vat.text() == "FR64443061841"  # derived from the SIREN
     qtbot.waitUntil(lambda: not editor.problems_label.isVisible())
 
-    click(editor.issue_button)
-    confirm(qtbot, editor)
-    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    issue(qtbot, editor)
     issued = editor.issued
     assert issued is not None and issued.invoice.number
     assert f"Facture {issued.invoice.number} émise" in editor.result_label.text()
@@ -198,9 +201,7 @@ def test_an_invoice_for_a_public_structure_goes_to_chorus_pro(
     fill(editor.contract, "M-2026-17")
     type_cell(editor.lines_table, 0, 0, "Atelier d'écriture à la médiathèque")
     type_cell(editor.lines_table, 0, 3, "450")
-    click(editor.issue_button)
-    confirm(qtbot, editor)
-    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    issue(qtbot, editor)
     assert editor.issued is not None and editor.issued.invoice.contract == "M-2026-17"
     _name, xml = get_xml_from_pdf(editor.issued.pdf, check_xsd=True)
     assert b"<ram:IssuerAssignedID>M-2026-17</ram:IssuerAssignedID>" in xml  # BT-12
@@ -419,9 +420,7 @@ def test_a_reform_rule_broken_by_what_was_typed_is_said_at_its_field(
     editor.customer_address.selectAll()  # back to the default, the SIREN: erased
     QTest.keyClick(editor.customer_address, Qt.Key.Key_Delete)
     assert editor.customer_address.text() == ""
-    click(editor.issue_button)
-    confirm(qtbot, editor)
-    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    issue(qtbot, editor)
 
 
 def test_a_public_customer_s_credit_note_is_saved_and_deposited_from_the_list(
@@ -508,9 +507,7 @@ def test_figures_in_french_no_rate_in_franchise_and_no_hint_once_issued(
     fill(editor.customer_city, "Pessac")
     fill(editor.customer_siren, "443061841")
     assert editor.contract.placeholderText()  # a hint while typing
-    click(editor.issue_button)
-    confirm(qtbot, editor)
-    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    issue(qtbot, editor)
     hints = [field.objectName() for field in editor.body.findChildren(QLineEdit)
              if field.placeholderText()]  # fmt: skip
     assert hints == []

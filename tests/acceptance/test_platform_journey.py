@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from app.services import Services
 from app.simulator.pa import ADMIN_HEADER
 from tests.acceptance.test_invoice_editor import (
-    confirm,
     fill,
+    issue,
     open_editor,
     type_cell,
     type_the_seller,
@@ -98,9 +98,7 @@ def test_connect_the_demo_pa_write_send_follow_and_record_the_payment(
     fill(editor.customer_siren, "443061841")
     type_cell(editor.lines_table, 0, 0, "Création du site vitrine")
     type_cell(editor.lines_table, 0, 3, "1 200,00")
-    click(editor.issue_button)
-    confirm(qtbot, editor)
-    qtbot.waitUntil(lambda: editor.issued is not None, timeout=30000)
+    issue(qtbot, editor)
     number = editor.issued.invoice.number if editor.issued else None
     assert number
 
