@@ -187,6 +187,9 @@ class Candidate:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+BESIDE_LABEL = 0.95  # a value on its label's row; under it, or wrapped, it is less sure
+
+
 def _after_label(
     rows: list[Row],
     label: re.Pattern[str],
@@ -209,7 +212,7 @@ def _after_label(
             if picked is not None:
                 value, start, end = picked
                 offset = match.end()
-                found.append(Candidate(value, 0.95, row, offset + start, offset + end))
+                found.append(Candidate(value, BESIDE_LABEL, row, offset + start, offset + end))
                 break
             if not below:
                 continue
@@ -385,12 +388,11 @@ def _not_money(text: str, start: int, end: int) -> bool:
     figure = text[start:end].strip()
     if not figure.isdigit() or CURRENCY_AFTER.match(text[end:]):
         return False
-    before = text[max(0, start - 24) : start]
+    before, following = text[max(0, start - 24) : start], text[end:].lstrip()
     if len(figure) == 4 and 1900 <= int(figure) <= 2100 and MONTH_OR_PERIOD.search(before):
         return True
-    if PAGE_NUMBER.search(before) or text[end:].lstrip().startswith("/"):
+    if PAGE_NUMBER.search(before) or following.startswith("/"):
         return True
-    following = text[end:].lstrip()
     return len(figure) == 5 and following[:1].isupper() and following[:2].isalpha()
 
 
@@ -443,9 +445,9 @@ def _wrapped_siret(rows: list[Row], index: int) -> tuple[str, int, int, bool] | 
     return None
 
 
-SIREN_LABELLED = re.compile(
-    r"\bSIREN\b\s*(?:n\s*[°º]\s*)?:?\s*((?:\d[ \u00a0.]?){8}\d)(?!\d)", re.I
-)
+# « SIREN : 732 829 320 » — nine digits and no more (LABELLED_SIREN also takes a SIRET's
+# first nine)
+SIREN_ALONE = re.compile(r"\bSIREN\b\s*(?:n\s*[°º]\s*)?:?\s*((?:\d[ \u00a0.]?){8}\d)(?!\d)", re.I)
 NIC_LABELLED = re.compile(
     r"\b(?:NIC|code\s+(?:d['’]\s*)?[ée]tablissement)\b\s*:?\s*((?:\d[ \u00a0]?){4}\d)(?!\d)",
     re.I,
@@ -456,7 +458,7 @@ def _siren_and_nic(rows: list[Row], index: int) -> tuple[str, int, int, bool] | 
     """A SIRET printed in two parts — « SIREN : 732 829 320 » and « NIC : 00074 » (or the
     establishment's code), on the line or the next — when together they make a valid one."""
     row = rows[index]
-    siren = SIREN_LABELLED.search(row.text)
+    siren = SIREN_ALONE.search(row.text)
     if siren is None:
         return None
     following = [
@@ -591,7 +593,7 @@ def order_reference(rows: list[Row]) -> Field:
         candidate
         for candidate in _after_label(rows, ORDER_LABELS, _order_number)
         # under a column header of the lines table, a short bare figure is a quantity
-        if not (candidate.confidence < 0.95 and QUANTITY.fullmatch(candidate.value))
+        if not (candidate.confidence < BESIDE_LABEL and QUANTITY.fullmatch(candidate.value))
     ]
     if not found:
         # « Votre référence » is where a buyer's order or commitment number is usually quoted.

@@ -174,13 +174,10 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
     ]
 
 
-# Pixels at 300 dpi. Across: 8 mm, longer than any letter's stroke, shorter than a rule.
-# Down: 5 mm, shorter than a header band's box (a 20-point bold stem is thicker than a rule).
+# In pixels at 300 dpi, across and down alike: 8 mm, longer than any letter's stroke.
 RULE_SPAN = 100
-RULE_SPAN_DOWN = 100
 RULE_DARKNESS = 25  # of 255: a span this dark is unbroken ink: a rule (bold words have gaps)
-RULE_THICKNESS = 8  # pixels: a rule across is thinner than this; a band or a heading is not
-RULE_THICKNESS_DOWN = 8  # and down: a box side is; a tall letter's stem is shorter than the span
+RULE_THICKNESS = 8  # pixels: a rule is thinner than this; a band or a heading is not
 RULE_BESIDE = 128  # of 255: beside a rule, half the span at least is paper (not a band's ink)
 
 
@@ -196,30 +193,25 @@ def without_rules(image: Any) -> Any:
 
     ink = image.point(lambda value: 0 if value < 160 else 255)
     mask = Image.new("L", image.size, 0)
-    for across, span, thickness in (
-        (True, RULE_SPAN, RULE_THICKNESS),
-        (False, RULE_SPAN_DOWN, RULE_THICKNESS_DOWN),
-    ):
-        for offset in (0, span // 2):
+    for across in (True, False):
+        for offset in (0, RULE_SPAN // 2):
             box = (offset, 0, *ink.size) if across else (0, offset, *ink.size)
-            part = ink.crop(box)
             mask.paste(
-                ImageChops.lighter(mask.crop(box), _thin_runs(part, across, span, thickness)),
-                box[:2],
+                ImageChops.lighter(mask.crop(box), _thin_runs(ink.crop(box), across)), box[:2]
             )
     return ImageChops.lighter(image, mask)
 
 
-def _thin_runs(ink: Any, across: bool, span: int, thickness: int) -> Any:
-    """White where ``ink`` has a run of ``span`` dark pixels (across or down) thinner than
-    ``thickness``, black elsewhere: the same size as ``ink``."""
+def _thin_runs(ink: Any, across: bool) -> Any:
+    """White where ``ink`` has a run of :data:`RULE_SPAN` dark pixels (across or down)
+    thinner than :data:`RULE_THICKNESS`, black elsewhere: the same size as ``ink``."""
     from PIL import Image, ImageChops
 
     width, height = ink.size
     if across:
-        size, shift = (max(1, width // span), height), (0, thickness)
+        size, shift = (max(1, width // RULE_SPAN), height), (0, RULE_THICKNESS)
     else:
-        size, shift = (width, max(1, height // span)), (thickness, 0)
+        size, shift = (width, max(1, height // RULE_SPAN)), (RULE_THICKNESS, 0)
     spans = ink.resize(size, Image.Resampling.BOX)
     dark = spans.point(lambda value: 255 if value < RULE_DARKNESS else 0)
     inked = spans.point(lambda value: 255 if value < RULE_BESIDE else 0)

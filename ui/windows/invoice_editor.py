@@ -13,7 +13,7 @@ import logging
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
@@ -67,7 +67,6 @@ if TYPE_CHECKING:
     from app.services import Services
 
 log = logging.getLogger(__name__)
-FieldWidget = TypeVar("FieldWidget", bound=QWidget)
 
 # The due date from the usual terms (days after the issue); « Autre » keeps the date typed.
 PAYMENT_TERMS = (
