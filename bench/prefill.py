@@ -2,8 +2,9 @@
 ``NAME.truth.json``.
 
 Without arguments it reads the shared dev corpus, real-dev, scans of real-dev (derived here
-with ``tests/support/invoice_factory.derive_scans``, light and harsh) and our producer fixtures
-(``tests/fixtures/producers``). For each corpus, split between text PDFs and scans: the
+with ``tests/support/invoice_factory.derive_scans``: light, harsh, and on grey unevenly lit
+paper) and our producer fixtures (``tests/fixtures/producers``) with their harsh and grey
+scans. For each corpus, split between text PDFs and scans: the
 accuracy of each field and overall (and on the fields the truth knows: in real-dev a null
 means unknown), the median and 95th-percentile time per document and per scanned page; then
 the accuracy per family of layout (the producer fixtures name theirs), the peak memory of the
@@ -49,13 +50,18 @@ def default_folders(scratch: Path) -> list[Path]:
     if folders[1].exists():
         folders.append(scratch / "real-dev-scans")
         derive_scans(folders[1], folders[-1])
-        # what an old office scanner or a phone gives: 200 dpi, blur, tilt, strong JPEG
+        # what an old office scanner gives: 200 dpi, blur, tilt, strong JPEG
         folders.append(scratch / "real-dev-harsh")
         derive_scans(folders[1], folders[-1], harsh=True)
+        # what a phone or a copier gives: the same on grey, unevenly lit paper, with grain
+        folders.append(scratch / "real-dev-grey")
+        derive_scans(folders[1], folders[-1], grey_paper=True)
     producers = root / "tests" / "fixtures" / "producers"
     folders.append(producers)
     folders.append(scratch / "producers-harsh")
     derive_scans(producers, folders[-1], harsh=True)
+    folders.append(scratch / "producers-grey")
+    derive_scans(producers, folders[-1], grey_paper=True)
     return [folder for folder in folders if folder.exists()]
 
 
@@ -98,8 +104,8 @@ def measure(folders: list[Path]) -> int:
                 family = truth.get("extra", {}).get("family")
                 if family:
                     right = sum(found[name] == truth.get(name) for name in FIELD_NAMES)
-                    harsh = " dure" if folder.name.endswith("harsh") else ""
-                    key = f"{family}/{'scan' + harsh if truth.get('scanned') else 'text'}"
+                    scans = {"harsh": " dure", "grey": " grise"}.get(folder.name.split("-")[-1], "")
+                    key = f"{family}/{'scan' + scans if truth.get('scanned') else 'text'}"
                     done, fields, seconds = families.get(key, (0, 0, 0.0))
                     families[key] = (done + right, fields + len(FIELD_NAMES), seconds + elapsed)
                 for name in FIELD_NAMES:

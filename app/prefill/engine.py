@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from multiprocessing.pool import Pool
 from pathlib import Path
 
@@ -173,6 +174,64 @@ def _overlap(a: Word, b: Word) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
+TOTALS = ("total_ht", "total_tva", "total_ttc", "amount_due")
+PARTIES = ("seller_siret", "seller_vat", "buyer_siret")
+
+
+def _keep_the_best(result: PrefillResult, readings: list[PrefillResult]) -> None:
+    """Into ``result`` (the first reading), the best of the readings: the first, the first
+    with the second's words where it read nothing, and the second alone (in a framed box the
+    first reading may have read a few stray words that keep the second's out of the union).
+    The totals go together, from one reading — the one that read the most of them, the
+    surest — so that an HT of one reading never meets a TTC of another. Any other field is
+    the surest of the first two (the first of equals: the first reading), or the second
+    alone's when neither read it; the VAT number and the buyer come from readings that agree
+    on who the seller is."""
+
+    def totals_score(reading: PrefillResult) -> tuple[int, int, float]:
+        found = [reading.fields[name] for name in TOTALS if reading.fields[name].value]
+        return (
+            -_in_cents_elsewhere(reading, readings),
+            len(found),
+            sum(field.confidence for field in found),
+        )
+
+    second_alone = readings[-1]
+
+    def preferred(name: str, among: list[PrefillResult]) -> PrefillResult:
+        merged = [reading for reading in among if reading is not second_alone]
+        best = max(merged, key=lambda reading: reading.fields[name].confidence, default=None)
+        if best is None or (best.fields[name].value is None and second_alone in among):
+            return second_alone
+        return best
+
+    best_totals = max(readings, key=totals_score)
+    seller = preferred("seller_siret", readings).fields["seller_siret"].value
+    same_seller = [r for r in readings if r.fields["seller_siret"].value == seller]
+    for name in list(result.fields):
+        if name in TOTALS:
+            chosen = best_totals
+        else:
+            chosen = preferred(name, same_seller if name in PARTIES else readings)
+        if chosen.fields[name].value is not None or name in TOTALS:
+            result.fields[name] = chosen.fields[name]
+
+
+def _in_cents_elsewhere(reading: PrefillResult, readings: list[PrefillResult]) -> int:
+    """How many of ``reading``'s totals another reading gives a hundred times smaller: OCR
+    loses a decimal mark (« 375048 » for « 3 750,48 »), it never makes one up."""
+    lost = 0
+    for name in TOTALS:
+        value = reading.fields[name].value
+        others = [other.fields[name].value for other in readings]
+        if value is not None and any(
+            smaller is not None and Decimal(smaller) * 100 == Decimal(value) != 0
+            for smaller in others
+        ):
+            lost += 1
+    return lost
+
+
 def _warn_missing(result: PrefillResult) -> None:
     for name, label in LABELS.items():
         found = result.fields.get(name)
@@ -259,12 +318,12 @@ def prefill(
                 [],
                 light_print=True,
             )
-            rows = rows_from_words(sorted(_union(words, more), key=lambda w: w.page))
-            second = PrefillResult()
-            fill_from_rows(second, rows, own_siret=own_siret, today=today or date.today())
-            for name, found in second.fields.items():
-                if found.value is not None and found.confidence > result.fields[name].confidence:
-                    result.fields[name] = found
+            readings = [result]
+            for reading_words in (_union(words, more), more):
+                rows = rows_from_words(sorted(reading_words, key=lambda w: w.page))
+                readings.append(PrefillResult())
+                fill_from_rows(readings[-1], rows, own_siret=own_siret, today=today or date.today())
+            _keep_the_best(result, readings)
     finally:
         if own_pool:
             pool.close()

@@ -581,9 +581,12 @@ PRICE = re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f.]\d{3})*,\d{2}(?!\d)")
 
 def _order_number(text: str) -> tuple[str, int, int] | None:
     """An order's number: at least three characters, and not a price (under an empty
-    « N° commande » box, the lines table's « 1 749,93 » is not an order)."""
+    « N° commande » box, the lines table's « 1 749,93 » is not an order) nor a date (the
+    next box's, read into the empty one)."""
     found = _first_token_with_digit(text)
     if found is None or len(found[0]) < 3 or PRICE.match(text[found[1] :]):
+        return None
+    if any(start == found[1] for _date, start, _end in dates_in(text)):
         return None
     return found
 
@@ -714,6 +717,10 @@ def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
         for digits, start, end, valid in found:
             if not valid and not SIRET_WORD.search(row.text[max(0, start - 30) : start]):
                 continue  # 14 digits failing the checksum, not called a SIRET: another number
+            if not valid and row.source == "ocr":
+                repaired = _siret_misread(digits, rows)
+                if repaired is not None:
+                    digits, valid = repaired, True
             candidate = Candidate(digits, 0.9 if valid else 0.3, row, start, end)
             item = _party_evidence(rows, index, candidate, zone)
             if own_siret and digits == own_siret:
@@ -754,6 +761,41 @@ def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
     return _party_field(seller_item, seller=True), _party_field(buyer_item, seller=False)
 
 
+def _siret_misread(digits: str, rows: list[Row]) -> str | None:
+    """A scanned SIRET that fails its key, made right by the SIREN a valid VAT number or the
+    RCS mention of the page holds when they differ by one digit (« 999 229 386 » read for
+    « 999 329 386 », whose VAT number FR52 999 329 386 is printed beside it)."""
+    sirens = {registered_siren(rows)} | {number[4:] for number in _valid_vat_numbers(rows)}
+    for siren in sirens - {""}:
+        differences = sum(a != b for a, b in zip(siren, digits[:9], strict=True))
+        if differences == 1 and stdnum_siret.is_valid(siren + digits[9:]):
+            return siren + digits[9:]
+    return None
+
+
+def _valid_vat_numbers(rows: list[Row]) -> set[str]:
+    found = set()
+    for row in rows:
+        for match in VAT_PATTERN.finditer(row.text):
+            number = _vat_key_repaired("FR" + re.sub(r"\s", "", match.group(1)), row)
+            if stdnum_tva.is_valid(number):
+                found.add(number)
+    return found
+
+
+# What OCR makes of a VAT key's digits: a letter that looks like the digit.
+KEY_MISREAD = str.maketrans("OoIlBASZG", "001184526")
+
+
+def _vat_key_repaired(number: str, row: Row) -> str:
+    """``number`` as printed, or, read by OCR and failing its key, with the key's letters
+    taken for the digits they look like when that passes (« FRB5… », « FRA7… »)."""
+    if row.source != "ocr" or stdnum_tva.is_valid(number):
+        return number
+    repaired = number[:2] + number[2:4].translate(KEY_MISREAD) + number[4:]
+    return repaired if stdnum_tva.is_valid(repaired) else number
+
+
 def _party_field(item: _PartyEvidence | None, *, seller: bool) -> Field:
     if item is None:
         return Field(None)
@@ -776,13 +818,8 @@ def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | Non
     others = _printed_sirens(rows) - {siren}
     for index, row in enumerate(rows):
         for match in VAT_PATTERN.finditer(row.text):
-            number = "FR" + re.sub(r"\s", "", match.group(1))
+            number = _vat_key_repaired("FR" + re.sub(r"\s", "", match.group(1)), row)
             valid = stdnum_tva.is_valid(number)
-            if not valid and row.source == "ocr":
-                # OCR reads 0 as O and 1 as I in the two-character key.
-                repaired = number[:2] + number[2:4].replace("O", "0").replace("I", "1") + number[4:]
-                if stdnum_tva.is_valid(repaired):
-                    number, valid = repaired, True
             confidence = 0.9 if valid else 0.3
             if siren and number[4:] == siren:
                 confidence += 0.09  # its key is computed from the seller's SIREN
@@ -795,7 +832,9 @@ def seller_vat(rows: list[Row], seller_siret: str | None, buyer_siret: str | Non
             candidates.append(Candidate(number, confidence, row, match.start(), match.end()))
         if row.source == "ocr" and seller_siret:
             misread.extend(_vat_misread(row, seller_siret[:9]))
-    if misread and not any(c.value[4:] == seller_siret[:9] for c in candidates if seller_siret):
+    if misread and not any(
+        c.value[4:] == seller_siret[:9] and c.confidence >= 0.9 for c in candidates if seller_siret
+    ):
         candidates.extend(misread)
     if not candidates:
         return Field(None, 0.8 if any(FRANCHISE.search(r.text) for r in rows) else 0.6)
@@ -859,15 +898,21 @@ def _printed_sirens(rows: list[Row]) -> set[str]:
 
 def _vat_misread(row: Row, siren: str) -> list[Candidate]:
     """The seller's VAT number as OCR spoils it (« FR0O6521336198 »: a stray or doubled
-    character in the key): « FR », a few characters, then the seller's SIREN, where the key
-    that SIREN must have can be read among those characters."""
+    character in the key; « FR5413436593 »: one of its digits lost): « FR », a few
+    characters, then the seller's SIREN, where the key that SIREN must have can be read among
+    those characters."""
     spaced_siren = r"[ \u00a0]?".join(siren)
     key = f"{int(siren + '12') % 97:02d}"  # the French VAT key of a SIREN
     found = []
-    for match in re.finditer(rf"\bFR([0-9OoIl ]{{2,5}}?){spaced_siren}\b", row.text):
+    for match in re.finditer(rf"\bFR([0-9OoIl ]{{1,5}}?){spaced_siren}\b", row.text):
         noise = match.group(1).replace(" ", "").upper().replace("O", "0").replace("I", "1")
         noise = noise.replace("L", "1")
-        if key in noise or (key[0] in noise and key[1] in noise[noise.index(key[0]) + 1 :]):
+        one_lost = len(noise) == 1 and noise in key  # « FR5413436593 » for FR85…
+        if (
+            one_lost
+            or key in noise
+            or (key[0] in noise and key[1] in noise[noise.index(key[0]) + 1 :])
+        ):
             found.append(Candidate(f"FR{key}{siren}", 0.85, row, match.start(), match.end()))
     return found
 
@@ -978,6 +1023,11 @@ def totals(rows: list[Row]) -> Totals:
             if len(lines) == 1
             else Field(str(tva_value), 0.85, first.row.source, first.row.page + 1)
         )
+        if ht_value is not None and not _plausible_vat(abs(ht_value), abs(tva_value)):
+            # a scan that lost a line's decimal mark (« 672515 » for « 6 725,15 »)
+            repaired = sum((_decimal_mark_lost(c) for c in lines.values()), ZERO)
+            if repaired != tva_value and _plausible_vat(abs(ht_value), abs(repaired)):
+                tva_value, tva_field.confidence = repaired, 0.7
         tva_field.value = str(tva_value)
     elif franchise:
         tva_value = ZERO
@@ -1019,6 +1069,11 @@ def totals(rows: list[Row]) -> Totals:
             ht, tva_candidate, ttc = table
             ht_value, ttc_value = Decimal(ht.value), Decimal(ttc.value)
             tva_field, tva_value = tva_candidate.to_field(), Decimal(tva_candidate.value)
+    if ht and ttc and tva_value is not None and not _adds_up(ht_value, tva_value, ttc_value):
+        in_cents = _in_cents(ht, tva_value, ttc)
+        if in_cents is not None:
+            ht_value, ttc_value = in_cents
+            ht.value, ttc.value = str(ht_value), str(ttc_value)
     ht_field = ht.to_field() if ht else Field(None)
     ttc_field = ttc.to_field() if ttc else Field(None)
     if (
@@ -1040,7 +1095,12 @@ def totals(rows: list[Row]) -> Totals:
         else:
             for item in (ht_field, tva_field, ttc_field):
                 item.confidence *= 0.6
-    elif ht_value is not None and tva_value is not None and ttc_value is None:
+    elif (
+        ht_value is not None
+        and tva_value is not None
+        and ttc_value is None
+        and _plausible_vat(abs(ht_value), abs(tva_value))
+    ):
         ttc_field = Field(str(ht_value + tva_value), 0.7, ht_field.source)
         ttc_value = ht_value + tva_value
         _unchecked(ht_field, tva_field)
@@ -1058,13 +1118,18 @@ def totals(rows: list[Row]) -> Totals:
 
     if due is not None:
         due_field = due.to_field()
-        if ttc_value is not None and Decimal(due.value) > ttc_value + TOLERANCE:
+        misread = (
+            ttc_value is not None
+            and deposit is None
+            and Decimal(due.value) != ttc_value
+            and _spaced_out(due.row.text, ttc_value)
+        )
+        if misread:
+            due_field.value = str(ttc_value)  # « 31 17 1 ,92 € »: OCR split a big amount
+        elif ttc_value is not None and Decimal(due.value) > ttc_value + TOLERANCE:
             due_field.confidence *= 0.5
         elif ttc_value is not None and deposit is None and Decimal(due.value) != ttc_value:
-            if _spaced_out(due.row.text, ttc_value):
-                due_field.value = str(ttc_value)  # « 31 17 1 ,92 € »: OCR split a big amount
-            else:
-                due_field.confidence *= 0.6  # less than the total, and nothing paid says why
+            due_field.confidence *= 0.6  # less than the total, and nothing paid says why
     elif ttc_value is not None and deposit is not None:
         remaining = ttc_value - abs(Decimal(deposit.value))  # « Déjà réglé −540,00 »
         due_field = Field(str(remaining), 0.75, ttc_field.source)
@@ -1153,11 +1218,37 @@ def _vat_table(rows: list[Row]) -> tuple[Candidate, Candidate, Candidate] | None
     )
 
 
+def _decimal_mark_lost(candidate: Candidate) -> Decimal:
+    """The candidate's amount, in cents when OCR printed it with no decimal mark at all."""
+    value = Decimal(candidate.value)
+    printed = candidate.row.text[candidate.start : candidate.end]
+    if candidate.row.source == "ocr" and not re.search(r"[.,]", printed):
+        return (value / 100).quantize(Decimal("0.01"))
+    return value
+
+
+def _in_cents(ht: Candidate, tva: Decimal, ttc: Candidate) -> tuple[Decimal, Decimal] | None:
+    """HT and TTC that add up with the VAT once a scan's total printed with no decimal mark
+    (« 312540 » for « 3 125,40 ») is read in cents; None when no such reading adds up."""
+    for ht_value in {Decimal(ht.value), _decimal_mark_lost(ht)}:
+        for ttc_value in {Decimal(ttc.value), _decimal_mark_lost(ttc)}:
+            if _adds_up(ht_value, tva, ttc_value):
+                return ht_value, ttc_value
+    return None
+
+
+FIGURES = re.compile(r"\d[\d\s.,]*\d")
+
+
 def _spaced_out(text: str, total: Decimal) -> bool:
-    """Whether the digits of ``text``, once OCR's stray spaces are taken out, are ``total``
-    (a large print amount read « 31 17 1 ,92 »)."""
-    squeezed = re.sub(r"(?<=[\d,.])\s+(?=[\d,.])", "", text)
-    return any(value == total for value, _start, _end in amounts_in(squeezed))
+    """Whether a run of figures of ``text`` is ``total`` once OCR's stray spaces and lost or
+    misplaced decimal mark are set aside: a large print amount read « 31 17 1 ,92 », a
+    framed total read « 4044307€ » or « .53 70162 » for « 40 443,07 », « 53 701,62 »."""
+    figures = f"{abs(total):.2f}".replace(".", "")
+    return any(
+        re.sub(r"\D", "", run.group()).lstrip("0") == figures.lstrip("0")
+        for run in FIGURES.finditer(text)
+    )
 
 
 def _plausible_vat(ht: Decimal, vat: Decimal) -> bool:

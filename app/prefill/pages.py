@@ -138,7 +138,7 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
             pixmap = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
             # Raw pixels, handed to Tesseract as an uncompressed TIFF: encoding and decoding
             # a PNG of a 300 dpi page twice cost more than a second per page.
-            image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples)
+            image = evened(Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples))
             if light_print:
                 image = without_rules(
                     image.point(lambda value: 0 if value < LIGHT_PRINT_THRESHOLD else 255)
@@ -160,8 +160,9 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
         raise ocr_unavailable(str(exc.message).strip()) from None
     scale = 72 / dpi
     boxes: list[tuple[str, float, float, float, float, tuple[int, int, int]]] = []
-    for position, text in enumerate(data["text"]):
-        if not _meaningful(str(text)) or float(data["conf"][position]) < 0:
+    for position, raw in enumerate(data["text"]):
+        text = str(raw).strip(BOX_SIDES)
+        if not _meaningful(text) or float(data["conf"][position]) < 0:
             continue
         left, top = data["left"][position], data["top"][position]
         right, bottom = left + data["width"][position], top + data["height"][position]
@@ -172,6 +173,33 @@ def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]
         Word(text, x0, y0 - slope * x0, x1, y1 - slope * x0, index, "ocr", line, slope * x0)
         for text, x0, y0, x1, y1, line in boxes
     ]
+
+
+PAPER_WHITE = 240  # of 255: a scanner's paper is whiter; a phone's photo or a grey scan is not
+PAPER_SCALE = 8  # the paper's light is looked at on a page this many times smaller
+PAPER_REACH = 7  # pixels of that smaller page: wider than any stroke, narrower than the light
+
+
+def evened(image: Any) -> Any:
+    """A page photographed or scanned on grey, unevenly lit paper, with its paper made white
+    and its ink kept: each pixel divided by the paper's light around it (the brightest pixel
+    near it, smoothed). Tesseract's one threshold for the whole page otherwise takes the
+    darker side of the page for ink, or drops the print on its lighter side. A page on white
+    paper is returned as it is."""
+    from PIL import Image, ImageFilter, ImageMath, ImageStat
+
+    small = image.resize(
+        (max(1, image.width // PAPER_SCALE), max(1, image.height // PAPER_SCALE)),
+        Image.Resampling.BOX,
+    )
+    light = small.filter(ImageFilter.MaxFilter(PAPER_REACH))
+    if ImageStat.Stat(light).median[0] >= PAPER_WHITE:
+        return image
+    light = light.filter(ImageFilter.GaussianBlur(2)).point(lambda value: max(value, 1))
+    light = light.resize(image.size, Image.Resampling.BILINEAR)
+    return ImageMath.lambda_eval(
+        lambda page: page["ink"] * 255 / page["light"], ink=image, light=light
+    ).convert("L")
 
 
 # In pixels at 300 dpi, across and down alike: 8 mm, longer than any letter's stroke.
@@ -220,6 +248,11 @@ def _thin_runs(ink: Any, across: bool) -> Any:
     )
     thin = ImageChops.darker(dark, ImageChops.invert(beside))
     return thin.resize((width, height), Image.Resampling.NEAREST)
+
+
+# What a box's side or a rule becomes when OCR reads it into the word beside it: « _46 »,
+# « [TVA », « 12,50| ».
+BOX_SIDES = "|[]{}_¦‘’“”"
 
 
 def _meaningful(text: str) -> bool:

@@ -91,8 +91,41 @@ def _plausible(year: int, month: int, day: int) -> date | None:
     return value if 1990 <= value.year <= 2100 else None
 
 
+# A numeric date as OCR may give it: a « 1 » read « l », « I » or « | », a « 0 » read « O »,
+# a space slipped in after the day's first digit or around a separator.
+OCR_DIGIT = r"[0-9OoIl|]"
+OCR_NUMERIC_DATE = re.compile(
+    rf"(?<![\w|])({OCR_DIGIT}(?: ?{OCR_DIGIT})?) ?([/.\-]) ?({OCR_DIGIT}{{1,2}}) ?\2 ?"
+    rf"({OCR_DIGIT}{{4}}|{OCR_DIGIT}{{2}})(?![\w|])"
+)
+AS_DIGIT = str.maketrans("OoIl|", "00111")
+
+
+def _ocr_repaired(text: str) -> str:
+    """``text`` with its numeric dates as they were printed, the same length (so that spans
+    still point into ``text``): « l1/03/2024 » is the 11th, not the 1st; « 3 1/03/2024 »
+    the 31st; « 15/03/ 2024 » a date. Only where the repair gives a real date."""
+    pieces: list[str] = []
+    kept = 0
+    for match in OCR_NUMERIC_DATE.finditer(text):
+        raw = match.group()
+        digits = sum(char.isdigit() for char in raw)
+        repaired = raw.replace(" ", "").translate(AS_DIGIT)
+        printed = NUMERIC_DATE.fullmatch(repaired)
+        if repaired == raw or digits < 4 or printed is None:
+            continue
+        if _plausible(int(printed[3]), int(printed[2]), int(printed[1])) is None:
+            continue
+        pieces.append(text[kept : match.start()])
+        pieces.append(repaired.ljust(len(raw)))
+        kept = match.end()
+    pieces.append(text[kept:])
+    return "".join(pieces)
+
+
 def dates_in(text: str) -> list[tuple[date, int, int]]:
     """Every date in a line: 12/03/2025, 12.03.2025, 12-03-25, 2025-03-12, 12 mars 2025."""
+    text = _ocr_repaired(text)
     found: list[tuple[date, int, int]] = []
     for match in ISO_DATE.finditer(text):
         value = _plausible(int(match[1]), int(match[3]), int(match[4]))

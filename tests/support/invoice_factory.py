@@ -461,9 +461,12 @@ def scan_of(
     blur: float = 0.4,
     quality: int = 60,
     tilt: float = 1.2,
+    grey_paper: bool = False,
 ) -> bytes:
     """An image-only copy: rendered, slightly rotated (up to ``tilt`` degrees), blurred,
-    grey and JPEG-compressed."""
+    grey and JPEG-compressed. ``grey_paper``: as a phone or a copier gives it — the paper
+    grey and unevenly lit (195 to 235 of 255 across the page, in a random direction), the
+    ink not black, grain."""
     import io
 
     import pymupdf
@@ -475,6 +478,8 @@ def scan_of(
         pixmap = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
         image = Image.open(io.BytesIO(pixmap.tobytes("png")))
         image = image.rotate(rng.uniform(-tilt, tilt), expand=False, fillcolor=255)
+        if grey_paper:
+            image = _on_grey_paper(image, rng)
         image = image.filter(ImageFilter.GaussianBlur(blur))
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=quality)
@@ -484,6 +489,25 @@ def scan_of(
     source.close()
     output.close()
     return data
+
+
+def _on_grey_paper(image: Any, rng: random.Random) -> Any:
+    from PIL import Image, ImageChops
+
+    darkest, lightest = 195, 235
+    light = (
+        Image.linear_gradient("L")
+        .rotate(rng.uniform(0, 360), fillcolor=128)
+        .resize(image.size)
+        .point(lambda value: darkest + (lightest - darkest) * value // 255)
+    )
+    ink = rng.randint(35, 70)
+    lit = ImageChops.multiply(image, light.point(lambda value: value - ink))
+    # around 128, spread as Gaussian grain of 12 would be, from the seeded ``rng``
+    grain = Image.frombytes("L", image.size, rng.randbytes(image.width * image.height)).point(
+        lambda value: 128 + (value - 128) * 12 // 74
+    )
+    return ImageChops.add(lit.point(lambda value: value + ink), grain, offset=-128)
 
 
 def with_facturx(pdf: bytes, invoice: FixtureInvoice) -> bytes:
@@ -547,10 +571,19 @@ def _write(folder: Path, name: str, pdf: bytes, truth: dict[str, Any]) -> Path:
     return path
 
 
-def derive_scans(source: Path, target: Path, *, seed: int = 2026, harsh: bool = False) -> int:
+def derive_scans(
+    source: Path,
+    target: Path,
+    *,
+    seed: int = 2026,
+    harsh: bool = False,
+    grey_paper: bool = False,
+) -> int:
     """Scans of each PDF of ``source`` that has a text layer and a truth: ``NAME_scan.pdf``
     in ``target``, at 200 or 300 dpi, with its truth marked ``scanned``. ``harsh``: what an
-    old office scanner or a phone gives — 200 dpi, more blur and tilt, strong JPEG."""
+    old office scanner gives — 200 dpi, more blur and tilt, strong JPEG. ``grey_paper``:
+    what a phone or a copier gives — harsh, on grey, unevenly lit paper, with grain, blur
+    1.1 px and JPEG 30."""
     import pymupdf
 
     target.mkdir(parents=True, exist_ok=True)
@@ -566,11 +599,14 @@ def derive_scans(source: Path, target: Path, *, seed: int = 2026, harsh: bool = 
         truth = json.loads(truth_file.read_text("utf-8"))
         truth["scanned"] = True
         dpi = 200 if harsh else rng.choice((200, 300))
-        scan = (
-            scan_of(pdf.read_bytes(), rng, dpi=dpi, blur=0.9, quality=35, tilt=2.0)
-            if harsh
-            else scan_of(pdf.read_bytes(), rng, dpi=dpi)
-        )
+        if grey_paper:
+            scan = scan_of(
+                pdf.read_bytes(), rng, dpi=200, blur=1.1, quality=30, tilt=2.0, grey_paper=True
+            )
+        elif harsh:
+            scan = scan_of(pdf.read_bytes(), rng, dpi=dpi, blur=0.9, quality=35, tilt=2.0)
+        else:
+            scan = scan_of(pdf.read_bytes(), rng, dpi=dpi)
         _write(target, pdf.stem + "_scan", scan, truth)
         written += 1
     return written

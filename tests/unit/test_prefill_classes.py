@@ -243,3 +243,109 @@ def test_a_total_s_label_inside_a_sentence_is_not_the_total() -> None:
         ),
     )
     assert result.value("total_ttc") != "40.00"
+
+
+# --- scans: what OCR does to a framed header band and a framed totals table -----------------
+
+
+def test_a_scanned_vat_line_that_lost_its_decimal_mark_is_read_in_cents() -> None:
+    """OCR read « 6 725,15 » in a framed totals table as « 672515 »: the VAT lines must stay
+    within 20 % of the total without VAT, and the amount due that lost its comma too
+    (« .53 70162 ») has the figures of HT + VAT."""
+    result = page(
+        (100, [(40, "Facture n° 70113"), (330, "Date : 20.09.2026")]),
+        (200, [(40, "Total HT"), (420, "46 280,46")]),
+        (214, [(40, "TVA 5,5 %"), (420, "696,01")]),
+        (228, [(40, "TVA 20 %"), (420, "672515")]),
+        (242, [(40, "Net à payer"), (420, ".53 70162")]),
+        source="ocr",
+    )
+    assert result.value("total_tva") == "7421.16"
+    assert result.value("total_ttc") == "53701.62"  # worked out, and said so
+    assert result.fields["total_ttc"].confidence < 0.9
+    assert result.value("amount_due") == "53701.62"
+
+
+def test_a_vat_total_too_large_for_its_base_makes_no_total_with_vat() -> None:
+    """HT plus a VAT misread fourteen times as large is not a total to offer."""
+    result = page(
+        (100, [(40, "Facture n° 70113"), (330, "Date : 20.09.2026")]),
+        (200, [(40, "Total HT"), (420, "4 628,46")]),
+        (214, [(40, "Montant total TVA"), (420, "67 251,50")]),
+        source="ocr",
+    )
+    assert result.value("total_ttc") is None
+
+
+def test_a_box_side_read_into_a_figure_is_not_part_of_it() -> None:
+    """« _46 280,46 »: the framed table's left side read as an underscore stuck to the
+    figure; the words come from OCR with the box's sides taken off (pages.BOX_SIDES)."""
+    from app.prefill.pages import BOX_SIDES
+
+    read = ["_46", "280,46"]  # as OCR gave the words
+    cleaned = " ".join(word.strip(BOX_SIDES) for word in read)
+    result = page(
+        (100, [(40, "Facture n° 70113"), (330, "Date : 20.09.2026")]),
+        (200, [(40, "Total HT"), (420, cleaned)]),
+        (214, [(40, "TVA 20 %"), (420, "9 256,09")]),
+        (228, [(40, "Total TTC"), (420, "55 536,55")]),
+        source="ocr",
+    )
+    assert result.value("total_ht") == "46280.46"
+
+
+def test_a_date_read_into_an_empty_order_box_is_not_the_order_number() -> None:
+    """A header band « N° facture | Date | Votre commande | Échéance » whose order box is
+    empty: the due date beside it is not an order number."""
+    result = page(
+        (100, [(40, "N° facture"), (140, "Date"), (240, "Votre commande"), (360, "Échéance")]),
+        (114, [(40, "70117"), (140, "01.06.2025"), (250, "01/07/2025")]),
+        (200, [(40, "Total HT"), (420, "1 000,00")]),
+        source="ocr",
+    )
+    assert result.value("order_reference") is None
+
+
+def test_the_seller_s_vat_number_with_a_digit_of_its_key_lost_by_ocr() -> None:
+    """« FR5413436593 » beside the seller's SIRET: the key of SIREN 413 436 593 is 85, one
+    of its digits was lost; the number is the seller's, its key is computed."""
+    siret = make_siret("41343659", "0005")
+    key = f"{int(siret[:9] + '12') % 97:02d}"
+    result = page(
+        (100, [(40, "Facture n° 70101"), (330, "Date : 19/08/2026")]),
+        (200, [(40, "Total HT"), (420, "1 000,00")]),
+        (780, [(40, f"SIRET {siret} TVA intracommunautaire FR{key[1]}{siret[:9]}")]),
+        source="ocr",
+    )
+    assert result.value("seller_vat") == f"FR{key}{siret[:9]}"
+
+
+def test_a_scanned_siret_one_digit_off_is_made_right_by_the_vat_number_beside_it() -> None:
+    """OCR read « 999 229 386 » for « 999 329 386 »: the SIRET fails its key; the valid VAT
+    number printed beside it holds the SIREN one digit away, which makes the key right."""
+    siret = make_siret("99932938", "0002")
+    misread = siret[:3] + ("2" if siret[3] != "2" else "4") + siret[4:]
+    result = page(
+        (100, [(40, "Facture n° 70120"), (330, "Date : 19/08/2026")]),
+        (200, [(40, "Total HT"), (420, "1 000,00")]),
+        (780, [(40, f"SIRET {misread} - TVA intracommunautaire {vat_number(siret[:9])}")]),
+        source="ocr",
+    )
+    assert result.value("seller_siret") == siret
+    assert result.value("seller_vat") == vat_number(siret[:9])
+
+
+def test_a_vat_key_s_digit_read_as_a_letter() -> None:
+    """« FRA7… » for « FR47… », « FRB5… » for « FR85… »: the key's letter is taken for the
+    digit it looks like when the number then passes its key."""
+    for siren in ("576931794", "413436593"):
+        number = vat_number(siren)
+        looks_like = {"4": "A", "8": "B", "0": "O", "1": "I", "5": "S", "2": "Z", "6": "G"}
+        misread = "FR" + looks_like.get(number[2], number[2]) + number[3:]
+        result = page(
+            (100, [(40, "Facture n° 70120"), (330, "Date : 19/08/2026")]),
+            (200, [(40, "Total HT"), (420, "1 000,00")]),
+            (780, [(40, f"SIRET {make_siret(siren[:8], '0001')} TVA {misread}")]),
+            source="ocr",
+        )
+        assert result.value("seller_vat") == number, misread

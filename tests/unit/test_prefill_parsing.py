@@ -73,3 +73,28 @@ def test_a_run_of_digits_longer_than_any_amount_is_not_one() -> None:
     assert parse_amount("100000000000000000000000000") is None
     assert amounts_in("Réf. 100000000000000000000000000") == []
     assert parse_amount("999 999 999 999 999,99") is not None
+
+
+def test_a_scanned_date_keeps_its_day() -> None:
+    """Under OCR a « 1 » becomes « l », « I » or « | », a « 0 » an « O », and a space slips
+    in: the day must not fall to the 1st of the month (« l1/03/2024 » matched as « 1/03 »)."""
+    assert parse_date("Date : l1/03/2024") == date(2024, 3, 11)
+    assert parse_date("du I1/03/2024") == date(2024, 3, 11)
+    assert parse_date("le 3 1/03/2024") == date(2024, 3, 31)
+    assert parse_date("Date 2 1/03/2024") == date(2024, 3, 21)
+    assert parse_date("31/O3/2O24") == date(2024, 3, 31)
+    assert parse_date("1l/03/2024") == date(2024, 3, 11)
+    assert parse_date("15/03/ 2024") == date(2024, 3, 15)
+    # the span still points at the date in the line as read
+    assert dates_in("Date : l1/03/2024 échéance")[0][1:] == (7, 17)
+    # a repair that gives no real date, or words, are left alone
+    assert parse_date("Il/13/2024") is None
+    assert dates_in("Tél. 01 02 03 04 05") == []
+    assert parse_date("du 1/03/2024 au 31/03/2024") == date(2024, 3, 1)
+
+
+@given(DATES)
+def test_a_date_read_with_ocr_confusions_is_the_printed_one(value: date) -> None:
+    day_and_month, year = value.strftime("%d/%m/"), value.strftime("%Y")
+    misread = day_and_month.replace("1", "l").replace("0", "O") + year
+    assert parse_date(f"Date : {misread}") == value
