@@ -14,7 +14,7 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 
 from app.errors import BordereauError
-from app.prefill import extract
+from app.prefill import extract, totals
 from app.prefill.facturx_reader import embedded_xml, read_facturx
 from app.prefill.intake import damaged, open_invoice
 from app.prefill.layout import rows_from_words
@@ -355,7 +355,7 @@ def fill_from_rows(
             result.fields[name] = Field(None)
         return
     seller, buyer = extract.parties(rows, own_siret)
-    totals = extract.totals(rows)
+    found = totals.totals(rows)
     fields = {
         "invoice_number": extract.invoice_number(rows),
         "issue_date": extract.issue_date(rows),
@@ -364,14 +364,14 @@ def fill_from_rows(
         "seller_vat": extract.seller_vat(rows, seller.value, buyer.value),
         "buyer_siret": buyer,
         "order_reference": extract.order_reference(rows),
-        "total_ht": totals.ht,
-        "total_tva": totals.tva,
-        "total_ttc": totals.ttc,
-        "amount_due": totals.due,
+        "total_ht": found.ht,
+        "total_tva": found.tva,
+        "total_ttc": found.ttc,
+        "amount_due": found.due,
         "currency": extract.currency(rows),
     }
     if fields["invoice_type"].value == "avoir":
-        extract.as_credit_note(totals.ht, totals.tva, totals.ttc, totals.due)
+        totals.as_credit_note(found.ht, found.tva, found.ttc, found.due)
     issued = fields["issue_date"]
     if issued.value and not extract.plausible_date(issued.value, today):
         issued.confidence = min(issued.confidence, 0.4)

@@ -349,3 +349,53 @@ def test_a_vat_key_s_digit_read_as_a_letter() -> None:
             source="ocr",
         )
         assert result.value("seller_vat") == number, misread
+
+
+def test_a_vat_recap_s_rate_line_and_total_line_misread_apart_give_the_totals() -> None:
+    """A till's invoice photographed: the VAT recap's rate line and its TOTAL line repeat
+    the same figures, each with one digit misread; column by column, the figures that add up
+    are the totals (VAT, HT, TTC in that order here)."""
+    result = page(
+        (100, [(40, "Facture N° 0042004801351"), (330, "Date : 17/02/2020")]),
+        (400, [(60, "Taux T.V.A."), (200, "Montant T.V.A."), (330, "Total H.T."), (450, "TTC")]),
+        (414, [(60, "A 20,00%"), (200, "97,98"), (330, "469,97"), (450, "587,95")]),
+        (428, [(60, "TOTAL"), (200, "97,38"), (330, "489,97"), (450, "587,95")]),
+        source="ocr",
+    )
+    assert (result.value("total_ht"), result.value("total_tva"), result.value("total_ttc")) == (
+        "489.97",
+        "97.98",
+        "587.95",
+    )
+    assert result.fields["total_ht"].confidence < 0.9  # worked out: the form tints it
+
+
+def test_an_invoice_number_ocr_cut_in_two_words_is_joined() -> None:
+    """« A2024 0029 » with no more than a hair between the two (a space is wider), and
+    « 2025- 001 » after its separator: one number each; a word after a real space stays out."""
+    # "Facture n° A2024" from x=40: 16 characters of 5 points and 2 spaces end at x=130
+    for first, second, gap, expected in (
+        ("A2024", "0029", 1.0, "A20240029"),
+        ("2025-", "001", 4.0, "2025-001"),
+        ("F-118", "2026", 6.0, "F-118"),
+    ):
+        text = f"Facture n° {first}"
+        end = 40 + len(text) * 5.0
+        result = page(
+            (100, [(40, text), (end + gap, second), (330, "Date : 02/11/2026")]),
+            (200, [(40, "Total HT"), (420, "1 000,00")]),
+            source="ocr",
+        )
+        assert result.value("invoice_number") == expected, (first, second)
+
+
+def test_an_invoice_number_read_whole_elsewhere_wins_over_one_cut_short() -> None:
+    """A stray « ; » read inside the number under the title cuts it; the same number read
+    whole beside « Numéro de facture » is the one."""
+    result = page(
+        (60, [(40, "Facture n° IOPOLE-jdz7fEb;j4Va")]),
+        (100, [(40, "Numéro de facture : IOPOLE-jdz7fEbj4Va"), (330, "Date : 02/11/2026")]),
+        (200, [(40, "Total HT"), (420, "1 000,00")]),
+        source="ocr",
+    )
+    assert result.value("invoice_number") == "IOPOLE-jdz7fEbj4Va"
