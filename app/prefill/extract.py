@@ -477,6 +477,8 @@ def invoice_number(rows: list[Row]) -> Field:
         return Field(None)
     best = max(found, key=lambda c: (c.confidence, -c.row.page, -c.row.top))
     _join_what_ocr_split(best)
+    if best.row.source == "ocr":
+        best.value = _zeros_read_as_o(best.value)
     # the same number read whole elsewhere on the page (a stray « ; » cut this one short)
     longer = [
         other
@@ -513,6 +515,32 @@ def _join_what_ocr_split(candidate: Candidate) -> None:
             candidate.value += following.text
             candidate.end = next_end
         return
+
+
+# How invoice numbers begin (« FACT0021 », « FA0012 », « INV0042 »): an « O » right after
+# one of these, before digits, is a zero OCR misread.
+PREFIX_THEN_O = re.compile(r"^(F|FA|FAC|FACT|FCT|FV|INV|AV|AVR)O(?=\d)")
+SEPARATORS = "-/_."
+
+
+def _zeros_read_as_o(number: str) -> str:
+    """A scanned number's « O » that stands among its digits (« 2O24-0O12 »), between a
+    separator and a digit (« F-O012 »), or right after an invoice prefix before digits
+    (« FACTO021 ») is the zero it was printed as."""
+    characters = list(PREFIX_THEN_O.sub(r"\g<1>0", number))
+    for index, character in enumerate(characters):
+        if character != "O":
+            continue
+        before = characters[index - 1] if index else ""
+        after = characters[index + 1] if index + 1 < len(characters) else ""
+        among_digits = before.isdigit() and (after.isdigit() or after in f"O{SEPARATORS}")
+        if (
+            among_digits
+            or (before.isdigit() and not after)
+            or (before and before in SEPARATORS and after.isdigit())
+        ):
+            characters[index] = "0"
+    return "".join(characters)
 
 
 def invoice_type(rows: list[Row]) -> Field:

@@ -95,8 +95,12 @@ def _plausible(year: int, month: int, day: int) -> date | None:
 # a space slipped in after the day's first digit or around a separator.
 OCR_DIGIT = r"[0-9OoIl|]"
 OCR_NUMERIC_DATE = re.compile(
-    rf"(?<![\w|])({OCR_DIGIT}(?: ?{OCR_DIGIT})?) ?([/.\-]) ?({OCR_DIGIT}{{1,2}}) ?\2 ?"
+    rf"(?<![\w|])({OCR_DIGIT}(?: ?{OCR_DIGIT})?) ?([/.\-]) ?({OCR_DIGIT}{{1,2}}) ?[/.\-] ?"
     rf"({OCR_DIGIT}{{4}}|{OCR_DIGIT}{{2}})(?![\w|])"
+)
+OCR_ISO_DATE = re.compile(
+    rf"(?<![\w|])({OCR_DIGIT}{{4}}) ?([/.\-]) ?({OCR_DIGIT}{{1,2}}) ?[/.\-] ?"
+    rf"({OCR_DIGIT}{{1,2}})(?![\w|])"
 )
 AS_DIGIT = str.maketrans("OoIl|", "00111")
 
@@ -104,23 +108,36 @@ AS_DIGIT = str.maketrans("OoIl|", "00111")
 def _ocr_repaired(text: str) -> str:
     """``text`` with its numeric dates as they were printed, the same length (so that spans
     still point into ``text``): « l1/03/2024 » is the 11th, not the 1st; « 3 1/03/2024 »
-    the 31st; « 15/03/ 2024 » a date. Only where the repair gives a real date."""
+    the 31st; « 15/03/ 2024 », « 2026-08- 19 » and « 2024-12.01 » are dates. Only where the
+    repair gives a real date."""
     pieces: list[str] = []
     kept = 0
-    for match in OCR_NUMERIC_DATE.finditer(text):
+    found = sorted(
+        [*OCR_NUMERIC_DATE.finditer(text), *OCR_ISO_DATE.finditer(text)],
+        key=lambda match: match.start(),
+    )
+    for match in found:
         raw = match.group()
-        digits = sum(char.isdigit() for char in raw)
-        repaired = raw.replace(" ", "").translate(AS_DIGIT)
-        printed = NUMERIC_DATE.fullmatch(repaired)
-        if repaired == raw or digits < 4 or printed is None:
+        # one separator throughout: OCR reads a dash as a dot now and then
+        repaired = re.sub(r"[/.\-]", match[2], raw.replace(" ", "").translate(AS_DIGIT))
+        if match.start() < kept or repaired == raw or sum(map(str.isdigit, raw)) < 4:
             continue
-        if _plausible(int(printed[3]), int(printed[2]), int(printed[1])) is None:
+        if not _a_real_date(repaired):
             continue
         pieces.append(text[kept : match.start()])
         pieces.append(repaired.ljust(len(raw)))
         kept = match.end()
     pieces.append(text[kept:])
     return "".join(pieces)
+
+
+def _a_real_date(numeric: str) -> bool:
+    day_first, year_first = NUMERIC_DATE.fullmatch(numeric), ISO_DATE.fullmatch(numeric)
+    if day_first is not None:
+        return _plausible(int(day_first[3]), int(day_first[2]), int(day_first[1])) is not None
+    if year_first is not None:
+        return _plausible(int(year_first[1]), int(year_first[3]), int(year_first[4])) is not None
+    return False
 
 
 def dates_in(text: str) -> list[tuple[date, int, int]]:

@@ -399,3 +399,25 @@ def test_an_invoice_number_read_whole_elsewhere_wins_over_one_cut_short() -> Non
         source="ocr",
     )
     assert result.value("invoice_number") == "IOPOLE-jdz7fEbj4Va"
+
+
+def test_a_scanned_invoice_number_s_zero_read_as_the_letter_o() -> None:
+    """« FACTO021 », « F-2O26-0O28 »: an « O » after an invoice prefix, among digits or after a
+    separator before digits was printed as a zero; a word's O (« COMPTOIR-12 ») stays, and a
+    text layer is never changed."""
+    for printed, expected in (
+        ("FACTO021", "FACT0021"),
+        ("F-2O26-0O28", "F-2026-0028"),
+        ("COMPTOIR-12", "COMPTOIR-12"),
+    ):
+        result = page(
+            (100, [(40, f"Facture n° {printed}"), (330, "Date : 02/11/2026")]),
+            (200, [(40, "Total HT"), (420, "1 000,00")]),
+            source="ocr",
+        )
+        assert result.value("invoice_number") == expected
+    text_layer = page(
+        (100, [(40, "Facture n° FACTO021"), (330, "Date : 02/11/2026")]),
+        (200, [(40, "Total HT"), (420, "1 000,00")]),
+    )
+    assert text_layer.value("invoice_number") == "FACTO021"

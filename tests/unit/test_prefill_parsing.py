@@ -85,6 +85,10 @@ def test_a_scanned_date_keeps_its_day() -> None:
     assert parse_date("31/O3/2O24") == date(2024, 3, 31)
     assert parse_date("1l/03/2024") == date(2024, 3, 11)
     assert parse_date("15/03/ 2024") == date(2024, 3, 15)
+    # year first, as an ERP prints it in a header band's box, cut or with a dot for a dash
+    assert parse_date("2026-08- 19 2026-10-18") == date(2026, 8, 19)
+    assert parse_date("Date d'émission : 2024-12.01") == date(2024, 12, 1)
+    assert parse_date("2O24-03-15") == date(2024, 3, 15)
     # the span still points at the date in the line as read
     assert dates_in("Date : l1/03/2024 échéance")[0][1:] == (7, 17)
     # a repair that gives no real date, or words, are left alone
