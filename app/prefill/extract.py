@@ -491,6 +491,7 @@ def invoice_number(rows: list[Row]) -> Field:
 
 
 TIGHT_GAP = 0.2  # of a word's height: a space is wider; OCR's cut inside a word is not
+SEPARATORS = "-/_."
 NUMBER_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*")
 
 
@@ -506,7 +507,7 @@ def _join_what_ocr_split(candidate: Candidate) -> None:
             continue
         height = max(1.0, word.y1 - word.y0)
         gap = following.x0 - word.x1
-        after_separator = word.text[-1:] in "-/_." and gap <= height
+        after_separator = word.text.endswith(tuple(SEPARATORS)) and gap <= height
         if (
             (gap <= TIGHT_GAP * height or after_separator)
             and NUMBER_PART.fullmatch(following.text)
@@ -520,7 +521,6 @@ def _join_what_ocr_split(candidate: Candidate) -> None:
 # How invoice numbers begin (« FACT0021 », « FA0012 », « INV0042 »): an « O » right after
 # one of these, before digits, is a zero OCR misread.
 PREFIX_THEN_O = re.compile(r"^(F|FA|FAC|FACT|FCT|FV|INV|AV|AVR)O(?=\d)")
-SEPARATORS = "-/_."
 
 
 def _zeros_read_as_o(number: str) -> str:
@@ -533,12 +533,8 @@ def _zeros_read_as_o(number: str) -> str:
             continue
         before = characters[index - 1] if index else ""
         after = characters[index + 1] if index + 1 < len(characters) else ""
-        among_digits = before.isdigit() and (after.isdigit() or after in f"O{SEPARATORS}")
-        if (
-            among_digits
-            or (before.isdigit() and not after)
-            or (before and before in SEPARATORS and after.isdigit())
-        ):
+        after_a_digit = before.isdigit() and (not after or after.isdigit() or after in "O-/_.")
+        if after_a_digit or (bool(before) and before in SEPARATORS and after.isdigit()):
             characters[index] = "0"
     return "".join(characters)
 

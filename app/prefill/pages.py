@@ -114,7 +114,8 @@ def ocr_dpi(width_pt: float, height_pt: float) -> float:
 
 
 def ocr_page(pdf_path: str, index: int, light_print: bool = False) -> list[Word]:
-    """Render one page at 300 dpi and read it with Tesseract (``fra``), in points.
+    """Render one page at 300 dpi, its paper evened out when it is grey (:func:`evened`), and
+    read it with Tesseract (``fra``), in points.
     ``light_print``: the second reading, for pages where the first missed fields: every pixel
     short of white becomes black, so light grey print (labels in a totals box, a thin font)
     survives, where Tesseract's own threshold drops it; and the tables' rules are taken away
