@@ -8,6 +8,7 @@ are in :mod:`app.prefill.totals`.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable
@@ -475,10 +476,11 @@ def invoice_number(rows: list[Row]) -> Field:
         found = weak
     if not found:
         return Field(None)
+    for candidate in found:
+        if candidate.row.source == "ocr":
+            _join_what_ocr_split(candidate)
+            candidate.value = _zeros_read_as_o(candidate.value)
     best = max(found, key=lambda c: (c.confidence, -c.row.page, -c.row.top))
-    _join_what_ocr_split(best)
-    if best.row.source == "ocr":
-        best.value = _zeros_read_as_o(best.value)
     # the same number read whole elsewhere on the page (a stray « ; » cut this one short)
     longer = [
         other
@@ -499,8 +501,6 @@ def _join_what_ocr_split(candidate: Candidate) -> None:
     """An invoice number OCR read as two words (« 2025- 001 », « A2024 0029 »): the next
     word joined when it stands closer than a space, or right after a separator, and has a
     digit."""
-    if candidate.row.source != "ocr":
-        return
     spans = list(candidate.row.spans())
     for (word, _start, end), (following, _next_start, next_end) in itertools.pairwise(spans):
         if end != candidate.end:
@@ -707,6 +707,7 @@ def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
     best support as seller and buyer; one SIRET alone is the seller's unless it is labelled
     or placed as the buyer's."""
     zone = _buyer_zone(rows)
+    page_sirens = functools.cache(functools.partial(_sirens_of_the_page, rows))
     evidence: list[_PartyEvidence] = []
     for index, row in enumerate(rows):
         wrapped = _wrapped_siret(rows, index)
@@ -716,7 +717,7 @@ def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
             if not valid and not SIRET_WORD.search(row.text[max(0, start - 30) : start]):
                 continue  # 14 digits failing the checksum, not called a SIRET: another number
             if not valid and row.source == "ocr":
-                repaired = _siret_misread(digits, rows)
+                repaired = _siret_misread(digits, page_sirens())
                 if repaired is not None:
                     digits, valid = repaired, True
             candidate = Candidate(digits, 0.9 if valid else 0.3, row, start, end)
@@ -759,16 +760,27 @@ def parties(rows: list[Row], own_siret: str | None) -> tuple[Field, Field]:
     return _party_field(seller_item, seller=True), _party_field(buyer_item, seller=False)
 
 
-def _siret_misread(digits: str, rows: list[Row]) -> str | None:
-    """A scanned SIRET that fails its key, made right by the SIREN a valid VAT number or the
-    RCS mention of the page holds when they differ by one digit (« 999 229 386 » read for
-    « 999 329 386 », whose VAT number FR52 999 329 386 is printed beside it)."""
-    sirens = {registered_siren(rows)} | {number[4:] for number in _valid_vat_numbers(rows)}
-    for siren in sirens - {""}:
-        differences = sum(a != b for a, b in zip(siren, digits[:9], strict=True))
-        if differences == 1 and stdnum_siret.is_valid(siren + digits[9:]):
+def _siret_misread(digits: str, page_sirens: set[str]) -> str | None:
+    """A scanned SIRET that fails its key, made right by one of ``page_sirens`` (held by a
+    valid VAT number or the RCS mention) when they differ by one digit (« 999 229 386 » read
+    for « 999 329 386 », whose VAT number FR52 999 329 386 is printed beside it)."""
+    for siren in page_sirens:
+        if one_character_apart(siren, digits[:9]) and stdnum_siret.is_valid(siren + digits[9:]):
             return siren + digits[9:]
     return None
+
+
+def _sirens_of_the_page(rows: list[Row]) -> set[str]:
+    """The SIRENs a valid VAT number or the RCS mention of the page holds."""
+    sirens = {registered_siren(rows)} | {number[4:] for number in _valid_vat_numbers(rows)}
+    return sirens - {""}
+
+
+def one_character_apart(first: str, second: str) -> bool:
+    """Of the same length, and no more than one character different: one OCR misreading."""
+    if len(first) != len(second):
+        return False
+    return sum(a != b for a, b in zip(first, second, strict=True)) <= 1
 
 
 def _valid_vat_numbers(rows: list[Row]) -> set[str]:

@@ -17,6 +17,7 @@ from app.prefill.extract import (
     _amount_in,
     _amount_in_total,
     _label,
+    one_character_apart,
     row_height,
 )
 from app.prefill.model import Field, Row
@@ -351,7 +352,8 @@ def _repeated_rows(rows: list[Row]) -> tuple[Candidate, Candidate, Candidate] | 
         upper, lower = _recap_amounts(row), _recap_amounts(below)
         if len(upper) < 3 or len(upper) != len(lower) or upper == lower:
             continue
-        if not all(_one_digit_apart(a, b) for a, b in zip(upper, lower, strict=True)):
+        figures = zip(upper, lower, strict=True)
+        if not all(one_character_apart(f"{a:.2f}", f"{b:.2f}") for a, b in figures):
             continue
         columns = [{a, b} for a, b in zip(upper, lower, strict=True)]
         for base_at, vat_at, total_at in itertools.permutations(range(len(columns)), 3):
@@ -375,11 +377,6 @@ def _recap_amounts(row: Row) -> list[Decimal]:
         if re.search(r"[.,]\d{2}$", row.text[start:end])
         and not row.text[end:].lstrip().startswith("%")
     ]
-
-
-def _one_digit_apart(first: Decimal, second: Decimal) -> bool:
-    one, other = f"{first:.2f}", f"{second:.2f}"
-    return len(one) == len(other) and sum(a != b for a, b in zip(one, other, strict=True)) <= 1
 
 
 def _vat_table(rows: list[Row]) -> tuple[Candidate, Candidate, Candidate] | None:
